@@ -1,0 +1,1 @@
+"""mtrack's command line and the embedded stack a newcomer runs with `make run`."""

@@ -1,0 +1,182 @@
+"""`mtrack run`: the whole stack for a newcomer, started in order and stopped together on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+
+from mtrack.migrate import upgrade
+from mtrack.stack.kafka import EmbeddedKafka
+from mtrack.stack.postgres import EmbeddedPostgres
+from mtrack.stack.smtp import MailFolder
+from mtrack.table import render
+
+READY_TIMEOUT = 90.0
+
+
+class Stop(Exception):
+    pass
+
+
+def run_stack(*, state_dir: Path, ports: dict[str, int], now: str | None, plans: Path) -> int:
+    state_dir = state_dir.resolve()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    _trap_signals()
+    with ExitStack() as stack:
+        try:
+            env = stack.enter_context(_infrastructure(state_dir))
+            if now:
+                env["MTRACK_NOW"] = now
+            env["MTRACK_MILESTONES_URL"] = f"http://127.0.0.1:{ports['milestones']}"
+            print("• applying migrations", flush=True)
+            upgrade(env["DATABASE_URL"])
+            children = stack.enter_context(_services(env, ports, state_dir / "logs"))
+            _wait_ready(ports, children)
+            _ingest_samples(plans, ports["ingest"])
+            _print_summary(env, ports, state_dir)
+            _watch(children)
+        except Stop:
+            print("\n• stopping mtrack …", flush=True)
+        except Exception as err:
+            print(f"mtrack run: {err}", file=sys.stderr)
+            return 1
+    print("• stopped; state kept in", state_dir)
+    return 0
+
+
+def _trap_signals() -> None:
+    def raise_stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Stop()
+
+    signal.signal(signal.SIGINT, raise_stop)
+    signal.signal(signal.SIGTERM, raise_stop)
+
+
+@contextmanager
+def _infrastructure(state_dir: Path) -> Iterator[dict[str, str]]:
+    env = dict(os.environ)
+    with ExitStack() as stack:
+        if not env.get("DATABASE_URL"):
+            print("• starting embedded PostgreSQL in", state_dir / "pg", flush=True)
+            pg = EmbeddedPostgres(state_dir / "pg")
+            env["DATABASE_URL"] = pg.start()
+            stack.callback(pg.stop)
+        if not env.get("KAFKA_BOOTSTRAP_SERVERS"):
+            kafka = EmbeddedKafka(port=9092, log_file=state_dir / "tansu.log")
+            env["KAFKA_BOOTSTRAP_SERVERS"] = kafka.start()
+            print("• started tansu Kafka-protocol broker on", env["KAFKA_BOOTSTRAP_SERVERS"], flush=True)
+            stack.callback(kafka.stop)
+        if not env.get("SMTP_HOST"):
+            mail = MailFolder(state_dir / "mail", port=1025)
+            env["SMTP_HOST"], env["SMTP_PORT"] = "127.0.0.1", str(mail.start())
+            env["MTRACK_MAIL_FOLDER"] = str(mail.folder)
+            print(f"• SMTP sink on 127.0.0.1:{mail.port} saving mail to {mail.folder}", flush=True)
+            stack.callback(mail.stop)
+        yield env
+
+
+@contextmanager
+def _services(env: dict[str, str], ports: dict[str, int], log_dir: Path) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        for name, port in ports.items():
+            log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115
+            children[name] = subprocess.Popen(
+                [sys.executable, "-m", "mtrack.cli", "serve", name, "--port", str(port)],
+                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            )  # fmt: skip
+        yield children
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
+def _wait_ready(ports: dict[str, int], children: dict[str, subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    pending = dict(ports)
+    while pending:
+        for name, port in list(pending.items()):
+            if children[name].poll() is not None:
+                raise RuntimeError(f"{name} exited with {children[name].returncode}; see .mtrack/logs/{name}.log")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    print(f"• {name} ready on http://127.0.0.1:{port}", flush=True)
+                    del pending[name]
+            except httpx.HTTPError:
+                pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"not ready after {READY_TIMEOUT:.0f}s: {', '.join(pending)}")
+        time.sleep(0.3)
+
+
+def _ingest_samples(plans: Path, port: int) -> None:
+    for path in sorted(plans.glob("*.txt")):
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/v1/plans",
+            content=path.read_bytes(),
+            headers={"content-type": "text/plain; charset=utf-8"},
+            timeout=60,
+        )
+        response.raise_for_status()
+        body = response.json()
+        what = "unchanged" if body["unchanged"] else f"{len(body['event_ids'])} events"
+        print(f"• ingested {path.name}: plan {body['plan_key']} v{body['version']}, "
+              f"{body['milestones']} milestones, {what}", flush=True)  # fmt: skip
+
+
+def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) -> None:
+    base = f"http://127.0.0.1:{ports['milestones']}"
+    summary = _settled_summary(base)
+    rows = [[state, str(count)] for state, count in summary["by_state"].items()]
+    rows.append(["total", str(summary["total"])])
+    print()
+    print("mtrack is running.  Ctrl-C stops everything.")
+    for name, port in ports.items():
+        print(f"  {name:<10} http://127.0.0.1:{port}/docs   metrics http://127.0.0.1:{port}/metrics")
+    print(f"  milestones list  {base}/v1/milestones")
+    if "MTRACK_MAIL_FOLDER" in env:
+        print(f"  mail folder      {env['MTRACK_MAIL_FOLDER']}")
+    print(f"  logs             {state_dir / 'logs'}")
+    print()
+    print(render(["state", "milestones"], rows, [14, 10]))
+    ratio = summary.get("on_time_ratio")
+    print(f"on-time rate of done milestones: {ratio:.0%}" if ratio is not None else "on-time rate: no done milestones")
+    print(flush=True)
+
+
+def _settled_summary(base: str, timeout: float = 30.0) -> dict:  # type: ignore[type-arg]
+    """The summary once the milestone count stops moving (events are still flowing right after ingest)."""
+    deadline, last = time.monotonic() + timeout, None
+    while True:
+        summary = httpx.get(f"{base}/v1/summary", timeout=5).json()
+        if (summary["total"] and summary["total"] == last) or time.monotonic() > deadline:
+            return summary
+        last = summary["total"]
+        time.sleep(1.0)
+
+
+def _watch(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    while True:
+        for name, child in children.items():
+            if child.poll() is not None:
+                raise RuntimeError(f"{name} exited with {child.returncode}; see .mtrack/logs/{name}.log")
+        time.sleep(0.5)

@@ -1,0 +1,1 @@
+"""The embedded stack for newcomers and tests: PostgreSQL, a Kafka-protocol broker and an SMTP sink."""

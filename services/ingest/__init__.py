@@ -1,0 +1,1 @@
+"""ingest: turns plan documents and API calls into milestone events."""

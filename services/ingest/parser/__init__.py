@@ -1,0 +1,39 @@
+"""Plan parser: `parse_plan(text)` turns a Korean R&D implementation plan into dated milestones."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .docinfo import find_doc_date, find_plan_year, find_title, is_press_release, make_plan_key
+from .extract import DocContext, candidates
+from .merge import dedupe, to_milestones
+from .model import ParsedMilestone, ParsedPlan, Target
+from .owners import assign_owner, find_contacts
+from .structure import logical_lines
+
+__all__ = ["ParsedMilestone", "ParsedPlan", "Target", "parse_plan"]
+
+
+def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
+    lines = text.splitlines()
+    title = find_title(lines)
+    doc_date = doc_date or find_doc_date(lines)
+    plan_year = find_plan_year(title, lines, doc_date)
+    press = is_press_release(lines)
+    key = plan_key or make_plan_key(title, plan_year, press)
+    ref_year = doc_date.year if doc_date else plan_year
+    ctx = DocContext(ref_year=ref_year, plan_year=plan_year or ref_year, doc_date=doc_date, press=press)
+    contacts = find_contacts(lines)
+    items = dedupe(candidates(logical_lines(text), ctx))
+    milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
+    return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))
+
+
+def parse_plan(text: str, *, doc_date: date | None = None, plan_key: str | None = None) -> ParsedPlan:
+    """Parse a plan; never raises: on unusable input the milestone tuple is empty."""
+    if not isinstance(text, str):
+        text = ""
+    try:
+        return _parse(text, doc_date, plan_key)
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError):
+        return ParsedPlan(plan_key=plan_key or "plan", title="", doc_date=doc_date, milestones=())

@@ -1,0 +1,244 @@
+"""Time expressions → kind/starts/due: a single period (year, half, quarter, month, day) is a
+`deadline` from its first to its last day; `~X` or `X까지` is a deadline with no start; `X~` or
+`X부터` is `ongoing` (starts only); `X~Y` is a `range`, or a `program` when both ends are whole
+years; a list (`'24.3월,6월`) is a deadline from the first item's first day to the last item's
+last day. Input must be `textnorm.normalise`d (apostrophes → ', tildes → ~)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_ANCHOR = re.compile(
+    r"'\d{2}(?!\d|\s?[대개명건회%])"
+    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~))"
+    r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월))"
+    r"|(?<![\d.,'/:])\d{1,2}(?=\s?월|\.\d{1,2}\s?일|\s?[·‧・]\s?[1-4]\s?분기|\s?분기)"
+    r"|상\s?반기|하\s?반기|올해|금년|내년|명년"
+)
+_YEAR = re.compile(
+    r"'(?P<y2>\d{2})(?!\d)|(?P<y4>(?:19|20)\d{2})(?!\d)"
+    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월))"
+)
+_YEAR_TAIL = re.compile(r"(?P<nen>\s?년도?)?(?P<sep>\s?[.,]\s?|\s)?")
+_QUARTER = re.compile(r"([1-4])\s?(?:[·‧・,~]\s?([1-4])\s?)?(?:/4\s?)?(?:분기|Q)")
+_HALF = re.compile(r"上|下|상\s?반기|하\s?반기|전반기|후반기")
+_MONTH = re.compile(r"(\d{1,2})(?!\d)(?P<wol>\s?월)?")
+_DAY_AFTER_WOL = re.compile(r"\s?(\d{1,2})\s?일")
+_DAY_AFTER_DOT = re.compile(r"\s?[./]\s?(\d{1,2})(?!\d)(?!\s?월)(?:\s?일)?")
+_MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
+_MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?![가-힣])")
+_NOT_BARE_MONTH = re.compile(
+    r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
+)
+_RANGE_TILDE = re.compile(r"\s?~\s?")
+_UNTIL = re.compile(r"\s?까지")
+_FROM = re.compile(r"\s?부터")
+_RELATIVE = {"올해": 0, "금년": 0, "내년": 1, "명년": 1}
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    start: int
+    end: int
+    kind: str
+    starts: date | None
+    due: date | None
+    grain: str
+    explicit_year: bool
+
+
+@dataclass(frozen=True)
+class _Point:
+    first: date
+    last: date
+    grain: str
+    end: int
+
+
+def resolve_two_digit_year(yy: int, ref_year: int | None) -> int:
+    ref = ref_year if ref_year is not None else 2000
+    year = ref - ref % 100 + yy
+    if year - ref > 30:
+        year -= 100
+    elif ref - year > 70:
+        year += 100
+    return year
+
+
+def _month_period(year: int, first_month: int, last_month: int) -> tuple[date, date]:
+    last_day = calendar.monthrange(year, last_month)[1]
+    return date(year, first_month, 1), date(year, last_month, last_day)
+
+
+def _year_point(year: int, end: int) -> _Point:
+    return _Point(date(year, 1, 1), date(year, 12, 31), "year", end)
+
+
+def _quarter_point(text: str, pos: int, year: int) -> _Point | None:
+    m = _QUARTER.match(text, pos)
+    if not m:
+        return None
+    q1 = int(m.group(1))
+    q2 = int(m.group(2) or q1)
+    if q2 < q1:
+        return None
+    first, last = _month_period(year, 3 * q1 - 2, 3 * q2)
+    return _Point(first, last, "quarter" if q1 == q2 else "quarters", m.end())
+
+
+def _half_point(text: str, pos: int, year: int) -> _Point | None:
+    m = _HALF.match(text, pos)
+    if not m:
+        return None
+    second = m.group(0) in ("下", "후반기") or m.group(0).startswith("하")
+    first, last = _month_period(year, 7, 12) if second else _month_period(year, 1, 6)
+    return _Point(first, last, "half", m.end())
+
+
+def _bare_month_ok(text: str, end: int) -> bool:
+    return not _NOT_BARE_MONTH.match(text, end)
+
+
+def _month_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | None:
+    m = _MONTH.match(text, pos)
+    if not m or not 1 <= int(m.group(1)) <= 12:
+        return None
+    month, end = int(m.group(1)), m.end()
+    has_wol = m.group("wol") is not None
+    day_m = (_DAY_AFTER_WOL if has_wol else _DAY_AFTER_DOT).match(text, end)
+    if day_m and (allow_bare or has_wol or day_m.group(0).endswith("일")):
+        return _day_point(year, month, int(day_m.group(1)), day_m.end())
+    if not has_wol and not (allow_bare and _bare_month_ok(text, end)):
+        return None
+    last_month, end = _month_list(text, end, month)
+    suffix = _MONTH_SUFFIX.match(text, end)
+    end = suffix.end() if suffix else end
+    first, last = _month_period(year, month, last_month)
+    return _Point(first, last, "month" if last_month == month else "months", end)
+
+
+def _month_list(text: str, end: int, month: int) -> tuple[int, int]:
+    last = month
+    for _ in range(4):
+        item = _MONTH_LIST_ITEM.match(text, end)
+        if not item or not last < int(item.group(1)) <= 12:
+            break
+        last, end = int(item.group(1)), item.end()
+    return last, end
+
+
+def _day_point(year: int, month: int, day: int, end: int) -> _Point | None:
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return _Point(date(year, month, day), date(year, month, day), "day", end)
+
+
+def _sub_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | None:
+    return (
+        _quarter_point(text, pos, year)
+        or _half_point(text, pos, year)
+        or _month_point(text, pos, year, allow_bare)
+    )
+
+
+def _year_value(m: re.Match[str], ref_year: int | None) -> int:
+    if m.group("y4"):
+        return int(m.group("y4"))
+    return resolve_two_digit_year(int(m.group("y2") or m.group("yb")), ref_year)
+
+
+def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
+    m = _YEAR.match(text, pos)
+    if not m:
+        return None
+    year = _year_value(m, ref_year)
+    if not 1900 <= year <= 2100:
+        return None
+    tail = _YEAR_TAIL.match(text, m.end())
+    after_year = m.end() + len(tail.group("nen") or "")
+    allow_bare = not tail.group("nen") and "." in (tail.group("sep") or "") or m.group("yb") is not None
+    return _sub_point(text, tail.end(), year, allow_bare) or _year_point(year, after_year)
+
+
+def _point_at(text: str, pos: int, ref_year: int | None, ctx_year: int | None) -> tuple[_Point, bool] | None:
+    dated = _dated_point(text, pos, ref_year)
+    if dated:
+        return dated, True
+    word = text[pos : pos + 2]
+    if word in _RELATIVE and ref_year is not None:
+        return _year_point(ref_year + _RELATIVE[word], pos + 2), True
+    if ctx_year is None:
+        return None
+    point = _sub_point(text, pos, ctx_year, allow_bare=False)
+    return (point, False) if point else None
+
+
+def _range_end(text: str, pos: int, start: _Point, ref_year: int | None) -> _Point | None:
+    dated = _dated_point(text, pos, ref_year)
+    if dated:
+        return dated
+    return _sub_point(text, pos, start.first.year, allow_bare=True)
+
+
+def _build(start_pos: int, first: _Point, last: _Point | None, flags: tuple[bool, bool], explicit: bool) -> TimeExpr:
+    open_start, open_end = flags
+    if last is not None:
+        whole_years = first.grain == last.grain == "year" and last.first.year > first.first.year
+        kind = "program" if whole_years else "range"
+        return TimeExpr(start_pos, last.end, kind, first.first, last.last, first.grain, explicit)
+    if open_end:
+        return TimeExpr(start_pos, first.end, "ongoing", first.first, None, first.grain, explicit)
+    kind = "range" if first.grain == "quarters" else "deadline"
+    starts = None if open_start else first.first
+    return TimeExpr(start_pos, first.end, kind, starts, first.last, first.grain, explicit)
+
+
+def parse_at(text: str, pos: int, ref_year: int | None, ctx_year: int | None) -> TimeExpr | None:
+    """Parse one time expression whose first token starts at `pos`."""
+    found = _point_at(text, pos, ref_year, ctx_year)
+    if not found:
+        return None
+    first, explicit = found
+    start_pos = pos - 1 if pos > 0 and text[pos - 1] == "~" else pos
+    open_start = start_pos < pos
+    last, open_end, end = None, False, first.end
+    tilde = _RANGE_TILDE.match(text, end)
+    if tilde:
+        last = _range_end(text, tilde.end(), first, ref_year)
+        if last is None or last.last < first.first:
+            last, open_end, end = None, True, first.end + len(tilde.group(0).rstrip())
+    first = _Point(first.first, first.last, first.grain, end)
+    expr = _build(start_pos, first, last, (open_start, open_end), explicit)
+    return _with_suffix(text, expr)
+
+
+def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
+    if expr.kind == "deadline":
+        until = _UNTIL.match(text, expr.end)
+        if until:
+            return TimeExpr(expr.start, until.end(), "deadline", None, expr.due, expr.grain, expr.explicit_year)
+        since = _FROM.match(text, expr.end)
+        if since:
+            return TimeExpr(expr.start, since.end(), "ongoing", expr.starts, None, expr.grain, expr.explicit_year)
+    return expr
+
+
+def find_time_exprs(text: str, ref_year: int | None, ctx_year: int | None) -> list[TimeExpr]:
+    """All time expressions in `text`, left to right; year-less ones take the last seen year."""
+    found: list[TimeExpr] = []
+    last_end = 0
+    for m in _ANCHOR.finditer(text):
+        if m.start() < last_end:
+            continue
+        expr = parse_at(text, m.start(), ref_year, ctx_year)
+        if expr is None:
+            continue
+        found.append(expr)
+        last_end = expr.end
+        anchor_day = expr.starts or expr.due
+        if expr.explicit_year and anchor_day is not None:
+            ctx_year = anchor_day.year
+    return found

@@ -1,0 +1,80 @@
+"""Document-level facts: date, title, plan year, press-release flag and the stable plan key."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+from .textnorm import normalise
+
+_DATE_LABELS = (
+    re.compile(r"(?:보도\s?시점|보도\s?일시|배포\s?일시|배포|엠바고)"),
+    re.compile(r"(?:제출\s?연월일|작성\s?일|시행\s?일자|발표\s?일)"),
+)
+_FULL_DATE = re.compile(r"((?:19|20)\d{2})\s?[.\-/년]\s?(\d{1,2})\s?[.\-/월]\s?(\d{1,2})(?!\d)")
+_YEAR_MONTH_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?\.?월?\s*$")
+_PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s?년도?\s?(?:시행\s?계획|추진\s?계획|실행\s?계획)")
+_PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일시|엠바고")
+_TITLE_SKIP = re.compile(r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$")
+_SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_HEAD_LINES = 60
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_doc_date(lines: list[str]) -> date | None:
+    head = [normalise(line) for line in lines[:_HEAD_LINES]]
+    for label in _DATE_LABELS:
+        for line in head:
+            found = label.search(line)
+            match = _FULL_DATE.search(line, found.end()) if found else None
+            if match and (day := _safe_date(*map(int, match.groups()))):
+                return day
+    for line in head:
+        match = _FULL_DATE.search(line)
+        if match and (day := _safe_date(*map(int, match.groups()))):
+            return day
+    for line in head:
+        match = _YEAR_MONTH_LINE.match(line)
+        if match and (day := _safe_date(int(match.group(1)), int(match.group(2)), 1)):
+            return day
+    return None
+
+
+def is_press_release(lines: list[str]) -> bool:
+    return any(_PRESS.search(line) for line in lines[:20])
+
+
+def find_title(lines: list[str]) -> str:
+    head = [line.strip() for line in lines[:_HEAD_LINES] if line.strip()]
+    for index, line in enumerate(head):
+        if _PLAN_YEAR.search(normalise(line)) and len(line) <= 60:
+            previous = head[index - 1] if index else ""
+            return f"{previous} {line}".strip() if "계획" in previous and len(previous) <= 60 else line
+    for line in head:
+        if len(line) >= 8 and not _TITLE_SKIP.search(line):
+            return line[:120]
+    return head[0][:120] if head else ""
+
+
+def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int | None:
+    for text in (title, *lines[:_HEAD_LINES]):
+        match = _PLAN_YEAR.search(normalise(text))
+        if match:
+            return int(match.group(1))
+    return doc_date.year if doc_date else None
+
+
+def make_plan_key(title: str, year: int | None, press: bool) -> str:
+    words = [w.lower() for w in _SLUG_WORDS.findall(title)][:3]
+    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    parts = [str(year) if year else "", "press" if press else "plan", *words, digest]
+    slug = "-".join(p for p in parts if p)
+    slug = re.sub(r"[^a-z0-9-]+", "", slug)
+    return slug[-48:].strip("-") or digest

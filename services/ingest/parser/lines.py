@@ -1,0 +1,88 @@
+"""Physical-line classification: bullet/heading style, marker stripping, wrap heuristics."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .textnorm import normalise
+
+HEADING_STYLES = frozenset({"roman", "annex", "ref", "dotnum", "num", "circled", "part", "unmarked"})
+BULLET_STYLES = frozenset({"box", "circle", "dash", "enum", "note"})
+
+_STYLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("caption", re.compile(r"^[<〈＜《].*[>〉＞》]$")),
+    ("roman", re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|(?:IX|IV|VI{0,3}|I{1,3}|X))\s?[.．]\s*\S")),
+    ("annex", re.compile(r"^(?:\[\s?(?:별첨|붙임|첨부)[^\]]{0,20}\]|(?:별첨|붙임)\s?\d{0,2}(?:\s|$))")),
+    ("ref", re.compile(r"^참고\s?\d{0,2}\s+\S")),
+    ("dotnum", re.compile(r"^\d{1,2}\s?[.．]\s+[^\d\s]")),
+    ("num", re.compile(r"^(?:전략\s?)?\d{1,2}\s+[(\[가-힣A-Za-z]")),
+    ("circled", re.compile(r"^[\u278a-\u2793]")),
+    ("box", re.compile(r"^[□■◆◇▣❑]")),
+    ("circle", re.compile(r"^(?:[ㅇ○◦●◯]|o(?=\s))")),
+    ("enum", re.compile(r"^[\u2776-\u277f\u2460-\u2473]")),
+    ("note", re.compile(r"^(?:\*{1,3}|※)")),
+    ("dash", re.compile(r"^(?:[-–—▸▶►Ÿ•∙➢]|[v✔✓](?=\s))")),
+)
+_MARKER = re.compile(r"^(?:[□■◆◇▣❑ㅇ○◦●◯]|o(?=\s)|\*{1,3}|※|[-–—▸▶►Ÿ•∙➢]|[v✔✓](?=\s))\s*")
+_PART_LINE = re.compile(r"^(?:19|20)\d{2}년도?\s?(?:주요\s?)?(?:추진\s?)?(?:실적|성과|시행\s?계획|추진\s?계획|계획)")
+_TIME_HINT = re.compile(r"'\s?\d{2}|(?:19|20)\d{2}[년.]|\d{1,2}월|[上下]|[상하]반기|분기|까지")
+_INCOMPLETE_END = re.compile(
+    r"(?:[을를이가은는에의와과도로,·ㆍ‧(\-~→]|및|등|으로|하고|하여|하며|통해|위한|위해|대한|따라|\d|년|월|상반기|하반기)$"
+)
+_CONT_START = re.compile(r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)")
+_META = re.compile(
+    r"^[가-힣]{2,10}(?:부|처|청|위원회)$|보도시점|보도일시|배포일시|^배포|제\s?출\s?자|연월일|의안번호|담당\s?부서|담당과장|담당자|책임자|연락처|전\s?화\s?:|E-?mail|^\(?제\s?\d+\s?회\)?$"
+)
+_ONLY_DATE = re.compile(r"^[<(]?\s*(?:19|20)\d{2}\.\s?\d{1,2}\.?(?:\s?\d{1,2}\.?)?\s*(?:\([월화수목금토일]\))?.{0,12}[>)]?$")
+
+
+@dataclass(frozen=True)
+class PhysLine:
+    number: int
+    raw: str
+    style: str
+    content: str
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def classify(number: int, raw: str) -> PhysLine:
+    text = raw.strip()
+    style = next((name for name, pattern in _STYLE_PATTERNS if pattern.match(text)), "plain")
+    if style == "num" and (len(text) > 50 or _TIME_HINT.search(normalise(text))):
+        style = "plain"
+    if style == "plain" and _PART_LINE.match(text) and len(text) <= 30:
+        style = "part"
+    content = _MARKER.sub("", text, count=1) if style in BULLET_STYLES else text
+    return PhysLine(number, raw, style, content)
+
+
+def is_meta(text: str) -> bool:
+    return bool(_META.search(text) or _ONLY_DATE.match(text))
+
+
+def is_incomplete(text: str) -> bool:
+    return text.count("(") > text.count(")") or bool(_INCOMPLETE_END.search(text.rstrip()))
+
+
+def starts_as_continuation(text: str) -> bool:
+    return bool(_CONT_START.match(text))
+
+
+def looks_like_heading(prev: PhysLine | None, line: PhysLine, nxt: PhysLine | None) -> bool:
+    text = normalise(line.content)
+    if len(text) > 32 or len(text) < 3 or ", " in text or _TIME_HINT.search(text) or starts_as_continuation(text):
+        return False
+    if nxt is None or nxt.style not in ("box", "circle"):
+        return False
+    if prev is not None and prev.style not in HEADING_STYLES and is_incomplete(prev.content):
+        return False
+    return not text.endswith(("다", "다.", "함", "음"))
+
+
+def looks_like_prose(text: str) -> bool:
+    return display_width(text) >= 120 and ("다. " in text or text.endswith(("다.", "다")))

@@ -1,0 +1,83 @@
+"""One milestone per deliverable: summary/body and bullet/note duplicates merged; stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+
+from .extract import Candidate
+from .model import ParsedMilestone
+
+_NON_WORD = re.compile(r"[^0-9a-z가-힣]+")
+_SAME_THRESHOLD = 0.5
+
+
+def norm_title(title: str) -> str:
+    return _NON_WORD.sub("", title.lower())
+
+
+def _bigrams(text: str) -> set[str]:
+    flat = norm_title(text)
+    return {flat[i : i + 2] for i in range(len(flat) - 1)} or {flat}
+
+
+def similarity(a: str, b: str) -> float:
+    left, right = _bigrams(a), _bigrams(b)
+    return len(left & right) / max(1, min(len(left), len(right)))
+
+
+def _dates(c: Candidate) -> tuple[object, ...]:
+    e = c.expr_norm
+    return (e.kind, e.due) if e.kind == "deadline" else (e.kind, e.starts, e.due)
+
+
+def _duplicate_of(item: Candidate, kept: list[Candidate]) -> int | None:
+    for index, other in enumerate(kept):
+        if _dates(other) != _dates(item):
+            continue
+        related = item.front != other.front or item.family == other.family
+        if related and similarity(item.title, other.title) >= _SAME_THRESHOLD:
+            return index
+    return None
+
+
+def dedupe(items: list[Candidate]) -> list[Candidate]:
+    """Body beats summary; within one bullet and its notes, the first mention wins."""
+    ordered = sorted(items, key=lambda c: (c.front, c.line))
+    kept: list[Candidate] = []
+    for item in ordered:
+        index = _duplicate_of(item, kept)
+        if index is None:
+            kept.append(item)
+        elif kept[index].target is None and item.target is not None:
+            kept[index] = _with_target(kept[index], item)
+    return sorted(kept, key=lambda c: c.line)
+
+
+def _with_target(base: Candidate, donor: Candidate) -> Candidate:
+    fields = dict(base.__dict__)
+    fields["target"] = donor.target
+    return Candidate(**fields)
+
+
+def milestone_id(plan_key: str, title: str) -> str:
+    return f"{plan_key}-{hashlib.sha1(norm_title(title).encode('utf-8')).hexdigest()[:10]}"
+
+
+def to_milestones(items: list[Candidate], plan_key: str, owner_of: Callable[[str], str | None]) -> list[ParsedMilestone]:
+    seen: dict[str, int] = {}
+    out: list[ParsedMilestone] = []
+    for item in items:
+        base = milestone_id(plan_key, item.title)
+        seen[base] = seen.get(base, 0) + 1
+        ident = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        e = item.expr_norm
+        out.append(
+            ParsedMilestone(
+                id=ident, title=item.title, section=item.section, line=item.line, expr=item.expr,
+                kind=e.kind, starts=e.starts, due=e.due, owner=owner_of(item.context),  # type: ignore[arg-type]
+                target=item.target, part=item.part,  # type: ignore[arg-type]
+            )
+        )
+    return out

@@ -1,0 +1,65 @@
+"""Responsible departments from the document's contact block, assigned per milestone by area."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CONTACT_HINT = re.compile(r"담당\s?부서|담당과장|담당자|책임자|연락처|제\s?출\s?자|문의|0\d{1,2}-\d{3,4}-\d{4}")
+_DEPT = re.compile(r"(?<![가-힣])([가-힣]{2,14}(?:과|팀|담당관|센터))(?![가-힣])")
+_DEPT_STOP = re.compile(r"^(?:결과|효과|성과|과장|담당관실)$")
+_AREA_CLEAN = re.compile(r"담당\s?부서|[()\[\]<>]|\s")
+_AREA_SYNONYMS = {
+    "max": ("M.AX", "MAX", "AI 팩토리", "AI팩토리", "제조 AI", "제조AI", "인공지능", "AI"),
+    "지역": ("지역", "5극", "3특", "권역", "지자체"),
+    "규제": ("규제", "특례", "샌드박스"),
+    "기술금융": ("기술금융", "금융", "펀드", "투자사"),
+    "사업화": ("사업화",),
+}
+
+
+@dataclass(frozen=True)
+class Contacts:
+    default: str | None
+    areas: tuple[tuple[tuple[str, ...], str], ...]
+
+
+def _keywords(area: str) -> tuple[str, ...]:
+    words: list[str] = []
+    flat = area.replace(" ", "").upper().replace(".", "")
+    for key, synonyms in _AREA_SYNONYMS.items():
+        if key.upper() in flat or key in area:
+            words.extend(synonyms)
+    return tuple(words)
+
+
+def _row_area(line: str, dept_start: int) -> str:
+    area = _AREA_CLEAN.sub("", line[:dept_start].split("\t")[0])
+    return re.sub(r"[가-힣]+정책관$|[가-힣]+실$|[가-힣]+국$", "", area)
+
+
+def find_contacts(lines: list[str]) -> Contacts:
+    first: str | None = None
+    chief: str | None = None
+    areas: list[tuple[tuple[str, ...], str]] = []
+    for index, line in enumerate(lines):
+        if not _CONTACT_HINT.search(" ".join(lines[index : index + 3])):
+            continue
+        for match in _DEPT.finditer(line):
+            dept = match.group(1)
+            if _DEPT_STOP.match(dept):
+                continue
+            area = _row_area(line, match.start())
+            first = first or dept
+            if "총괄" in area and chief is None:
+                chief = dept
+            if keywords := _keywords(area):
+                areas.append((keywords, dept))
+    return Contacts(chief or first, tuple(areas))
+
+
+def assign_owner(contacts: Contacts, text: str) -> str | None:
+    for keywords, dept in contacts.areas:
+        if any(word in text for word in keywords):
+            return dept
+    return contacts.default

@@ -1,0 +1,138 @@
+"""Which time expressions are milestones: budgets, statistics, baselines and names are not."""
+
+from __future__ import annotations
+
+import re
+
+from .dates import TimeExpr
+from .targets import has_count
+
+_BUDGET = re.compile(r"\d[\d,.]*\s?(?:억|조|백만|천만)\s?원?|\d[\d,.]*\s?원(?![가-힣])")
+_QUANTITY_BEFORE = re.compile(r"(?:\d[\d,.]*\s?(?:%|억원?|조원?|원|개교|개소|개|명|건|배)|%)\s?\(?\s?~?$")
+_NAME_AFTER = re.compile(
+    r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|제\s?\d+\s?차|시행\s?계획|추진\s?계획|예산|노벨|[가-힣]{1,6}상[,)])"
+)
+_PLAN_NAME_BEFORE = re.compile(r"(?:계획|전략|로드맵)\s?[(「]?$")
+_GROUP_STOP = re.compile(r"[()→]|,\s|->")
+_SEGMENT = re.compile(r",\s")
+_DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
+
+
+def paren_group(text: str, expr: TimeExpr) -> tuple[int, int] | None:
+    """Span of the parentheses that enclose `expr`, if any."""
+    depth, open_at = 0, -1
+    for index in range(expr.start - 1, max(-1, expr.start - 80), -1):
+        char = text[index]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if depth == 0:
+                open_at = index
+                break
+            depth -= 1
+    if open_at < 0:
+        return None
+    depth, limit = 0, min(len(text), expr.end + 200)
+    for index in range(expr.end, limit):
+        if text[index] == "(":
+            depth += 1
+        elif text[index] == ")":
+            if depth == 0:
+                return open_at, index + 1
+            depth -= 1
+    return open_at, limit
+
+
+def group_text(text: str, expr: TimeExpr) -> str:
+    """The words that belong with the expression: its parentheses, or what follows it."""
+    span = paren_group(text, expr)
+    if span is not None:
+        segment = _segment_of(text, span, expr)
+        if segment.strip() != text[expr.start : expr.end].strip():
+            return segment
+        inner = text[span[0] + 1 : span[1] - 1]
+        if inner.strip() != segment.strip():
+            return inner
+        tail = text[span[1] : span[1] + 30]
+    else:
+        tail = text[expr.end : expr.end + 30]
+    stop = _GROUP_STOP.search(tail)
+    return tail[: stop.start()] if stop else tail
+
+
+def _segment_of(text: str, span: tuple[int, int], expr: TimeExpr) -> str:
+    start, end = span[0] + 1, span[1] - 1
+    for m in _SEGMENT.finditer(text, start, end):
+        if m.start() < expr.start:
+            start = m.end()
+        elif m.start() >= expr.end:
+            end = m.start()
+            break
+    return text[start:end]
+
+
+def paren_text(text: str, expr: TimeExpr) -> str:
+    span = paren_group(text, expr)
+    return text[span[0] + 1 : span[1] - 1] if span else ""
+
+
+def is_budget_only(group: str) -> bool:
+    return bool(_BUDGET.search(group)) and not has_count(_BUDGET.sub("", group))
+
+
+def _is_baseline(text: str, expr: TimeExpr) -> bool:
+    after = text[expr.end : expr.end + 40].replace("->", "→")
+    arrow = after.find("→")
+    return arrow >= 0 and "'" in after[arrow:] and ("(" not in after[:arrow] or ")" in after[:arrow])
+
+
+def keep_year_expr(text: str, expr: TimeExpr) -> bool:
+    """A bare year is a milestone only when it is not a statistic, budget, baseline or name."""
+    before = text[max(0, expr.start - 14) : expr.start]
+    if _QUANTITY_BEFORE.search(before) or _NAME_AFTER.match(text[expr.end : expr.end + 12]):
+        return False
+    if _is_baseline(text, expr) or _DOC_NAME_END.search(paren_text(text, expr)):
+        return False
+    if not is_budget_only(group_text(text, expr)):
+        return True
+    whole = paren_text(text, expr)
+    return has_count(whole) and not _other_expr_in(whole, text, expr)
+
+
+def _other_expr_in(whole: str, text: str, expr: TimeExpr) -> bool:
+    own = text[expr.start : expr.end]
+    return "~" in whole.replace(own, "") or whole.replace(own, "").count("'") > 0
+
+
+def keep_expr(text: str, expr: TimeExpr) -> bool:
+    if expr.kind == "program" and _PLAN_NAME_BEFORE.search(text[max(0, expr.start - 6) : expr.start]):
+        return False
+    if expr.grain == "year" and expr.kind == "deadline":
+        return keep_year_expr(text, expr)
+    return True
+
+
+def is_inline(text: str, expr: TimeExpr) -> bool:
+    return paren_group(text, expr) is None
+
+
+def drop_attributive_years(text: str, exprs: list[TimeExpr]) -> list[TimeExpr]:
+    """An inline bare year next to a more precise date is context, not a milestone of its own."""
+    precise = [e for e in exprs if not (e.grain == "year" and e.kind == "deadline")]
+    if not precise:
+        return exprs
+    kept: list[TimeExpr] = []
+    for expr in exprs:
+        plain_year = expr.grain == "year" and expr.kind == "deadline" and expr.starts is not None
+        if plain_year and is_inline(text, expr) and not has_count(group_text(text, expr)):
+            continue
+        kept.append(expr)
+    return kept
+
+
+def is_budget_text(text: str) -> bool:
+    return bool(_BUDGET.search(text))
+
+
+def strip_budget(text: str) -> str:
+    return _BUDGET.sub("", text)

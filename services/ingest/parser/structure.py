@@ -1,0 +1,196 @@
+"""Logical lines: wrapped lines joined, heading path kept, part (summary/results/plan) marked."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .lines import (
+    BULLET_STYLES,
+    HEADING_STYLES,
+    PhysLine,
+    classify,
+    display_width,
+    is_incomplete,
+    is_meta,
+    looks_like_heading,
+    looks_like_prose,
+    starts_as_continuation,
+)
+from .textnorm import clean_controls, is_noise
+
+_RESULTS = re.compile(r"실적|그간의?\s?성과|추진\s?성과|성과\s?(?:및|와)\s?평가|(?:19|20)\d{2}년도?\s?(?:주요\s?)?성과")
+_PLAN = re.compile(r"시행\s?계획|추진\s?계획|세부\s?계획|실행\s?계획|향후\s?계획|추진\s?과제|중점\s?과제|추진\s?방향")
+_BACKGROUND = re.compile(r"개\s?요|배\s?경|비\s?전|목\s?차|현\s?황|여\s?건|전략\s?및\s?(?:세부\s?)?과제|전략\s?체계|제안\s?이유")
+_SUMMARY = re.compile(r"의결\s?주문|주요\s?내용|요\s?약")
+_RESETTING = frozenset({"roman", "annex"})
+_WRAP_WIDTH = 50
+_BULLET_RANK = {"box": 0, "circle": 1, "dash": 2, "enum": 3, "note": 4}
+
+
+@dataclass(eq=False)
+class Logical:
+    text: str
+    style: str
+    spans: list[tuple[int, int]]
+    parents: tuple[Logical, ...]
+    part: str = "plan"
+    skip: bool = False
+    front: bool = False
+    family: int = 0
+    last_phys: str = ""
+    parts: list[str] = field(default_factory=list)
+    size: int = 0
+
+    @property
+    def is_heading(self) -> bool:
+        return self.style in HEADING_STYLES
+
+    def line_at(self, offset: int) -> int:
+        index = bisect_right([start for start, _ in self.spans], offset) - 1
+        return self.spans[max(0, index)][1]
+
+    def extend(self, phys: PhysLine) -> None:
+        self.spans.append((self.size + 1, phys.number))
+        self.parts.append(phys.content)
+        self.size += 1 + len(phys.content)
+        self.last_phys = phys.content
+
+    def finish(self) -> None:
+        if self.parts:
+            self.text = " ".join([self.text, *self.parts])
+            self.parts = []
+
+
+    def section(self) -> tuple[str, ...]:
+        return tuple(p.heading_text() for p in self.parents)
+
+    def heading_text(self) -> str:
+        return self.text.strip()
+
+
+def _part_of(text: str) -> str | None:
+    if _SUMMARY.search(text):
+        return "summary"
+    if _RESULTS.search(text):
+        return "results"
+    if _PLAN.search(text):
+        return "plan"
+    if _BACKGROUND.search(text):
+        return "background"
+    return None
+
+
+def _physical_lines(text: str) -> list[PhysLine | None]:
+    """One entry per input line; None for noise (blank, page marker, table of contents)."""
+    rows: list[PhysLine | None] = []
+    for number, raw in enumerate(clean_controls(text).splitlines(), start=1):
+        rows.append(None if is_noise(raw) else classify(number, raw))
+    return rows
+
+
+class _Builder:
+    def __init__(self, has_roman: bool) -> None:
+        self.out: list[Logical] = []
+        self.stack: list[Logical] = []
+        self.open: Logical | None = None
+        self.table_mode = False
+        self.has_roman = has_roman
+        self.seen_roman = False
+        self.annex_cover = False
+
+    def _push(self, node: Logical) -> None:
+        style = node.style
+        if style in _RESETTING or (style == "dotnum" and not any(p.style == "roman" for p in self.stack)):
+            self.stack = []
+        rank = _BULLET_RANK.get(style, -1)
+        while self.stack and _BULLET_RANK.get(self.stack[-1].style, -2) >= rank:
+            self.stack.pop()
+        styles = [p.style for p in self.stack]
+        if style in styles:
+            del self.stack[styles.index(style) :]
+        node.parents = tuple(self.stack)
+        self.stack.append(node)
+
+    def _state(self, node: Logical) -> None:
+        part, skip = "plan", self.annex_cover
+        for ancestor in reversed((*node.parents, node) if node.is_heading else node.parents):
+            found = _part_of(ancestor.text) if ancestor.is_heading else None
+            if found:
+                part, skip = ("other", True) if found == "background" else (found, skip)
+                break
+        node.part, node.skip = part, skip or node.skip
+        node.front = self.has_roman and not self.seen_roman
+
+    def _start(self, phys: PhysLine, style: str) -> Logical:
+        node = Logical(phys.content, style, [(0, phys.number)], (), last_phys=phys.content, size=len(phys.content))
+        if style == "roman":
+            self.seen_roman, self.annex_cover = True, False
+        if style == "annex":
+            self.annex_cover = True
+        if style in HEADING_STYLES or style in BULLET_STYLES:
+            self._push(node)
+        else:
+            node.parents = tuple(self.stack)
+        node.skip = is_meta(phys.content)
+        self._state(node)
+        node.family = len(self.out) if style != "note" or not self.open else self.open.family
+        self.out.append(node)
+        return node
+
+    def add(self, prev: PhysLine | None, phys: PhysLine, nxt: PhysLine | None) -> None:
+        if phys.style == "caption":
+            self.table_mode, self.open = True, None
+            return
+        if phys.style != "plain":
+            self.table_mode = False
+            node = self._start(phys, phys.style)
+            self.open = None if node.is_heading else node
+            return
+        self._add_plain(prev, phys, nxt)
+
+    def _add_plain(self, prev: PhysLine | None, phys: PhysLine, nxt: PhysLine | None) -> None:
+        if not self.table_mode and looks_like_heading(prev, phys, nxt):
+            self._start(phys, "unmarked")
+            self.open = None
+            return
+        if is_meta(phys.content):
+            self.open = self._start(phys, "row")
+            self.open = None
+            return
+        if self.open is not None and self._joins(phys):
+            self.open.extend(phys)
+            return
+        style = "prose" if looks_like_prose(phys.content) else "row"
+        self.open = self._start(phys, style)
+
+    def _joins(self, phys: PhysLine) -> bool:
+        assert self.open is not None
+        last = self.open.last_phys
+        if self.table_mode and self.open.style == "row":
+            return starts_as_continuation(phys.content) or is_incomplete(last)
+        if self.open.style == "prose":
+            return False
+        return is_incomplete(last) or starts_as_continuation(phys.content) or display_width(last) >= _WRAP_WIDTH
+
+    def blank(self) -> None:
+        self.open = None
+
+
+def logical_lines(text: str) -> list[Logical]:
+    rows = _physical_lines(text)
+    raw_lines = clean_controls(text).splitlines()
+    builder = _Builder(has_roman=any(r is not None and r.style == "roman" for r in rows))
+    prev: PhysLine | None = None
+    for index, row in enumerate(rows):
+        if row is None:
+            if not raw_lines[index].strip():
+                builder.blank()
+            continue
+        nxt = next((r for r in rows[index + 1 : index + 4] if r is not None), None)
+        builder.add(prev, row, nxt)
+        prev = row
+    for node in builder.out:
+        node.finish()
+    return builder.out

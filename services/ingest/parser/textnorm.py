@@ -1,0 +1,41 @@
+"""Length-preserving text normalisation and noise-line detection."""
+
+from __future__ import annotations
+
+import re
+
+_CHAR_MAP = str.maketrans(
+    {
+        "’": "'", "‘": "'", "`": "'", "´": "'", "′": "'", "＇": "'",
+        "∼": "~", "～": "~", "〜": "~", "⁓": "~",
+        "➝": "→", "⇒": "→", "⟶": "→",
+        "\t": " ", "\u00a0": " ", "\u3000": " ",
+    }
+)
+
+_PAGE_MARKER = re.compile(r"^[-–—]\s*\d{1,4}\s*[-–—]$")
+_TOC_LINE = re.compile(r"(?:[·ㆍ.…]\s?){5,}\s*\d{0,4}\s*$")
+_TOC_HEAD = re.compile(r"^목\s*차$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def normalise(text: str) -> str:
+    """Map apostrophe, tilde and arrow variants to one form; never changes length."""
+    return text.translate(_CHAR_MAP)
+
+
+def clean_controls(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
+def is_noise(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return True
+    return bool(_PAGE_MARKER.match(stripped) or _TOC_LINE.search(stripped) or _TOC_HEAD.match(stripped))
+
+
+def hangul_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    return sum(1 for c in text if "가" <= c <= "힣") / len(text)

@@ -1,0 +1,1 @@
+"""milestones: keeps each milestone's state in PostgreSQL and emits deadline alerts."""

@@ -1,0 +1,95 @@
+"""Tables the milestones service owns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db import Base, created_at_column
+
+JsonDoc = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Milestone(Base):
+    __tablename__ = "milestone"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    section: Mapped[list[str]] = mapped_column(JsonDoc, default=list)
+    kind: Mapped[str] = mapped_column(String(16))
+    expr: Mapped[str | None] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    part: Mapped[str] = mapped_column(String(16), default="plan")
+    starts_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    owner: Mapped[str | None] = mapped_column(String(200), index=True)
+    target: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
+    plan_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    reported_status: Mapped[str] = mapped_column(String(16), default="planned")
+    done_date: Mapped[date | None] = mapped_column(Date)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class MilestoneHistory(Base):
+    """Every applied event and every state change, in order."""
+
+    __tablename__ = "milestone_history"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    milestone_id: Mapped[str] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    event_type: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = created_at_column()
+
+
+class ProcessedEvent(Base):
+    """Makes the consumer idempotent: written in the same transaction as the change it caused."""
+
+    __tablename__ = "processed_event"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    processed_at: Mapped[datetime] = created_at_column()
+
+
+class Alert(Base):
+    """One alert per milestone, type and due date, however many replicas or redeliveries."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("milestone_id", "alert_type", "due_date"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    milestone_id: Mapped[str] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
+    alert_type: Mapped[str] = mapped_column(String(32))
+    due_date: Mapped[date] = mapped_column(Date)
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,1 @@
+"""notifier: e-mails deadline alerts to the milestone owners."""

@@ -1,0 +1,79 @@
+"""What the notifier does with an alert: look up the owner's addresses and mail each one exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+from prometheus_client import Counter
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from services.notifier.compose import compose
+from services.notifier.directory import OwnerDirectory
+from services.notifier.models import Notification
+from shared.events import AlertPayload, Envelope, MilestoneDueSoon, MilestoneOverdue
+from shared.kafka import Rejected
+
+MAILS = Counter("mtrack_notifier_emails_total", "Alert e-mails by outcome", ["type", "outcome"])
+
+ALERT_TYPES = {MilestoneDueSoon.TYPE, MilestoneOverdue.TYPE}
+
+Send = Callable[[EmailMessage], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Context:
+    sessions: async_sessionmaker  # type: ignore[type-arg]
+    directory: OwnerDirectory
+    send: Send
+    sender: str
+
+
+async def handle_batch(envelopes: list[Envelope], ctx: Context) -> list[Rejected]:
+    rejected: list[Rejected] = []
+    for env in envelopes:
+        if env.type not in ALERT_TYPES:
+            continue
+        alert = env.payload()
+        assert isinstance(alert, AlertPayload)
+        recipients = ctx.directory.recipients(alert.owner)
+        if not recipients:
+            rejected.append(Rejected(env, f"no recipient for owner {alert.owner!r} and no fallback"))
+            continue
+        for recipient in recipients:
+            await notify_once(env, alert, recipient, ctx)
+    return rejected
+
+
+async def notify_once(env: Envelope, alert: AlertPayload, recipient: str, ctx: Context) -> bool:
+    """Records the mail as pending, sends it, marks it sent. A crash between send and mark resends
+    with the same Message-ID, which mail clients fold into one."""
+    message = compose(env, alert, sender=ctx.sender, recipient=recipient)
+    key = {"alert_event_id": env.event_id, "recipient": recipient}
+    async with ctx.sessions() as session, session.begin():
+        await session.execute(
+            insert(Notification)
+            .values(
+                **key, milestone_id=env.subject, alert_type=env.type, message_id=message["Message-ID"],
+                subject=str(message["Subject"]), status="pending", attempts=0,
+            )  # fmt: skip
+            .on_conflict_do_nothing()
+        )
+        status = await session.scalar(
+            select(Notification.status).filter_by(**key).with_for_update()
+        )
+        if status == "sent":
+            MAILS.labels(env.type, "duplicate").inc()
+            return False
+        await session.execute(update(Notification).filter_by(**key).values(attempts=Notification.attempts + 1))
+    await ctx.send(message)
+    async with ctx.sessions() as session, session.begin():
+        await session.execute(
+            update(Notification).filter_by(**key).values(status="sent", sent_at=datetime.now(UTC))
+        )
+    MAILS.labels(env.type, "sent").inc()
+    return True

@@ -1,0 +1,111 @@
+"""Transactional outbox: events are written with the state change and relayed to Kafka afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import datetime
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Uuid, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db import Base, created_at_column
+from shared.events import Envelope, encode, record_key
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    producer: Mapped[str] = mapped_column(String(32), index=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    key: Mapped[bytes] = mapped_column(LargeBinary)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = created_at_column()
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+async def add_to_outbox(session: AsyncSession, *, producer: str, topic: str, envelope: Envelope) -> bool:
+    """Queue `envelope` in the caller's transaction; False when the same event id is already queued."""
+    stmt = (
+        insert(OutboxMessage)
+        .values(
+            event_id=envelope.event_id,
+            producer=producer,
+            topic=topic,
+            key=record_key(envelope),
+            value=encode(envelope),
+        )
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(OutboxMessage.id)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+class OutboxRelay:
+    """Publishes unpublished rows in order; several relays may run, SKIP LOCKED keeps them apart."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker,  # type: ignore[type-arg]
+        producer: AIOKafkaProducer,
+        name: str,
+        batch_size: int = 200,
+        idle_seconds: float = 0.5,
+    ) -> None:
+        self._sessions = sessions
+        self._producer = producer
+        self._name = name
+        self._batch_size = batch_size
+        self._idle_seconds = idle_seconds
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after a commit that queued events, so they leave without waiting for the next poll."""
+        self._wake.set()
+
+    async def publish_pending(self) -> int:
+        async with self._sessions() as session, session.begin():
+            rows = (
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.producer == self._name, OutboxMessage.published_at.is_(None))
+                    .order_by(OutboxMessage.id)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            sent = [await self._producer.send(row.topic, value=row.value, key=row.key) for row in rows]
+            await asyncio.gather(*sent)
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([row.id for row in rows]))
+                .values(published_at=datetime.now().astimezone())
+            )
+            return len(rows)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                published = await self.publish_pending()
+            except Exception:
+                log.exception("outbox relay %s failed; retrying", self._name)
+                published = 0
+                await asyncio.sleep(1.0)
+            if published:
+                continue
+            self._wake.clear()
+            waiters = {asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())}
+            _, pending = await asyncio.wait(waiters, timeout=self._idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()

@@ -1,0 +1,60 @@
+import json
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+
+from shared.events import DecodeError, MilestoneDeclared, Topics, decode, encode, new_envelope, record_key
+
+
+def _declared() -> bytes:
+    payload = MilestoneDeclared(title="글로벌우수기업연구소육성사업(GATC) 예타 완료", due=date(2025, 3, 31))
+    env = new_envelope(payload, subject="itip-2025-abc", source="ingest", occurred_at=datetime.now(UTC))
+    return encode(env)
+
+
+def test_round_trip_keeps_korean_text_as_utf8() -> None:
+    raw = _declared()
+    assert "예타 완료".encode() in raw
+    env = decode(raw)
+    assert env.type == "milestone.declared"
+    assert env.payload().title == "글로벌우수기업연구소육성사업(GATC) 예타 완료"  # type: ignore[attr-defined]
+    assert record_key(env) == b"itip-2025-abc"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (None, "empty record"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"not json", "invalid envelope"),
+        (b'{"event_id": "x"}', "invalid envelope"),
+    ],
+)
+def test_undecodable_records_give_a_reason(raw: bytes | None, reason: str) -> None:
+    with pytest.raises(DecodeError, match=reason):
+        decode(raw)
+
+
+def test_unknown_type_and_bad_data_are_rejected() -> None:
+    base = {
+        "event_id": str(uuid.uuid4()), "schema_version": 1, "occurred_at": "2025-01-01T00:00:00+09:00",
+        "source": "test", "subject": "m-1",
+    }  # fmt: skip
+    with pytest.raises(DecodeError, match="unknown event type"):
+        decode(json.dumps({**base, "type": "milestone.exploded", "data": {}}).encode())
+    bad = {**base, "type": "milestone.declared", "data": {"title": "x", "starts": "2025-05-01", "due": "2025-01-01"}}
+    with pytest.raises(DecodeError, match="starts 2025-05-01 is after due"):
+        decode(json.dumps(bad).encode())
+
+
+def test_newer_schema_versions_are_not_guessed_at() -> None:
+    env = decode(_declared())
+    newer = env.model_copy(update={"schema_version": 9})
+    with pytest.raises(DecodeError, match="newer"):
+        decode(encode(newer))
+
+
+def test_topics_come_from_one_prefix() -> None:
+    topics = Topics("acme")
+    assert topics.all() == ("acme.milestone-events", "acme.alerts", "acme.dead-letter")
