@@ -117,8 +117,12 @@ def _run(args: argparse.Namespace) -> int:
     if len(ports) != 3:
         print("mtrack run: --ports takes three ports: ingest,milestones,notifier", file=sys.stderr)
         return 2
-    return run_stack(state_dir=args.state_dir, ports=dict(zip(SERVICES, ports, strict=True)), now=args.now,
-                     plans=args.plans)  # fmt: skip
+    return run_stack(
+        state_dir=args.state_dir,
+        ports=dict(zip(SERVICES, ports, strict=True)),
+        now=args.now,
+        plans=args.plans,
+    )
 
 
 if __name__ == "__main__":

@@ -86,7 +86,9 @@ def _infrastructure(state_dir: Path) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def _services(env: dict[str, str], ports: dict[str, int], log_dir: Path) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
+def _services(
+    env: dict[str, str], ports: dict[str, int], log_dir: Path
+) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
     log_dir.mkdir(parents=True, exist_ok=True)
     children: dict[str, subprocess.Popen[bytes]] = {}
     try:
@@ -94,8 +96,12 @@ def _services(env: dict[str, str], ports: dict[str, int], log_dir: Path) -> Iter
             log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115
             children[name] = subprocess.Popen(
                 [sys.executable, "-m", "mtrack.cli", "serve", name, "--port", str(port)],
-                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         yield children
     finally:
         for child in children.values():
@@ -116,7 +122,9 @@ def _wait_ready(ports: dict[str, int], children: dict[str, subprocess.Popen[byte
     while pending:
         for name, port in list(pending.items()):
             if children[name].poll() is not None:
-                raise RuntimeError(f"{name} exited with {children[name].returncode}; see .mtrack/logs/{name}.log")
+                raise RuntimeError(
+                    f"{name} exited with {children[name].returncode}; see .mtrack/logs/{name}.log"
+                )
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
                     print(f"• {name} ready on http://127.0.0.1:{port}", flush=True)
@@ -139,8 +147,11 @@ def _ingest_samples(plans: Path, port: int) -> None:
         response.raise_for_status()
         body = response.json()
         what = "unchanged" if body["unchanged"] else f"{len(body['event_ids'])} events"
-        print(f"• ingested {path.name}: plan {body['plan_key']} v{body['version']}, "
-              f"{body['milestones']} milestones, {what}", flush=True)  # fmt: skip
+        print(
+            f"• ingested {path.name}: plan {body['plan_key']} v{body['version']}, "
+            f"{body['milestones']} milestones, {what}",
+            flush=True,
+        )
 
 
 def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) -> None:
@@ -154,12 +165,17 @@ def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) 
         print(f"  {name:<10} http://127.0.0.1:{port}/docs   metrics http://127.0.0.1:{port}/metrics")
     print(f"  milestones list  {base}/v1/milestones")
     if "MTRACK_MAIL_FOLDER" in env:
-        print(f"  mail folder      {env['MTRACK_MAIL_FOLDER']}")
+        mails = len(list(Path(env["MTRACK_MAIL_FOLDER"]).glob("*.eml")))
+        print(f"  mail folder      {env['MTRACK_MAIL_FOLDER']}  ({mails} alert e-mails so far)")
     print(f"  logs             {state_dir / 'logs'}")
     print()
-    print(render(["state", "milestones"], rows, [14, 10]))
+    print(render(["state", "milestones"], rows, [14, 12]))
     ratio = summary.get("on_time_ratio")
-    print(f"on-time rate of done milestones: {ratio:.0%}" if ratio is not None else "on-time rate: no done milestones")
+    print(
+        f"on-time rate of done milestones: {ratio:.0%}"
+        if ratio is not None
+        else "on-time rate: no done milestones"
+    )
     print(flush=True)
 
 

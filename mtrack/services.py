@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from prometheus_client import disable_created_metrics
 
 from shared.logs import configure_logging
 
 
 def build(name: str) -> FastAPI:
     configure_logging(name)
+    disable_created_metrics()  # the `_created` series only add noise to dashboards
     if name == "ingest":
         from services.ingest.app import IngestSettings
         from services.ingest.app import create_app as create_ingest

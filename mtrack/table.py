@@ -24,15 +24,28 @@ def clip(text: str, limit: int) -> str:
 def render(headers: Sequence[str], rows: Sequence[Sequence[str]], limits: Sequence[int]) -> str:
     cells = [[clip(c, lim) for c, lim in zip(row, limits, strict=True)] for row in [headers, *rows]]
     widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines = [
+        "  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
 def milestone_table(items: Sequence[dict[str, Any]]) -> str:
     rows = [
-        [str(m["line"]), m["kind"], m["starts"] or "", m["due"] or "", m["expr"], m["title"], m.get("owner") or ""]
+        [
+            str(m["line"]),
+            m["kind"],
+            m["starts"] or "",
+            m["due"] or "",
+            m["expr"],
+            m["title"],
+            m.get("owner") or "",
+        ]
         for m in items
     ]
-    table = render(["line", "kind", "starts", "due", "expr", "title", "owner"], rows, [6, 9, 11, 11, 18, 50, 14])
+    table = render(
+        ["line", "kind", "starts", "due", "expr", "title", "owner"], rows, [6, 9, 11, 11, 18, 50, 14]
+    )
     return f"{table}\n{len(items)} milestones"

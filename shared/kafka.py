@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -42,13 +43,13 @@ async def ensure_topics(settings: KafkaSettings, topics: Sequence[str]) -> None:
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(t, settings.topic_partitions, settings.topic_replication) for t in topics if t not in existing
+            NewTopic(t, settings.topic_partitions, settings.topic_replication)
+            for t in topics
+            if t not in existing
         ]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another service created it meanwhile
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         await admin.close()
 
@@ -72,7 +73,7 @@ class DeadLetters:
         self._topic = topic
         self._consumer = consumer
 
-    async def send(self, record: ConsumerRecord, reason: str, stage: str) -> None:  # type: ignore[type-arg]
+    async def send(self, record: ConsumerRecord, reason: str, stage: str) -> None:
         body = {
             "reason": reason,
             "stage": stage,
@@ -129,9 +130,9 @@ class ConsumerLoop:
                     self._consumer.seek(tp, records[0].offset)
                     await asyncio.sleep(self._retry_seconds)
 
-    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:  # type: ignore[type-arg]
+    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
         good: list[Envelope] = []
-        by_event: dict[str, ConsumerRecord] = {}  # type: ignore[type-arg]
+        by_event: dict[str, ConsumerRecord] = {}
         for record in records:
             try:
                 envelope = decode(record.value)

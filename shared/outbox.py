@@ -106,6 +106,8 @@ class OutboxRelay:
                 continue
             self._wake.clear()
             waiters = {asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())}
-            _, pending = await asyncio.wait(waiters, timeout=self._idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+            _, pending = await asyncio.wait(
+                waiters, timeout=self._idle_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
             for task in pending:
                 task.cancel()

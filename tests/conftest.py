@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from datetime import date
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import asyncpg
@@ -40,7 +40,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server_url = embedded.start()
     name = f"mtrack_test_{uuid.uuid4().hex[:10]}"
     admin = _asyncpg_dsn(server_url)
-    asyncio.run(_execute(admin, f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    asyncio.run(_execute(admin, f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     upgrade(url)
     yield url
@@ -120,12 +120,16 @@ async def stack(env_for: dict[str, str], mail: MailFolder) -> AsyncIterator[Stac
     clock = Clock()
     clock.pin(date(2025, 1, 6))
     milestones_app = create_milestones(MilestonesSettings(**env_for), clock=clock)
-    lookup_client = httpx.AsyncClient(transport=httpx.ASGITransport(app=milestones_app), base_url="http://milestones")
+    lookup_client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=milestones_app), base_url="http://milestones"
+    )
     apps = {
         "milestones": milestones_app,
         "notifier": create_notifier(NotifierSettings(**env_for)),
         "ingest": create_ingest(
-            IngestSettings(**env_for), clock=clock, milestone_lookup=MilestoneLookup("http://milestones", lookup_client)
+            IngestSettings(**env_for),
+            clock=clock,
+            milestone_lookup=MilestoneLookup("http://milestones", lookup_client),
         ),
     }
     async with AsyncExitStack() as exits:
@@ -135,8 +139,13 @@ async def stack(env_for: dict[str, str], mail: MailFolder) -> AsyncIterator[Stac
             client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
             clients[name] = await exits.enter_async_context(client)
         yield Stack(
-            ingest=clients["ingest"], milestones=clients["milestones"], notifier=clients["notifier"],
-            milestones_app=apps["milestones"], clock=clock, topics_prefix=env_for["MTRACK_TOPIC_PREFIX"],
-            database_url=env_for["DATABASE_URL"], kafka_servers=env_for["KAFKA_BOOTSTRAP_SERVERS"], mail=mail,
-        )  # fmt: skip
-
+            ingest=clients["ingest"],
+            milestones=clients["milestones"],
+            notifier=clients["notifier"],
+            milestones_app=apps["milestones"],
+            clock=clock,
+            topics_prefix=env_for["MTRACK_TOPIC_PREFIX"],
+            database_url=env_for["DATABASE_URL"],
+            kafka_servers=env_for["KAFKA_BOOTSTRAP_SERVERS"],
+            mail=mail,
+        )

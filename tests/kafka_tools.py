@@ -27,9 +27,12 @@ async def read_json(
 ) -> list[dict[str, Any]]:
     """The records on `topic` (JSON values) read from the start until `until(records)` holds."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=servers, group_id=f"reader-{uuid.uuid4().hex[:8]}", auto_offset_reset="earliest",
+        topic,
+        bootstrap_servers=servers,
+        group_id=f"reader-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
         enable_auto_commit=False,
-    )  # fmt: skip
+    )
     await consumer.start()
     seen: list[dict[str, Any]] = []
     try:

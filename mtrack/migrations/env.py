@@ -8,9 +8,6 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import services.ingest.models
-import services.milestones.models
-import services.notifier.models
 import shared.outbox  # noqa: F401  (registers the tables on the metadata)
 from shared.db import Base, make_engine
 

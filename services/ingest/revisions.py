@@ -54,10 +54,15 @@ def plan_events(
             add(
                 subject,
                 MilestoneRescheduled(
-                    kind=item["kind"], starts=item["starts"], due=item["due"], expr=item.get("expr"),
-                    previous_starts=old.get("starts"), previous_due=old.get("due"),
-                    plan_key=plan_key, plan_version=version,
-                ),  # fmt: skip
+                    kind=item["kind"],
+                    starts=item["starts"],
+                    due=item["due"],
+                    expr=item.get("expr"),
+                    previous_starts=old.get("starts"),
+                    previous_due=old.get("due"),
+                    plan_key=plan_key,
+                    plan_version=version,
+                ),
             )
         if _changed(old, item, DESCRIPTIVE_FIELDS):
             add(subject, declared_payload(item, plan_key=plan_key, version=version))

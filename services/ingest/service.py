@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
+import json
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.models import PlanVersion
-from services.ingest.parser import parse_plan
+from services.ingest.parser.model import ParsedPlan
 from services.ingest.revisions import plan_events
+from services.ingest.schemas import MilestoneIn
 from shared.clock import Clock
 from shared.events import Payload, Topics, new_envelope
 from shared.outbox import add_to_outbox
 
 PRODUCER = "ingest"
+EXTERNAL_NAMESPACE = uuid.UUID("9d4c2b7a-1e3f-4a6b-8c5d-0f2e1a3b4c5d")
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,12 @@ class PlanIngested:
 async def ingest_plan(
     session: AsyncSession,
     *,
-    text: str,
+    plan: ParsedPlan,
+    digest: str,
     topics: Topics,
     clock: Clock,
-    plan_key: str | None = None,
-    doc_date: date | None = None,
 ) -> PlanIngested:
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    plan = parse_plan(text, doc_date=doc_date, plan_key=plan_key)
+    """Stores the plan version and queues what changed since the last one; `digest` identifies the text."""
     latest = await session.scalar(
         select(PlanVersion)
         .where(PlanVersion.plan_key == plan.plan_key)
@@ -54,20 +53,37 @@ async def ingest_plan(
     items = _one_per_id([m.to_json() for m in plan.milestones])
     session.add(
         PlanVersion(
-            plan_key=plan.plan_key, version=version, content_sha256=digest, title=plan.title,
-            doc_date=plan.doc_date, milestones=items,
-        )  # fmt: skip
+            plan_key=plan.plan_key,
+            version=version,
+            content_sha256=digest,
+            title=plan.title,
+            doc_date=plan.doc_date,
+            milestones=items,
+        )
     )
     previous = latest.milestones if latest else []
     ids = []
     for subject, payload, event_id in plan_events(previous, items, plan_key=plan.plan_key, version=version):
-        ids.append(await publish(session, payload, subject=subject, topics=topics, clock=clock, event_id=event_id))
+        ids.append(
+            await publish(session, payload, subject=subject, topics=topics, clock=clock, event_id=event_id)
+        )
     return PlanIngested(plan.plan_key, version, len(items), ids, unchanged=False)
 
 
 def _one_per_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     return [item for item in items if not (item["id"] in seen or seen.add(item["id"]))]
+
+
+async def declare_external(
+    session: AsyncSession, milestone: MilestoneIn, *, topics: Topics, clock: Clock
+) -> uuid.UUID:
+    """A milestone from another system. The event id follows the content: the same post twice is one event."""
+    payload = milestone.declared()
+    subject = milestone.subject()
+    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    event_id = uuid.uuid5(EXTERNAL_NAMESPACE, f"{subject}|{canonical}")
+    return await publish(session, payload, subject=subject, topics=topics, clock=clock, event_id=event_id)
 
 
 async def publish(
@@ -79,7 +95,9 @@ async def publish(
     clock: Clock,
     event_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
-    envelope = new_envelope(payload, subject=subject, source=PRODUCER, occurred_at=clock.now(), event_id=event_id)
+    envelope = new_envelope(
+        payload, subject=subject, source=PRODUCER, occurred_at=clock.now(), event_id=event_id
+    )
     await add_to_outbox(session, producer=PRODUCER, topic=topics.milestone_events, envelope=envelope)
     return envelope.event_id
 

@@ -43,11 +43,23 @@ class MilestoneOut(BaseModel):
     @classmethod
     def of(cls, m: Milestone) -> MilestoneOut:
         return cls(
-            id=m.id, title=m.title, section=m.section or [], kind=m.kind, expr=m.expr, part=m.part,
-            starts=m.starts_date, due=m.due_date, owner=m.owner, target=m.target, plan_key=m.plan_key,
-            plan_version=m.plan_version, state=m.state, done_date=m.done_date, on_time=m.on_time,
+            id=m.id,
+            title=m.title,
+            section=m.section or [],
+            kind=m.kind,
+            expr=m.expr,
+            part=m.part,
+            starts=m.starts_date,
+            due=m.due_date,
+            owner=m.owner,
+            target=m.target,
+            plan_key=m.plan_key,
+            plan_version=m.plan_version,
+            state=m.state,
+            done_date=m.done_date,
+            on_time=m.on_time,
             updated_at=m.updated_at,
-        )  # fmt: skip
+        )
 
 
 class HistoryOut(BaseModel):
@@ -112,15 +124,21 @@ async def get_milestone(milestone_id: str, session: SessionDep) -> MilestoneDeta
     if milestone is None:
         raise HTTPException(404, f"no milestone {milestone_id!r}")
     history = await session.scalars(
-        select(MilestoneHistory).where(MilestoneHistory.milestone_id == milestone_id).order_by(MilestoneHistory.id)
+        select(MilestoneHistory)
+        .where(MilestoneHistory.milestone_id == milestone_id)
+        .order_by(MilestoneHistory.id)
     )
     return MilestoneDetail(
         **MilestoneOut.of(milestone).model_dump(),
         history=[
             HistoryOut(
-                event_id=str(h.event_id) if h.event_id else None, event_type=h.event_type,
-                from_state=h.from_state, to_state=h.to_state, occurred_at=h.occurred_at, data=h.data or {},
-            )  # fmt: skip
+                event_id=str(h.event_id) if h.event_id else None,
+                event_type=h.event_type,
+                from_state=h.from_state,
+                to_state=h.to_state,
+                occurred_at=h.occurred_at,
+                data=h.data or {},
+            )
             for h in history
         ],
     )
@@ -133,7 +151,9 @@ async def summary(session: SessionDep) -> dict[str, Any]:
     by_state = {state.value: 0 for state in State} | {state: count for state, count in rows}
     done = (
         await session.execute(
-            select(Milestone.on_time, func.count()).where(Milestone.on_time.is_not(None)).group_by(Milestone.on_time)
+            select(Milestone.on_time, func.count())
+            .where(Milestone.on_time.is_not(None))
+            .group_by(Milestone.on_time)
         )
     ).all()
     outcome = {bool(on_time): count for on_time, count in done}

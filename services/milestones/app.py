@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
@@ -16,7 +16,7 @@ from services.milestones.handlers import Context, apply_batch
 from services.milestones.jobs import JOBS, JobContext
 from services.milestones.metrics import EVENTS, refresh_gauges
 from services.milestones.transitions import PRODUCER, Policy
-from shared.clock import Clock, SEOUL
+from shared.clock import SEOUL, Clock
 from shared.db import make_engine, make_sessionmaker
 from shared.events import Envelope, Topics
 from shared.http import database_check, kafka_check, ops_router
@@ -57,7 +57,9 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
                 rejected = await apply_batch(session, envelopes, ctx)
             relay.wake()
             for env in envelopes:
-                EVENTS.labels(env.type, "rejected" if any(r.envelope is env for r in rejected) else "ok").inc()
+                EVENTS.labels(
+                    env.type, "rejected" if any(r.envelope is env for r in rejected) else "ok"
+                ).inc()
             return rejected
 
         async def run_job(name: str) -> dict[str, int]:
@@ -69,12 +71,21 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
         for name, (_, default_seconds) in JOBS.items():
             seconds = settings.sweep_seconds if name == "deadline-sweep" else default_seconds
             scheduler.add_job(
-                run_job, "interval", seconds=seconds, args=[name], id=name, max_instances=1, coalesce=True,
+                run_job,
+                "interval",
+                seconds=seconds,
+                args=[name],
+                id=name,
+                max_instances=1,
+                coalesce=True,
                 next_run_time=datetime.now(SEOUL),
-            )  # fmt: skip
+            )
         background = Background()
         background.spawn("outbox-relay", relay.run)
-        background.spawn("consumer", ConsumerLoop(consumer, handle, DeadLetters(producer, topics.dead_letter, PRODUCER)).run)
+        background.spawn(
+            "consumer",
+            ConsumerLoop(consumer, handle, DeadLetters(producer, topics.dead_letter, PRODUCER)).run,
+        )
         scheduler.start()
         app.state.run_job = run_job
         try:
@@ -92,6 +103,9 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
     app.state.clock = clock
     app.state.jobs = jobs
     app.include_router(api.router)
-    checks = {"database": database_check(engine), "kafka": kafka_check(lambda: app.state.producer, topics.milestone_events)}
+    checks = {
+        "database": database_check(engine),
+        "kafka": kafka_check(lambda: app.state.producer, topics.milestone_events),
+    }
     app.include_router(ops_router(checks, before_metrics=lambda: refresh_gauges(sessions)))
     return app

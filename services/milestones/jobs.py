@@ -67,7 +67,13 @@ async def _sweep_batch(ctx: JobContext) -> tuple[int, int]:
         ).all()
         for milestone in rows:
             alert = await refresh_state(
-                session, milestone, previous=milestone.state, today=today, now=now, policy=ctx.policy, cause="clock"
+                session,
+                milestone,
+                previous=milestone.state,
+                today=today,
+                now=now,
+                policy=ctx.policy,
+                cause="clock",
             )
             if alert:
                 ALERTS.labels(alert).inc()

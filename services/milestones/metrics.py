@@ -16,13 +16,17 @@ BY_STATE = Gauge("mtrack_milestones_milestones", "Milestones by state", ["state"
 DONE = Gauge("mtrack_milestones_done_milestones", "Done milestones by outcome", ["outcome"])
 ON_TIME = Gauge("mtrack_milestones_on_time_ratio", "Share of done milestones with a due date done on time")
 ON_TIME_BY_OWNER = Gauge(
-    "mtrack_milestones_owner_on_time_ratio", "On-time share of done milestones per owner department", ["owner"]
+    "mtrack_milestones_owner_on_time_ratio",
+    "On-time share of done milestones per owner department",
+    ["owner"],
 )
 
 
 async def refresh_gauges(sessions: async_sessionmaker) -> None:  # type: ignore[type-arg]
     async with sessions() as session:
-        by_state = dict((await session.execute(select(Milestone.state, func.count()).group_by(Milestone.state))).all())
+        by_state = dict(
+            (await session.execute(select(Milestone.state, func.count()).group_by(Milestone.state))).all()
+        )
         outcomes = (
             await session.execute(
                 select(Milestone.owner, Milestone.on_time, func.count())

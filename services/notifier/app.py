@@ -48,7 +48,9 @@ def create_app(settings: NotifierSettings) -> FastAPI:
         consumer = make_consumer(settings, topic=topics.alerts, group_id=settings.consumer_group)
         await consumer.start()
         background = Background()
-        loop = ConsumerLoop(consumer, partial(handle_batch, ctx=ctx), DeadLetters(producer, topics.dead_letter, NAME))
+        loop = ConsumerLoop(
+            consumer, partial(handle_batch, ctx=ctx), DeadLetters(producer, topics.dead_letter, NAME)
+        )
         background.spawn("consumer", loop.run)
         try:
             yield

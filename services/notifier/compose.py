@@ -22,7 +22,9 @@ HEADLINES = {
 
 def message_id(alert_event_id: uuid.UUID, recipient: str) -> str:
     """The same alert to the same recipient always carries the same Message-ID."""
-    return f"<{uuid.uuid5(MESSAGE_ID_NAMESPACE, f'{alert_event_id}|{recipient.lower()}')}@{MESSAGE_ID_DOMAIN}>"
+    return (
+        f"<{uuid.uuid5(MESSAGE_ID_NAMESPACE, f'{alert_event_id}|{recipient.lower()}')}@{MESSAGE_ID_DOMAIN}>"
+    )
 
 
 def one_line(text: str, limit: int = 120) -> str:

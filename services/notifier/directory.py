@@ -48,7 +48,7 @@ def _normalise(owner: str | None) -> str:
 
 
 def _is_address(text: str) -> bool:
-    name, address = parseaddr(text)
+    _, address = parseaddr(text)
     return bool(address) and address == text.strip() and "\n" not in text and "\r" not in text
 
 

@@ -58,18 +58,23 @@ async def notify_once(env: Envelope, alert: AlertPayload, recipient: str, ctx: C
         await session.execute(
             insert(Notification)
             .values(
-                **key, milestone_id=env.subject, alert_type=env.type, message_id=message["Message-ID"],
-                subject=str(message["Subject"]), status="pending", attempts=0,
-            )  # fmt: skip
+                **key,
+                milestone_id=env.subject,
+                alert_type=env.type,
+                message_id=message["Message-ID"],
+                subject=str(message["Subject"]),
+                status="pending",
+                attempts=0,
+            )
             .on_conflict_do_nothing()
         )
-        status = await session.scalar(
-            select(Notification.status).filter_by(**key).with_for_update()
-        )
+        status = await session.scalar(select(Notification.status).filter_by(**key).with_for_update())
         if status == "sent":
             MAILS.labels(env.type, "duplicate").inc()
             return False
-        await session.execute(update(Notification).filter_by(**key).values(attempts=Notification.attempts + 1))
+        await session.execute(
+            update(Notification).filter_by(**key).values(attempts=Notification.attempts + 1)
+        )
     await ctx.send(message)
     async with ctx.sessions() as session, session.begin():
         await session.execute(

@@ -38,7 +38,9 @@ def decode(raw: bytes | None) -> Envelope:
     if model is None:
         raise DecodeError(f"unknown event type {envelope.type!r}")
     if envelope.schema_version > model.VERSION:
-        raise DecodeError(f"{envelope.type} schema version {envelope.schema_version} is newer than {model.VERSION}")
+        raise DecodeError(
+            f"{envelope.type} schema version {envelope.schema_version} is newer than {model.VERSION}"
+        )
     try:
         model.model_validate(envelope.data)
     except ValidationError as err:
@@ -49,4 +51,3 @@ def decode(raw: bytes | None) -> Envelope:
 def _summary(err: ValidationError) -> str:
     parts = [f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}" for e in err.errors()[:3]]
     return "; ".join(parts) + (f" (+{err.error_count() - 3} more)" if err.error_count() > 3 else "")
-

@@ -14,7 +14,9 @@ PLAN = EXAMPLES / "2025_industrial_tech_innovation_plan.txt"
 
 
 async def _gatc(stack) -> dict | None:  # type: ignore[no-untyped-def,type-arg]
-    response = await stack.milestones.get("/v1/milestones", params={"due_from": "2025-03-31", "due_to": "2025-03-31"})
+    response = await stack.milestones.get(
+        "/v1/milestones", params={"due_from": "2025-03-31", "due_to": "2025-03-31"}
+    )
     return next((m for m in response.json()["items"] if "GATC" in m["title"] and "예타" in m["title"]), None)
 
 

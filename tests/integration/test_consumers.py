@@ -39,23 +39,33 @@ async def test_redelivered_events_change_nothing_twice(stack) -> None:  # type: 
     stack.clock.pin(date(2025, 1, 6))
     topics = Topics(stack.topics_prefix)
     subject = f"redeliver-{uuid.uuid4().hex[:8]}"
-    record = _declared(subject, due=date(2024, 12, 31))  # already overdue on the pinned clock: one alert, one mail
+    record = _declared(
+        subject, due=date(2024, 12, 31)
+    )  # already overdue on the pinned clock: one alert, one mail
     await produce(stack.kafka_servers, topics.milestone_events, [(subject.encode(), record)] * 3)
 
     async def overdue_mail() -> list:  # type: ignore[type-arg]
         return [p for p in stack.mail.messages() if subject in p.read_text(errors="replace")]
 
     mails = await eventually(overdue_mail)
-    history = select(func.count()).select_from(MilestoneHistory).where(MilestoneHistory.milestone_id == subject)
+    history = (
+        select(func.count()).select_from(MilestoneHistory).where(MilestoneHistory.milestone_id == subject)
+    )
     assert await _count(stack.database_url, history) == 1
 
     # The same alert delivered again straight onto the alerts topic: the notification log keeps it to one mail.
-    alerts = await read_json(stack.kafka_servers, topics.alerts, until=lambda got: any(a["subject"] == subject for a in got))
+    alerts = await read_json(
+        stack.kafka_servers, topics.alerts, until=lambda got: any(a["subject"] == subject for a in got)
+    )
     mine = [a for a in alerts if a["subject"] == subject]
     assert len(mine) == 1
     await produce(stack.kafka_servers, topics.alerts, [(subject.encode(), encode_json(mine[0]))] * 2)
     marker = f"after-{uuid.uuid4().hex[:6]}"
-    await produce(stack.kafka_servers, topics.milestone_events, [(marker.encode(), _declared(marker, date(2024, 12, 1)))])
+    await produce(
+        stack.kafka_servers,
+        topics.milestone_events,
+        [(marker.encode(), _declared(marker, date(2024, 12, 1)))],
+    )
     await eventually(lambda: any(marker in p.read_text(errors="replace") for p in stack.mail.messages()))
     assert [p for p in stack.mail.messages() if subject in p.read_text(errors="replace")] == mails
     parsed = message_from_bytes(mails[0].read_bytes(), policy=default)
@@ -73,18 +83,31 @@ async def test_poison_records_are_dead_lettered_and_the_consumer_goes_on(stack) 
     good = f"good-{uuid.uuid4().hex[:8]}"
     unknown = new_envelope(
         MilestoneOverdue(title="x", due=date(2025, 1, 1), as_of=date(2025, 1, 2), days=1),
-        subject="x", source="test", occurred_at=datetime.now(UTC),
-    )  # fmt: skip
+        subject="x",
+        source="test",
+        occurred_at=datetime.now(UTC),
+    )
     status_for_nothing = encode_json(
-        {"event_id": str(uuid.uuid4()), "type": "milestone.status_reported", "occurred_at": "2025-01-02T00:00:00Z",
-         "source": "test", "subject": "no-such-milestone", "data": {"status": "done"}}  # fmt: skip
+        {
+            "event_id": str(uuid.uuid4()),
+            "type": "milestone.status_reported",
+            "occurred_at": "2025-01-02T00:00:00Z",
+            "source": "test",
+            "subject": "no-such-milestone",
+            "data": {"status": "done"},
+        }
     )
     await produce(
         stack.kafka_servers,
         topics.milestone_events,
-        [(b"p", b"\xff\xfe garbage"), (b"p", b'{"type": "milestone.declared"}'), (b"tombstone", None),
-         (b"no-such-milestone", status_for_nothing), (b"x", encode(unknown)),
-         (good.encode(), _declared(good, date(2025, 12, 31)))],  # fmt: skip
+        [
+            (b"p", b"\xff\xfe garbage"),
+            (b"p", b'{"type": "milestone.declared"}'),
+            (b"tombstone", None),
+            (b"no-such-milestone", status_for_nothing),
+            (b"x", encode(unknown)),
+            (good.encode(), _declared(good, date(2025, 12, 31))),
+        ],
     )
     body = await get_when_found(stack.milestones, f"/v1/milestones/{good}")
     assert body["state"] == "planned" and body["due"] == "2025-12-31"
@@ -112,5 +135,9 @@ async def test_a_second_sweep_replica_queues_no_second_alert(stack) -> None:  # 
     assert again == {"changed": 0, "alerts": 0}
     alerts = select(func.count()).select_from(Alert).where(Alert.milestone_id.in_(subjects))
     assert await _count(stack.database_url, alerts) == len(subjects)
-    outbox = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.key.in_([s.encode() for s in subjects]))
+    outbox = (
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.key.in_([s.encode() for s in subjects]))
+    )
     assert await _count(stack.database_url, outbox) == len(subjects)

@@ -59,10 +59,14 @@ async def test_bad_milestones_get_a_reason(stack, payload, reason) -> None:  # t
 async def test_revised_plan_reschedules_withdraws_and_declares(stack) -> None:  # type: ignore[no-untyped-def]
     stack.clock.pin(date(2025, 1, 6))
     key = f"rev-{uuid.uuid4().hex[:8]}"
-    first = await stack.ingest.post("/v1/plans", params={"plan_key": key}, content=PLAN_V1.encode(), headers=TEXT)
+    first = await stack.ingest.post(
+        "/v1/plans", params={"plan_key": key}, content=PLAN_V1.encode(), headers=TEXT
+    )
     assert first.status_code == 202 and first.json()["version"] == 1
     await eventually(lambda: _count(stack, key, 3))
-    second = await stack.ingest.post("/v1/plans", params={"plan_key": key}, content=PLAN_V2.encode(), headers=TEXT)
+    second = await stack.ingest.post(
+        "/v1/plans", params={"plan_key": key}, content=PLAN_V2.encode(), headers=TEXT
+    )
     assert second.status_code == 202 and second.json()["version"] == 2
     assert len(second.json()["event_ids"]) == 3  # GATC moved, 규제특례 withdrawn, 멘토링 new
 
@@ -98,9 +102,13 @@ async def test_status_updates_mark_done_on_time_and_unknown_ids_get_404(stack) -
     items = await eventually(lambda: _titled(stack, "외부 시스템 과제"))
     mid = items[0]["id"]
     update = {"status": "done", "done_date": "2025-02-20", "reported_by": "rnd-system"}
-    response = await stack.ingest.post(f"/v1/milestones/{mid}/status", json=update, headers={"Idempotency-Key": "k1"})
+    response = await stack.ingest.post(
+        f"/v1/milestones/{mid}/status", json=update, headers={"Idempotency-Key": "k1"}
+    )
     assert response.status_code == 202
-    retry = await stack.ingest.post(f"/v1/milestones/{mid}/status", json=update, headers={"Idempotency-Key": "k1"})
+    retry = await stack.ingest.post(
+        f"/v1/milestones/{mid}/status", json=update, headers={"Idempotency-Key": "k1"}
+    )
     assert retry.json()["event_ids"] == response.json()["event_ids"]
 
     async def done() -> dict | None:  # type: ignore[type-arg]
@@ -120,3 +128,20 @@ async def test_status_updates_mark_done_on_time_and_unknown_ids_get_404(stack) -
 async def _titled(stack, title: str) -> list:  # type: ignore[no-untyped-def,type-arg]
     items = (await stack.milestones.get("/v1/milestones")).json()["items"]
     return [m for m in items if m["title"] == title]
+
+
+async def test_csv_import_publishes_every_row_or_names_the_bad_ones(stack) -> None:  # type: ignore[no-untyped-def]
+    stack.clock.pin(date(2025, 1, 6))
+    tag = uuid.uuid4().hex[:6]
+    csv_text = f"id,title,due,owner\nimp-{tag}-1,가져온 과제 1,2025-06-30,산업기술정책과\nimp-{tag}-2,가져온 과제 2,2025-09-30,\n"
+    response = await stack.ingest.post("/v1/imports", content=csv_text.encode(), headers={"content-type": "text/csv"})
+    assert response.status_code == 202 and len(response.json()["event_ids"]) == 2
+    second = await get_when_found(stack.milestones, f"/v1/milestones/imp-{tag}-2")
+    assert second["title"] == "가져온 과제 2" and second["due"] == "2025-09-30"
+
+    bad = f"id,title,due\nimp-{tag}-3,좋은 행,2025-06-30\nimp-{tag}-4,나쁜 행,2025-02-30\n"
+    rejected = await stack.ingest.post("/v1/imports", content=bad.encode(), headers={"content-type": "text/csv"})
+    assert rejected.status_code == 422
+    detail = rejected.json()["detail"]
+    assert detail["rows"][0]["row"] == 3 and "due" in detail["rows"][0]["errors"][0]
+    assert (await stack.milestones.get(f"/v1/milestones/imp-{tag}-3")).status_code == 404

@@ -38,12 +38,19 @@ def test_undecodable_records_give_a_reason(raw: bytes | None, reason: str) -> No
 
 def test_unknown_type_and_bad_data_are_rejected() -> None:
     base = {
-        "event_id": str(uuid.uuid4()), "schema_version": 1, "occurred_at": "2025-01-01T00:00:00+09:00",
-        "source": "test", "subject": "m-1",
-    }  # fmt: skip
+        "event_id": str(uuid.uuid4()),
+        "schema_version": 1,
+        "occurred_at": "2025-01-01T00:00:00+09:00",
+        "source": "test",
+        "subject": "m-1",
+    }
     with pytest.raises(DecodeError, match="unknown event type"):
         decode(json.dumps({**base, "type": "milestone.exploded", "data": {}}).encode())
-    bad = {**base, "type": "milestone.declared", "data": {"title": "x", "starts": "2025-05-01", "due": "2025-01-01"}}
+    bad = {
+        **base,
+        "type": "milestone.declared",
+        "data": {"title": "x", "starts": "2025-05-01", "due": "2025-01-01"},
+    }
     with pytest.raises(DecodeError, match="starts 2025-05-01 is after due"):
         decode(json.dumps(bad).encode())
 

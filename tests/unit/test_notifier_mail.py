@@ -12,9 +12,13 @@ from shared.events import MilestoneOverdue, new_envelope
 
 def _alert(title: str) -> tuple:
     payload = MilestoneOverdue(
-        title=title, owner="산업기술정책과", section=["Ⅳ. 2025년 시행 계획"], due=date(2025, 3, 31),
-        as_of=date(2025, 4, 2), days=2,
-    )  # fmt: skip
+        title=title,
+        owner="산업기술정책과",
+        section=["Ⅳ. 2025년 시행 계획"],
+        due=date(2025, 3, 31),
+        as_of=date(2025, 4, 2),
+        days=2,
+    )
     env = new_envelope(payload, subject="m-1", source="milestones", occurred_at=datetime.now(UTC))
     return env, payload
 

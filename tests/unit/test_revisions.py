@@ -2,8 +2,19 @@ from services.ingest.revisions import event_id, plan_events
 
 
 def _item(mid: str, due: str | None, title: str = "과제") -> dict:
-    return {"id": mid, "title": title, "section": [], "kind": "deadline", "starts": None, "due": due,
-            "owner": "산업기술정책과", "target": None, "part": "plan", "expr": "'25.1분기", "line": 1}  # fmt: skip
+    return {
+        "id": mid,
+        "title": title,
+        "section": [],
+        "kind": "deadline",
+        "starts": None,
+        "due": due,
+        "owner": "산업기술정책과",
+        "target": None,
+        "part": "plan",
+        "expr": "'25.1분기",
+        "line": 1,
+    }
 
 
 def test_first_version_declares_everything() -> None:
@@ -33,5 +44,5 @@ def test_same_content_means_no_events_and_ids_are_deterministic() -> None:
 
 def test_past_results_are_declared_done_on_their_due_date() -> None:
     item = {**_item("r", "2024-12-31"), "part": "results"}
-    (_, payload, _), = plan_events([], [item], plan_key="p", version=1)
+    ((_, payload, _),) = plan_events([], [item], plan_key="p", version=1)
     assert payload.status == "done" and str(payload.done_date) == "2024-12-31"  # type: ignore[attr-defined]
