@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint typecheck bench chaos install clean
+.PHONY: run test test-unit test-integration lint typecheck bench chaos install tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +14,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+tools:
+	@scripts/ensure-prometheus.sh
+
 run: $(STAMP)
 	$(BIN)/mtrack run
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) tools lint typecheck
 	$(BIN)/python -m pytest -q
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
 test-integration: $(STAMP)
-	$(BIN)/python -m pytest -q tests/integration tests/e2e
+	$(BIN)/python -m pytest -q tests/integration tests/e2e tests/chaos
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

