@@ -54,12 +54,10 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
 
         async def handle(envelopes: list[Envelope]) -> list[Rejected]:
             async with sessions() as session, session.begin():
-                rejected = await apply_batch(session, envelopes, ctx)
+                outcomes, rejected = await apply_batch(session, envelopes, ctx)
             relay.wake()
-            for env in envelopes:
-                EVENTS.labels(
-                    env.type, "rejected" if any(r.envelope is env for r in rejected) else "ok"
-                ).inc()
+            for (event_type, outcome), count in outcomes.items():
+                EVENTS.labels(event_type, outcome).inc(count)
             return rejected
 
         async def run_job(name: str) -> dict[str, int]:

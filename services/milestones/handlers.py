@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -144,16 +145,21 @@ async def _first_time(session: AsyncSession, env: Envelope, outcome: str) -> boo
     return inserted.first() is not None
 
 
-async def apply_batch(session: AsyncSession, envelopes: list[Envelope], ctx: Context) -> list[Rejected]:
-    """One transaction for the batch; a rejected event rolls back only its own savepoint."""
+async def apply_batch(
+    session: AsyncSession, envelopes: list[Envelope], ctx: Context
+) -> tuple[Counter[tuple[str, str]], list[Rejected]]:
+    """One transaction for the batch; a rejected event rolls back only its own savepoint.
+    Returns how many events of each type were applied / duplicate / ignored / rejected, and the rejects."""
+    outcomes: Counter[tuple[str, str]] = Counter()
     rejected: list[Rejected] = []
     for env in envelopes:
         try:
-            await apply_event(session, env, ctx)
+            outcomes[env.type, await apply_event(session, env, ctx)] += 1
         except EventRejected as err:
             await _mark_rejected(session, env)
             rejected.append(Rejected(env, str(err)))
-    return rejected
+            outcomes[env.type, "rejected"] += 1
+    return outcomes, rejected
 
 
 async def _mark_rejected(session: AsyncSession, env: Envelope) -> None:
