@@ -141,3 +141,26 @@ async def test_a_second_sweep_replica_queues_no_second_alert(stack) -> None:  # 
         .where(OutboxMessage.key.in_([s.encode() for s in subjects]))
     )
     assert await _count(stack.database_url, outbox) == len(subjects)
+
+
+async def test_due_soon_then_overdue_mails_follow_the_clock(stack) -> None:  # type: ignore[no-untyped-def]
+    stack.clock.pin(date(2025, 1, 6))
+    subject = f"lifecycle-{uuid.uuid4().hex[:8]}"
+    await produce(
+        stack.kafka_servers,
+        Topics(stack.topics_prefix).milestone_events,
+        [(subject.encode(), _declared(subject, due=date(2025, 1, 16), owner="산업규제혁신과"))],
+    )
+
+    def subjects_mailed() -> list[str]:
+        found = [message_from_bytes(p.read_bytes(), policy=default) for p in stack.mail.messages()]
+        return sorted(m["Subject"] for m in found if m["X-Mtrack-Milestone"] == subject)
+
+    (soon,) = await eventually(subjects_mailed)
+    assert soon == f"[mtrack] 기한 임박: 시험 과제 {subject} (기한 2025-01-16, 마감 10일 전)"
+    stack.clock.pin(date(2025, 1, 17))
+    assert (await stack.milestones_app.state.run_job("deadline-sweep"))["alerts"] >= 1
+    mailed = await eventually(lambda: (s := subjects_mailed()) and len(s) == 2 and s)
+    assert f"[mtrack] 기한 경과: 시험 과제 {subject} (기한 2025-01-16, 1일 경과)" in mailed
+    detail = await get_when_found(stack.milestones, f"/v1/milestones/{subject}")
+    assert [h["to_state"] for h in detail["history"]] == ["due_soon", "overdue"]

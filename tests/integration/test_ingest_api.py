@@ -134,13 +134,17 @@ async def test_csv_import_publishes_every_row_or_names_the_bad_ones(stack) -> No
     stack.clock.pin(date(2025, 1, 6))
     tag = uuid.uuid4().hex[:6]
     csv_text = f"id,title,due,owner\nimp-{tag}-1,가져온 과제 1,2025-06-30,산업기술정책과\nimp-{tag}-2,가져온 과제 2,2025-09-30,\n"
-    response = await stack.ingest.post("/v1/imports", content=csv_text.encode(), headers={"content-type": "text/csv"})
+    response = await stack.ingest.post(
+        "/v1/imports", content=csv_text.encode(), headers={"content-type": "text/csv"}
+    )
     assert response.status_code == 202 and len(response.json()["event_ids"]) == 2
     second = await get_when_found(stack.milestones, f"/v1/milestones/imp-{tag}-2")
     assert second["title"] == "가져온 과제 2" and second["due"] == "2025-09-30"
 
     bad = f"id,title,due\nimp-{tag}-3,좋은 행,2025-06-30\nimp-{tag}-4,나쁜 행,2025-02-30\n"
-    rejected = await stack.ingest.post("/v1/imports", content=bad.encode(), headers={"content-type": "text/csv"})
+    rejected = await stack.ingest.post(
+        "/v1/imports", content=bad.encode(), headers={"content-type": "text/csv"}
+    )
     assert rejected.status_code == 422
     detail = rejected.json()["detail"]
     assert detail["rows"][0]["row"] == 3 and "due" in detail["rows"][0]["errors"][0]
