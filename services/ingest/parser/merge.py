@@ -32,12 +32,9 @@ def _dates(c: Candidate) -> tuple[object, ...]:
     return (e.kind, e.due) if e.kind == "deadline" else (e.kind, e.starts, e.due)
 
 
-def _duplicate_of(item: Candidate, kept: list[Candidate]) -> int | None:
-    for index, other in enumerate(kept):
-        if _dates(other) != _dates(item):
-            continue
-        related = item.front != other.front or item.family == other.family
-        if related and similarity(item.title, other.title) >= _SAME_THRESHOLD:
+def _duplicate_of(item: Candidate, pool: list[int], kept: list[Candidate]) -> int | None:
+    for index in pool:
+        if similarity(item.title, kept[index].title) >= _SAME_THRESHOLD:
             return index
     return None
 
@@ -46,10 +43,19 @@ def dedupe(items: list[Candidate]) -> list[Candidate]:
     """Body beats summary; within one bullet and its notes, the first mention wins."""
     ordered = sorted(items, key=lambda c: (c.front, c.line))
     kept: list[Candidate] = []
+    by_family: dict[tuple[object, ...], list[int]] = {}
+    body_by_date: dict[tuple[object, ...], list[int]] = {}
     for item in ordered:
-        index = _duplicate_of(item, kept)
+        family_key = (*_dates(item), item.family)
+        pool = by_family.get(family_key, [])
+        if item.front:
+            pool = pool + body_by_date.get(_dates(item), [])
+        index = _duplicate_of(item, pool, kept)
         if index is None:
             kept.append(item)
+            by_family.setdefault(family_key, []).append(len(kept) - 1)
+            if not item.front:
+                body_by_date.setdefault(_dates(item), []).append(len(kept) - 1)
         elif kept[index].target is None and item.target is not None:
             kept[index] = _with_target(kept[index], item)
     return sorted(kept, key=lambda c: c.line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .dates import TimeExpr
@@ -69,26 +70,26 @@ def clauses(text: str, exprs: list[TimeExpr]) -> list[Clause]:
         cursor, connector = end, word
     pieces.append((cursor, len(text), connector))
     out: list[Clause] = []
-    remaining = sorted(exprs, key=lambda e: e.start)
+    ordered = sorted(exprs, key=lambda e: e.start)
+    starts = [e.start for e in ordered]
+    dated = {index for index, (s, e, _) in enumerate(pieces) if bisect_left(starts, e) > bisect_left(starts, s)}
     for index, (start, end, word) in enumerate(pieces):
-        inside = tuple(e for e in remaining if start <= e.start < end)
-        remaining = remaining[len(inside) :] if inside else remaining
+        inside = tuple(ordered[bisect_left(starts, start) : bisect_left(starts, end)])
         if inside:
-            merged_start, merged_word = _absorb_listed(text, pieces, index, exprs)
+            merged_start, merged_word = _absorb_listed(text, pieces, index, dated)
             out.extend(_split_multi(text, merged_start, end, inside, merged_word))
     return out
 
 
 def _absorb_listed(
-    text: str, pieces: list[tuple[int, int, str]], index: int, exprs: list[TimeExpr]
+    text: str, pieces: list[tuple[int, int, str]], index: int, dated: set[int]
 ) -> tuple[int, str]:
     """Undated short items listed before a dated one ("A, B, C('25.3월)") share its date."""
     start, _, word = pieces[index]
     while index > 0 and word == "," and not text[start:].lstrip().startswith("("):
         prev_start, prev_end, prev_word = pieces[index - 1]
         piece = text[prev_start:prev_end]
-        dated = any(prev_start <= e.start < prev_end for e in exprs)
-        if len(piece) > _MAX_LISTED or _BUDGET_HINT.search(piece) or dated:
+        if len(piece) > _MAX_LISTED or _BUDGET_HINT.search(piece) or index - 1 in dated:
             break
         start, word, index = prev_start, prev_word, index - 1
     return start, word
@@ -131,14 +132,28 @@ def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def expr_spans(text: str, exprs: list[TimeExpr], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Spans (relative to `lo`) to cut from text[lo:hi]: each date with its own parentheses.
+    `exprs` must be sorted by start."""
     spans = []
-    for expr in exprs:
-        if not (lo <= expr.start < hi):
-            continue
+    first = _bisect_start(exprs, lo)
+    for expr in exprs[first:]:
+        if expr.start >= hi:
+            break
         group = paren_group(text, expr)
         inside = group is not None and group[0] >= lo
         spans.append(group if inside and group else (expr.start, expr.end))
     return [(max(lo, s) - lo, min(hi, e) - lo) for s, e in spans]
+
+
+def _bisect_start(exprs: list[TimeExpr], lo: int) -> int:
+    low, high = 0, len(exprs)
+    while low < high:
+        mid = (low + high) // 2
+        if exprs[mid].start < lo:
+            low = mid + 1
+        else:
+            high = mid
+    return low
 
 
 def clean_title(raw: str, prose: bool = False) -> str:
