@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from services.ingest import service
 from services.ingest.documents import DocumentError, read_document
 from services.ingest.imports import ImportRejected, read_rows
+from services.ingest.metrics import DOCUMENTS, PARSE_SECONDS
 from services.ingest.parser import parse_plan
 from services.ingest.schemas import MilestoneIn
 from shared.events import MilestoneStatusReported
@@ -55,8 +56,10 @@ async def ingest_plan(
     try:
         text = read_document(await request.body(), request.headers.get("content-type"))
     except DocumentError as err:
+        DOCUMENTS.labels("rejected").inc()
         raise HTTPException(err.status, str(err)) from err
-    plan = await run_in_threadpool(parse_plan, text, doc_date=doc_date, plan_key=plan_key)
+    with PARSE_SECONDS.time():
+        plan = await run_in_threadpool(parse_plan, text, doc_date=doc_date, plan_key=plan_key)
     digest = hashlib.sha256(text.encode()).hexdigest()
     try:
         async with state.sessions() as session, session.begin():
@@ -66,6 +69,7 @@ async def ingest_plan(
     except IntegrityError as err:
         raise HTTPException(409, "this plan is being ingested concurrently; retry") from err
     state.relay.wake()
+    DOCUMENTS.labels("unchanged" if result.unchanged else "new_version").inc()
     body = PlanAccepted(**result.__dict__)
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.unchanged else 202)
 
