@@ -13,9 +13,9 @@ from tests.waiting import eventually
 PLAN = EXAMPLES / "2025_industrial_tech_innovation_plan.txt"
 
 
-async def _gatc(stack) -> dict | None:  # type: ignore[no-untyped-def,type-arg]
+async def _gatc(stack, plan_key: str) -> dict | None:  # type: ignore[no-untyped-def,type-arg]
     response = await stack.milestones.get(
-        "/v1/milestones", params={"due_from": "2025-03-31", "due_to": "2025-03-31"}
+        "/v1/milestones", params={"plan": plan_key, "due_from": "2025-03-31", "due_to": "2025-03-31"}
     )
     return next((m for m in response.json()["items"] if "GATC" in m["title"] and "예타" in m["title"]), None)
 
@@ -29,13 +29,14 @@ async def test_plan_to_overdue_mail(stack) -> None:  # type: ignore[no-untyped-d
     accepted = posted.json()
     assert accepted["version"] == 1 and accepted["milestones"] >= 1 and accepted["event_ids"]
 
-    gatc = await eventually(lambda: _gatc(stack))
+    gatc = await eventually(lambda: _gatc(stack, accepted["plan_key"]))
     assert gatc["due"] == "2025-03-31"
     assert gatc["state"] == "planned"  # the pinned clock says 2024-12-02
     assert gatc["owner"] == "산업기술정책과"
 
     async def all_applied() -> bool:
-        listed = (await stack.milestones.get("/v1/milestones", params={"limit": 1})).json()
+        params = {"plan": accepted["plan_key"], "limit": 1}
+        listed = (await stack.milestones.get("/v1/milestones", params=params)).json()
         return bool(listed["total"] == accepted["milestones"])
 
     await eventually(all_applied)

@@ -18,7 +18,9 @@ def test_csv_rows_become_milestones() -> None:
 
 
 def test_json_rows_become_milestones() -> None:
-    rows = read_rows(json.dumps([{"title": "AI 팩토리 구축", "due": "2030-12-31"}], ensure_ascii=False), "application/json")
+    rows = read_rows(
+        json.dumps([{"title": "AI 팩토리 구축", "due": "2030-12-31"}], ensure_ascii=False), "application/json"
+    )
     assert rows[0].title == "AI 팩토리 구축" and rows[0].subject().startswith("api-")
 
 

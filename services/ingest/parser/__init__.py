@@ -11,7 +11,10 @@ from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
 from .structure import logical_lines
 
-__all__ = ["ParsedMilestone", "ParsedPlan", "Target", "parse_plan"]
+__all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "parse_plan"]
+
+# Real plans are well under 1 MB; beyond this only the head is read, so time stays bounded.
+MAX_CHARS = 4_000_000
 
 
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
@@ -34,6 +37,6 @@ def parse_plan(text: str, *, doc_date: date | None = None, plan_key: str | None 
     if not isinstance(text, str):
         text = ""
     try:
-        return _parse(text, doc_date, plan_key)
+        return _parse(text[:MAX_CHARS], doc_date, plan_key)
     except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError):
         return ParsedPlan(plan_key=plan_key or "plan", title="", doc_date=doc_date, milestones=())

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from services.ingest.parser.model import Kind
+
 _ANCHOR = re.compile(
     r"'\d{2}(?!\d|\s?[대개명건회%])"
     r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~))"
@@ -43,7 +45,7 @@ _RELATIVE = {"올해": 0, "금년": 0, "내년": 1, "명년": 1}
 class TimeExpr:
     start: int
     end: int
-    kind: str
+    kind: Kind
     starts: date | None
     due: date | None
     grain: str
@@ -158,8 +160,9 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     if not 1900 <= year <= 2100:
         return None
     tail = _YEAR_TAIL.match(text, m.end())
+    assert tail is not None  # every part of the pattern is optional
     after_year = m.end() + len(tail.group("nen") or "")
-    allow_bare = not tail.group("nen") and "." in (tail.group("sep") or "") or m.group("yb") is not None
+    allow_bare = (not tail.group("nen") and "." in (tail.group("sep") or "")) or m.group("yb") is not None
     return _sub_point(text, tail.end(), year, allow_bare) or _year_point(year, after_year)
 
 
@@ -183,15 +186,17 @@ def _range_end(text: str, pos: int, start: _Point, ref_year: int | None) -> _Poi
     return _sub_point(text, pos, start.first.year, allow_bare=True)
 
 
-def _build(start_pos: int, first: _Point, last: _Point | None, flags: tuple[bool, bool], explicit: bool) -> TimeExpr:
+def _build(
+    start_pos: int, first: _Point, last: _Point | None, flags: tuple[bool, bool], explicit: bool
+) -> TimeExpr:
     open_start, open_end = flags
     if last is not None:
         whole_years = first.grain == last.grain == "year" and last.first.year > first.first.year
-        kind = "program" if whole_years else "range"
-        return TimeExpr(start_pos, last.end, kind, first.first, last.last, first.grain, explicit)
+        span: Kind = "program" if whole_years else "range"
+        return TimeExpr(start_pos, last.end, span, first.first, last.last, first.grain, explicit)
     if open_end:
         return TimeExpr(start_pos, first.end, "ongoing", first.first, None, first.grain, explicit)
-    kind = "range" if first.grain == "quarters" else "deadline"
+    kind: Kind = "range" if first.grain == "quarters" else "deadline"
     starts = None if open_start else first.first
     return TimeExpr(start_pos, first.end, kind, starts, first.last, first.grain, explicit)
 
@@ -219,10 +224,14 @@ def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
     if expr.kind == "deadline":
         until = _UNTIL.match(text, expr.end)
         if until:
-            return TimeExpr(expr.start, until.end(), "deadline", None, expr.due, expr.grain, expr.explicit_year)
+            return TimeExpr(
+                expr.start, until.end(), "deadline", None, expr.due, expr.grain, expr.explicit_year
+            )
         since = _FROM.match(text, expr.end)
-        if since:
-            return TimeExpr(expr.start, since.end(), "ongoing", expr.starts, None, expr.grain, expr.explicit_year)
+        if since and expr.starts is not None:
+            return TimeExpr(
+                expr.start, since.end(), "ongoing", expr.starts, None, expr.grain, expr.explicit_year
+            )
     return expr
 
 

@@ -16,7 +16,9 @@ _FULL_DATE = re.compile(r"((?:19|20)\d{2})\s?[.\-/년]\s?(\d{1,2})\s?[.\-/월]\s
 _YEAR_MONTH_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?\.?월?\s*$")
 _PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s?년도?\s?(?:시행\s?계획|추진\s?계획|실행\s?계획)")
 _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일시|엠바고")
-_TITLE_SKIP = re.compile(r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$")
+_TITLE_SKIP = re.compile(
+    r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"
+)
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
 

@@ -104,7 +104,7 @@ def _titled(title: str, node: Logical, label: str) -> str:
     if len(title) < 2:
         return _fallback_title(node, label)
     if is_short(title):
-        tag = lead_tag(normalise(node.text))
+        tag = lead_tag(normalise(node.text[:40]))
         if tag and not re.search(r"\d", title):
             return f"{tag} {title}"
         parent = _fallback_title(node, "")
@@ -116,8 +116,10 @@ def _titled(title: str, node: Logical, label: str) -> str:
 def _clause_candidates(node: Logical, offset: int, raw: str, ctx: DocContext, label: str) -> list[Candidate]:
     norm = normalise(raw)
     exprs = find_time_exprs(norm, ctx.ref_year, ctx.year_for(node.part))
-    kept = _select(norm, exprs, node, ctx)
+    kept = _select(norm, exprs, node, ctx) if exprs else []
     out: list[Candidate] = []
+    if not kept:
+        return out
     previous: Clause | None = None
     previous_title = ""
     prose = node.style == "prose"
@@ -131,12 +133,15 @@ def _clause_candidates(node: Logical, offset: int, raw: str, ctx: DocContext, la
         start = max(clause_start(norm, clause), clause.end - _MAX_CLAUSE)
         chunk = norm[start : clause.end]
         shown = strip_topic(title) if prose else title
-        out.append(_candidate(node, offset, raw, expr, shown, chunk, group_text(norm, expr)))
+        if shown:
+            out.append(_candidate(node, offset, raw, expr, shown, chunk, group_text(norm, expr)))
         previous, previous_title = clause, title
     return out
 
 
-def _candidate(node: Logical, offset: int, raw: str, expr: TimeExpr, title: str, chunk: str, group: str) -> Candidate:
+def _candidate(
+    node: Logical, offset: int, raw: str, expr: TimeExpr, title: str, chunk: str, group: str
+) -> Candidate:
     return Candidate(
         title=title,
         section=node.section(),
@@ -145,7 +150,7 @@ def _candidate(node: Logical, offset: int, raw: str, expr: TimeExpr, title: str,
         expr_norm=expr,
         target=find_target(group, chunk),
         part=node.part,
-        context=f"{chunk} {title}",
+        context=f"{raw} {title}",
         front=node.front,
         family=node.family,
     )

@@ -26,16 +26,22 @@ _STYLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dash", re.compile(r"^(?:[-–—▸▶►Ÿ•∙➢]|[v✔✓](?=\s))")),
 )
 _MARKER = re.compile(r"^(?:[□■◆◇▣❑ㅇ○◦●◯]|o(?=\s)|\*{1,3}|※|[-–—▸▶►Ÿ•∙➢]|[v✔✓](?=\s))\s*")
-_PART_LINE = re.compile(r"^(?:19|20)\d{2}년도?\s?(?:주요\s?)?(?:추진\s?)?(?:실적|성과|시행\s?계획|추진\s?계획|계획)")
+_PART_LINE = re.compile(
+    r"^(?:19|20)\d{2}년도?\s?(?:주요\s?)?(?:추진\s?)?(?:실적|성과|시행\s?계획|추진\s?계획|계획)"
+)
 _TIME_HINT = re.compile(r"'\s?\d{2}|(?:19|20)\d{2}[년.]|\d{1,2}월|[上下]|[상하]반기|분기|까지")
 _INCOMPLETE_END = re.compile(
     r"(?:[을를이가은는에의와과도로,·ㆍ‧(\-~→]|및|등|으로|하고|하여|하며|통해|위한|위해|대한|따라|\d|년|월|상반기|하반기)$"
 )
-_CONT_START = re.compile(r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)")
+_CONT_START = re.compile(
+    r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)"
+)
 _META = re.compile(
     r"^[가-힣]{2,10}(?:부|처|청|위원회)$|보도시점|보도일시|배포일시|^배포|제\s?출\s?자|연월일|의안번호|담당\s?부서|담당과장|담당자|책임자|연락처|전\s?화\s?:|E-?mail|^\(?제\s?\d+\s?회\)?$"
 )
-_ONLY_DATE = re.compile(r"^[<(]?\s*(?:19|20)\d{2}\.\s?\d{1,2}\.?(?:\s?\d{1,2}\.?)?\s*(?:\([월화수목금토일]\))?.{0,12}[>)]?$")
+_ONLY_DATE = re.compile(
+    r"^[<(]?\s*(?:19|20)\d{2}\.\s?\d{1,2}\.?(?:\s?\d{1,2}\.?)?\s*(?:\([월화수목금토일]\))?.{0,12}[>)]?$"
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,13 @@ def starts_as_continuation(text: str) -> bool:
 
 def looks_like_heading(prev: PhysLine | None, line: PhysLine, nxt: PhysLine | None) -> bool:
     text = normalise(line.content)
-    if len(text) > 32 or len(text) < 3 or ", " in text or _TIME_HINT.search(text) or starts_as_continuation(text):
+    if (
+        len(text) > 32
+        or len(text) < 3
+        or ", " in text
+        or _TIME_HINT.search(text)
+        or starts_as_continuation(text)
+    ):
         return False
     if nxt is None or nxt.style not in ("box", "circle"):
         return False

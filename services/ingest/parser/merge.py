@@ -71,19 +71,34 @@ def milestone_id(plan_key: str, title: str) -> str:
     return f"{plan_key}-{hashlib.sha1(norm_title(title).encode('utf-8')).hexdigest()[:10]}"
 
 
-def to_milestones(items: list[Candidate], plan_key: str, owner_of: Callable[[str], str | None]) -> list[ParsedMilestone]:
+def to_milestones(
+    items: list[Candidate], plan_key: str, owner_of: Callable[[str], str | None]
+) -> list[ParsedMilestone]:
+    """Ids from plan key + title; on a clash the body mention keeps the bare id (stable when the
+    summary copy's date drifts from the body's)."""
     seen: dict[str, int] = {}
-    out: list[ParsedMilestone] = []
-    for item in items:
-        base = milestone_id(plan_key, item.title)
+    idents: dict[int, str] = {}
+    for position in sorted(range(len(items)), key=lambda i: (items[i].front, items[i].line)):
+        base = milestone_id(plan_key, items[position].title)
         seen[base] = seen.get(base, 0) + 1
-        ident = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        idents[position] = base if seen[base] == 1 else f"{base}-{seen[base]}"
+    out: list[ParsedMilestone] = []
+    for position, item in enumerate(items):
+        ident = idents[position]
         e = item.expr_norm
         out.append(
             ParsedMilestone(
-                id=ident, title=item.title, section=item.section, line=item.line, expr=item.expr,
-                kind=e.kind, starts=e.starts, due=e.due, owner=owner_of(item.context),  # type: ignore[arg-type]
-                target=item.target, part=item.part,  # type: ignore[arg-type]
+                id=ident,
+                title=item.title,
+                section=item.section,
+                line=item.line,
+                expr=item.expr,
+                kind=e.kind,
+                starts=e.starts,
+                due=e.due,
+                owner=owner_of(item.context),
+                target=item.target,
+                part=item.part,  # type: ignore[arg-type]
             )
         )
     return out

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CONTACT_HINT = re.compile(r"담당\s?부서|담당과장|담당자|책임자|연락처|제\s?출\s?자|문의|0\d{1,2}-\d{3,4}-\d{4}")
+_CONTACT_HINT = re.compile(
+    r"담당\s?부서|담당과장|담당자|책임자|연락처|제\s?출\s?자|문의|0\d{1,2}-\d{3,4}-\d{4}"
+)
 _DEPT = re.compile(r"(?<![가-힣])([가-힣]{2,14}(?:과|팀|담당관|센터))(?![가-힣])")
 _DEPT_STOP = re.compile(r"^(?:결과|효과|성과|과장|담당관실)$")
 _AREA_CLEAN = re.compile(r"담당\s?부서|[()\[\]<>]|\s")

@@ -20,9 +20,15 @@ from .lines import (
 )
 from .textnorm import clean_controls, is_noise
 
-_RESULTS = re.compile(r"실적|그간의?\s?성과|추진\s?성과|성과\s?(?:및|와)\s?평가|(?:19|20)\d{2}년도?\s?(?:주요\s?)?성과")
-_PLAN = re.compile(r"시행\s?계획|추진\s?계획|세부\s?계획|실행\s?계획|향후\s?계획|추진\s?과제|중점\s?과제|추진\s?방향")
-_BACKGROUND = re.compile(r"개\s?요|배\s?경|비\s?전|목\s?차|현\s?황|여\s?건|전략\s?및\s?(?:세부\s?)?과제|전략\s?체계|제안\s?이유")
+_RESULTS = re.compile(
+    r"실적|그간의?\s?성과|추진\s?성과|성과\s?(?:및|와)\s?평가|(?:19|20)\d{2}년도?\s?(?:주요\s?)?성과"
+)
+_PLAN = re.compile(
+    r"시행\s?계획|추진\s?계획|세부\s?계획|실행\s?계획|향후\s?계획|추진\s?과제|중점\s?과제|추진\s?방향"
+)
+_BACKGROUND = re.compile(
+    r"개\s?요|배\s?경|비\s?전|목\s?차|현\s?황|여\s?건|전략\s?및\s?(?:세부\s?)?과제|전략\s?체계|제안\s?이유"
+)
 _SUMMARY = re.compile(r"의결\s?주문|주요\s?내용|요\s?약")
 _RESETTING = frozenset({"roman", "annex"})
 _WRAP_WIDTH = 50
@@ -42,13 +48,16 @@ class Logical:
     last_phys: str = ""
     parts: list[str] = field(default_factory=list)
     size: int = 0
+    starts: list[int] = field(default_factory=list)
 
     @property
     def is_heading(self) -> bool:
         return self.style in HEADING_STYLES
 
     def line_at(self, offset: int) -> int:
-        index = bisect_right([start for start, _ in self.spans], offset) - 1
+        if len(self.starts) != len(self.spans):
+            self.starts = [start for start, _ in self.spans]
+        index = bisect_right(self.starts, offset) - 1
         return self.spans[max(0, index)][1]
 
     def extend(self, phys: PhysLine) -> None:
@@ -62,9 +71,15 @@ class Logical:
             self.text = " ".join([self.text, *self.parts])
             self.parts = []
 
-
     def section(self) -> tuple[str, ...]:
         return tuple(p.heading_text() for p in self.parents)
+
+    @property
+    def heading_part(self) -> str | None:
+        if "_part" not in self.__dict__:
+            self.__dict__["_part"] = _part_of(self.text)
+        part: str | None = self.__dict__["_part"]
+        return part
 
     def heading_text(self) -> str:
         return self.text.strip()
@@ -116,7 +131,7 @@ class _Builder:
     def _state(self, node: Logical) -> None:
         part, skip = "plan", self.annex_cover
         for ancestor in reversed((*node.parents, node) if node.is_heading else node.parents):
-            found = _part_of(ancestor.text) if ancestor.is_heading else None
+            found = ancestor.heading_part if ancestor.is_heading else None
             if found:
                 part, skip = ("other", True) if found == "background" else (found, skip)
                 break
@@ -124,7 +139,9 @@ class _Builder:
         node.front = self.has_roman and not self.seen_roman
 
     def _start(self, phys: PhysLine, style: str) -> Logical:
-        node = Logical(phys.content, style, [(0, phys.number)], (), last_phys=phys.content, size=len(phys.content))
+        node = Logical(
+            phys.content, style, [(0, phys.number)], (), last_phys=phys.content, size=len(phys.content)
+        )
         if style == "roman":
             self.seen_roman, self.annex_cover = True, False
         if style == "annex":
@@ -172,7 +189,9 @@ class _Builder:
             return starts_as_continuation(phys.content) or is_incomplete(last)
         if self.open.style == "prose":
             return False
-        return is_incomplete(last) or starts_as_continuation(phys.content) or display_width(last) >= _WRAP_WIDTH
+        return (
+            is_incomplete(last) or starts_as_continuation(phys.content) or display_width(last) >= _WRAP_WIDTH
+        )
 
     def blank(self) -> None:
         self.open = None

@@ -22,7 +22,9 @@ _BUDGET_PHRASE = re.compile(
     r"(?:총\s?|약\s?)?\d[\d,.]*\s?(?:억|조|백만)(?:\s?원)?(?!\s?원|\s?(?:이상|미만|이하|초과))\s?(?:규모의?|투입|투자|내외)?\s?"
 )
 _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
-_TRAILING = re.compile(r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$")
+_TRAILING = re.compile(
+    r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
+)
 _GENERIC_TAGS = frozenset({"규모", "예시", "예", "例", "대상", "구성", "정의", "참고", "주요내용"})
 _SHORT = 3
 _PROSE_END = re.compile(r"\s?(?:할\s?|하는\s?)?예정이다\.?$|한다\.?$|된다\.?$|하겠다\.?$|다\.$")
@@ -72,8 +74,10 @@ def clauses(text: str, exprs: list[TimeExpr]) -> list[Clause]:
     out: list[Clause] = []
     ordered = sorted(exprs, key=lambda e: e.start)
     starts = [e.start for e in ordered]
-    dated = {index for index, (s, e, _) in enumerate(pieces) if bisect_left(starts, e) > bisect_left(starts, s)}
-    for index, (start, end, word) in enumerate(pieces):
+    dated = {
+        index for index, (s, e, _) in enumerate(pieces) if bisect_left(starts, e) > bisect_left(starts, s)
+    }
+    for index, (start, end, _word) in enumerate(pieces):
         inside = tuple(ordered[bisect_left(starts, start) : bisect_left(starts, end)])
         if inside:
             merged_start, merged_word = _absorb_listed(text, pieces, index, dated)

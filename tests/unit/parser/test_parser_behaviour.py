@@ -1,0 +1,158 @@
+"""Behaviour of parse_plan on focused snippets: structure, titles, targets, owners, ids, bad input."""
+
+import time
+from datetime import date
+from pathlib import Path
+
+from services.ingest.parser import Target, parse_plan
+
+ROOT = Path(__file__).resolve().parents[3]
+PLAN = (ROOT / "examples/plans/2025_industrial_tech_innovation_plan.txt").read_text(encoding="utf-8")
+PRESS = (ROOT / "examples/plans/2026-01-28_industrial_rnd_innovation_press_release.txt").read_text(
+    encoding="utf-8"
+)
+
+BODY = """Ⅳ. 2025년 시행 계획
+4 (역량강화) 혁신생태계 역동성 제고
+➊ 기업주도 생태계 강화
+□ 세계 최고 기업육성 R&D 프로그램 신규 추진
+ㅇ 글로벌우수기업연구소육성사업(GATC) 예타 완료('25.1분기) 및 산업
+현장의 「기업연구자 지원방안」 마련('25.下)
+ㅇ 알키미스트+ 사업 본격 추진('25년 50억원)
+ㅇ 범부처 성과연계형 융합과제 발굴(~'25년 10개 목표)
+* 제도정비 과제 발굴 현장 간담회('25.1~9월), 전문가 심포지엄 개최(~'25.3월)
+"""
+
+
+def _by_title(plan_text: str, **kwargs: object) -> dict[str, object]:
+    plan = parse_plan(plan_text, **kwargs)  # type: ignore[arg-type]
+    return {m.title: m for m in plan.milestones}
+
+
+def test_two_deliverables_in_one_wrapped_bullet() -> None:
+    found = _by_title(BODY, doc_date=date(2025, 5, 26))
+    gatc = found["글로벌우수기업연구소육성사업(GATC) 예타 완료"]
+    support = found["산업 현장의 「기업연구자 지원방안」 마련"]
+    assert (gatc.kind, gatc.due, gatc.line) == ("deadline", date(2025, 3, 31), 5)
+    assert (support.due, support.line) == (date(2025, 12, 31), 6)
+    assert gatc.section == (
+        "Ⅳ. 2025년 시행 계획",
+        "4 (역량강화) 혁신생태계 역동성 제고",
+        "➊ 기업주도 생태계 강화",
+        "세계 최고 기업육성 R&D 프로그램 신규 추진",
+    )
+    assert gatc.part == "plan"
+
+
+def test_budget_year_is_not_a_milestone_but_count_target_is() -> None:
+    found = _by_title(BODY, doc_date=date(2025, 5, 26))
+    assert not any("알키미스트" in title for title in found)
+    target = found["범부처 성과연계형 융합과제 발굴"]
+    assert target.target == Target(10, "개") and target.starts is None
+
+
+def test_note_under_bullet_keeps_bullet_in_section() -> None:
+    found = _by_title(BODY, doc_date=date(2025, 5, 26))
+    talk = found["제도정비 과제 발굴 현장 간담회"]
+    assert talk.kind == "range" and talk.section[-1] == "범부처 성과연계형 융합과제 발굴(~'25년 10개 목표)"
+    assert found["전문가 심포지엄 개최"].due == date(2025, 3, 31)
+
+
+def test_summary_item_repeated_in_body_is_emitted_once_from_the_body() -> None:
+    plan = parse_plan(PLAN)
+    gatc = [m for m in plan.milestones if "GATC" in m.title and m.due == date(2025, 3, 31)]
+    assert len(gatc) == 1 and gatc[0].line == 1028 and gatc[0].section[0] == "Ⅳ. 2025년 시행 계획"
+
+
+def test_parts_and_background_sections() -> None:
+    plan = parse_plan(PLAN)
+    parts = {m.part for m in plan.milestones}
+    assert parts == {"results", "plan"}
+    assert all(m.due is None or m.due.year >= 2024 for m in plan.milestones)
+    assert not any(m.kind == "program" and m.starts == date(1991, 1, 1) for m in plan.milestones)
+    assert not any("%" in m.expr for m in plan.milestones)
+
+
+def test_doc_date_title_and_key_are_found() -> None:
+    plan = parse_plan(PLAN)
+    assert plan.doc_date == date(2025, 5, 26)
+    assert plan.title.startswith("제8차 산업기술혁신계획")
+    press = parse_plan(PRESS)
+    assert press.doc_date == date(2026, 1, 28)
+    for key in (plan.plan_key, press.plan_key):
+        assert key and len(key) <= 48 and all(c.isascii() and (c.isalnum() or c == "-") for c in key)
+        assert key == key.lower()
+
+
+def test_ids_are_unique_and_stable_when_only_dates_move() -> None:
+    plan = parse_plan(PLAN)
+    ids = [m.id for m in plan.milestones]
+    assert len(ids) == len(set(ids))
+    moved = parse_plan(PLAN.replace("예타 완료(’25.1분기)", "예타 완료(’25.2분기)"))
+    before = {m.title: m.id for m in plan.milestones}
+    after = {m.title: m.id for m in moved.milestones}
+    title = "글로벌우수기업연구소육성사업(GATC) 예타 완료"
+    assert before[title] == after[title]
+    assert next(m.due for m in moved.milestones if m.id == before[title]) == date(2025, 6, 30)
+
+
+def test_press_release_prose_milestones_and_owners() -> None:
+    found = _by_title(PRESS)
+    factory = found["AI 팩토리 500개 구축"]
+    assert (factory.kind, factory.starts, factory.due) == ("deadline", None, date(2030, 12, 31))
+    assert factory.target == Target(500, "개") and factory.owner == "산업인공지능정책과"
+    lab = found["산연 공동연구실 30개소 구축"]
+    assert lab.owner == "지역경제총괄과" and lab.target == Target(30, "개소")
+    chip = found["K-온디바이스 AI 반도체 개발 본격 착수"]
+    assert chip.due == date(2026, 12, 31) and chip.expr == "올해"
+    assert found["산업도약 기술 프로젝트 대형과제로 본격 추진"].owner == "산업기술정책과"
+
+
+def test_press_release_history_is_skipped() -> None:
+    plan = parse_plan(PRESS)
+    assert all(m.due is None or m.due > date(2026, 1, 28) for m in plan.milestones)
+    assert not any("간담회" in m.title for m in plan.milestones)
+
+
+def test_plan_owner_comes_from_contact_block() -> None:
+    plan = parse_plan(PLAN)
+    assert {m.owner for m in plan.milestones} == {"산업기술정책과"}
+
+
+def test_owner_never_a_person_or_phone() -> None:
+    for plan in (parse_plan(PLAN), parse_plan(PRESS)):
+        for m in plan.milestones:
+            assert m.owner is None or (m.owner.endswith("과") and not any(c.isdigit() for c in m.owner))
+
+
+def test_relative_years_use_given_doc_date() -> None:
+    text = "ㅇ 신규 플랫폼 구축 올해 착수하고 내년 본격 운영"
+    plan = parse_plan(text, doc_date=date(2027, 3, 1), plan_key="k")
+    assert [(m.expr, m.due) for m in plan.milestones] == [
+        ("올해", date(2027, 12, 31)),
+        ("내년", date(2028, 12, 31)),
+    ]
+    assert all(m.id.startswith("k-") for m in plan.milestones)
+
+
+def test_empty_binary_and_undated_inputs_are_clean() -> None:
+    for text in ("", "\x00\x01\xff" * 1000, "ㅇ 날짜가 없는 문장\n□ 또 없음", "\ufffd" * 50, "'" * 10_000):
+        plan = parse_plan(text)
+        assert plan.milestones == () and plan.plan_key
+
+
+def test_large_input_is_linear() -> None:
+    small = PLAN * 2
+    start = time.perf_counter()
+    parse_plan(small)
+    small_time = time.perf_counter() - start
+    start = time.perf_counter()
+    parse_plan(small * 4)
+    assert time.perf_counter() - start < max(2.0, 12 * small_time)
+
+
+def test_one_huge_line_with_dense_dates_finishes() -> None:
+    start = time.perf_counter()
+    plan = parse_plan("('25.3월, '25~'29, 10억원) 가나 " * 5_000)
+    assert time.perf_counter() - start < 5.0
+    assert plan.milestones

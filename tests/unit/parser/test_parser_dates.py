@@ -1,0 +1,92 @@
+"""Every time-expression form in the sample plans → kind, starts, due (table-driven)."""
+
+from datetime import date
+
+import pytest
+
+from services.ingest.parser.dates import find_time_exprs, resolve_two_digit_year
+from services.ingest.parser.textnorm import normalise
+
+D = date
+CASES = [
+    ("'25.1분기", "'25.1분기", "deadline", D(2025, 1, 1), D(2025, 3, 31)),
+    ("'25.1Q", "'25.1Q", "deadline", D(2025, 1, 1), D(2025, 3, 31)),
+    ("(3·4분기 각 2편)", "3·4분기", "range", D(2025, 7, 1), D(2025, 12, 31)),
+    ("'25.上", "'25.上", "deadline", D(2025, 1, 1), D(2025, 6, 30)),
+    ("'25.下", "'25.下", "deadline", D(2025, 7, 1), D(2025, 12, 31)),
+    ("'25년 상반기", "'25년 상반기", "deadline", D(2025, 1, 1), D(2025, 6, 30)),
+    ("→ 하반기 규정 개정", "하반기", "deadline", D(2025, 7, 1), D(2025, 12, 31)),
+    ("('25.下~)", "'25.下~", "ongoing", D(2025, 7, 1), None),
+    ("('25.3월)", "'25.3월", "deadline", D(2025, 3, 1), D(2025, 3, 31)),
+    ("(‘25. 4월 중)", "‘25. 4월 중", "deadline", D(2025, 4, 1), D(2025, 4, 30)),
+    ("(’25,2월~)", "’25,2월~", "ongoing", D(2025, 2, 1), None),
+    ("(’24.3.27)", "’24.3.27", "deadline", D(2024, 3, 27), D(2024, 3, 27)),
+    ("‘24.11.09(토)", "‘24.11.09", "deadline", D(2024, 11, 9), D(2024, 11, 9)),
+    ("(~’25.12월)", "~’25.12월", "deadline", None, D(2025, 12, 31)),
+    ("(~’25.上)", "~’25.上", "deadline", None, D(2025, 6, 30)),
+    ("(~‘25.6)", "~‘25.6", "deadline", None, D(2025, 6, 30)),
+    ("('25.6월~)", "'25.6월~", "ongoing", D(2025, 6, 1), None),
+    ("(‘25.1~9월)", "‘25.1~9월", "range", D(2025, 1, 1), D(2025, 9, 30)),
+    ("(’25.4월~12월, 30명)", "’25.4월~12월", "range", D(2025, 4, 1), D(2025, 12, 31)),
+    ("('25.7~12월, 4회)", "'25.7~12월", "range", D(2025, 7, 1), D(2025, 12, 31)),
+    ("(‘25. 1월~2월)", "‘25. 1월~2월", "range", D(2025, 1, 1), D(2025, 2, 28)),
+    ("(~'25년 10개 목표)", "~'25년", "deadline", None, D(2025, 12, 31)),
+    ("('25년 10개 목표)", "'25년", "deadline", D(2025, 1, 1), D(2025, 12, 31)),
+    ("’26년 상반기\n까지", "’26년 상반기\n까지", "deadline", None, D(2026, 6, 30)),
+    ("(‘25~’29, 51.7억원)", "‘25~’29", "program", D(2025, 1, 1), D(2029, 12, 31)),
+    ("’26~’31(6년)", "’26~’31", "program", D(2026, 1, 1), D(2031, 12, 31)),
+    ("’26~’32년(9년)", "’26~’32년", "program", D(2026, 1, 1), D(2032, 12, 31)),
+    ("(`24∼`28)", "`24∼`28", "program", D(2024, 1, 1), D(2028, 12, 31)),
+    ("`30년까지 AI 팩토리", "`30년까지", "deadline", None, D(2030, 12, 31)),
+    ("’28년까지 2배", "’28년까지", "deadline", None, D(2028, 12, 31)),
+    ("올해 본격 착수", "올해", "deadline", D(2025, 1, 1), D(2025, 12, 31)),
+    ("내년 착수", "내년", "deadline", D(2026, 1, 1), D(2026, 12, 31)),
+    ("(25.11월)", "25.11월", "deadline", D(2025, 11, 1), D(2025, 11, 30)),
+    ("3회(25.9월 11월 12월)", "25.9월 11월 12월", "deadline", D(2025, 9, 1), D(2025, 12, 31)),
+    ("(’24.3월,6월) 개최", "’24.3월,6월", "deadline", D(2024, 3, 1), D(2024, 6, 30)),
+    ("(‘24.9/12월 등)", "‘24.9/12월", "deadline", D(2024, 9, 1), D(2024, 12, 31)),
+    ("(’24~, 공공연)", "’24~", "ongoing", D(2024, 1, 1), None),
+    ("(~3월)", "~3월", "deadline", None, D(2025, 3, 31)),
+    ("10월부터 제공", "10월부터", "ongoing", D(2025, 10, 1), None),
+    ("(10.17일 위원회)", "10.17일", "deadline", D(2025, 10, 17), D(2025, 10, 17)),
+    ("1991년 ∼ 1995년", "1991년 ∼ 1995년", "program", D(1991, 1, 1), D(1995, 12, 31)),
+    ("'25.3월~ 추진", "'25.3월~", "ongoing", D(2025, 3, 1), None),
+    ("´25.3월", "´25.3월", "deadline", D(2025, 3, 1), D(2025, 3, 31)),
+]
+
+
+@pytest.mark.parametrize(("text", "expr", "kind", "starts", "due"), CASES)
+def test_expression_forms(text: str, expr: str, kind: str, starts: date | None, due: date | None) -> None:
+    found = find_time_exprs(normalise(text), 2025, 2025)
+    assert len(found) == 1
+    hit = found[0]
+    assert text[hit.start : hit.end] == expr
+    assert (hit.kind, hit.starts, hit.due) == (kind, starts, due)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(9개월, 36개 과제)",
+        "(22:25~23:15)",
+        "5년 유예",
+        "‘30대 산업규제",
+        "공동연구실’ 30개소",
+        "’25. 5개 기업"[4:],
+        "1,500억원/5년",
+    ],
+)
+def test_not_time_expressions(text: str) -> None:
+    assert find_time_exprs(normalise(text), 2025, 2025) == []
+
+
+def test_bare_year_with_count_is_year_only() -> None:
+    (hit,) = find_time_exprs(normalise("(’25. 5개 기업 추가)"), 2025, 2025)
+    assert (hit.grain, hit.due) == ("year", D(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("yy", "ref", "year"), [(25, 2025, 2025), (99, 2025, 1999), (30, 2026, 2030), (14, None, 2014)]
+)
+def test_two_digit_years_follow_the_document_date(yy: int, ref: int | None, year: int) -> None:
+    assert resolve_two_digit_year(yy, ref) == year
