@@ -14,8 +14,17 @@ SERVICES = ("ingest", "milestones", "notifier")
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     args = _parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except ValidationError as err:
+        print(f"mtrack {args.func.__name__.strip('_')}: bad or missing settings:", file=sys.stderr)
+        for problem in err.errors():
+            name = ".".join(str(p) for p in problem["loc"])
+            print(f"  {name}: {problem['msg']}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from services.ingest import service
-from services.ingest.documents import DocumentError, read_document
+from services.ingest.documents import MAX_BYTES, DocumentError, read_document
 from services.ingest.imports import ImportRejected, read_rows
 from services.ingest.metrics import DOCUMENTS, PARSE_SECONDS
 from services.ingest.parser import parse_plan
@@ -53,6 +53,10 @@ async def ingest_plan(
 ) -> Any:
     """A plan document as UTF-8 text (the request body). Re-sending the same text publishes nothing."""
     state = request.app.state
+    declared_size = request.headers.get("content-length", "")
+    if declared_size.isdigit() and int(declared_size) > MAX_BYTES:
+        DOCUMENTS.labels("rejected").inc()
+        raise HTTPException(413, f"the plan is {int(declared_size):,} bytes; the limit is {MAX_BYTES:,}")
     try:
         text = read_document(await request.body(), request.headers.get("content-type"))
     except DocumentError as err:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
+from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 from prometheus_client import Counter
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -44,14 +45,20 @@ async def handle_batch(envelopes: list[Envelope], ctx: Context) -> list[Rejected
         if not recipients:
             rejected.append(Rejected(env, f"no recipient for owner {alert.owner!r} and no fallback"))
             continue
-        for recipient in recipients:
-            await notify_once(env, alert, recipient, ctx)
+        refused = [
+            f"{recipient}: {reason}"
+            for recipient in recipients
+            if (reason := await notify_once(env, alert, recipient, ctx)) is not None
+        ]
+        if refused:
+            rejected.append(Rejected(env, "the mail server refused: " + "; ".join(refused)))
     return rejected
 
 
-async def notify_once(env: Envelope, alert: AlertPayload, recipient: str, ctx: Context) -> bool:
+async def notify_once(env: Envelope, alert: AlertPayload, recipient: str, ctx: Context) -> str | None:
     """Records the mail as pending, sends it, marks it sent. A crash between send and mark resends
-    with the same Message-ID, which mail clients fold into one."""
+    with the same Message-ID, which mail clients fold into one. A permanent refusal (SMTP 5xx) is
+    recorded as `failed` and returned as the reason; a transient one raises, and the alert is retried."""
     message = compose(env, alert, sender=ctx.sender, recipient=recipient)
     key = {"alert_event_id": env.event_id, "recipient": recipient}
     async with ctx.sessions() as session, session.begin():
@@ -69,16 +76,36 @@ async def notify_once(env: Envelope, alert: AlertPayload, recipient: str, ctx: C
             .on_conflict_do_nothing()
         )
         status = await session.scalar(select(Notification.status).filter_by(**key).with_for_update())
-        if status == "sent":
+        if status in ("sent", "failed"):
             MAILS.labels(env.type, "duplicate").inc()
-            return False
+            return None
         await session.execute(
             update(Notification).filter_by(**key).values(attempts=Notification.attempts + 1)
         )
-    await ctx.send(message)
-    async with ctx.sessions() as session, session.begin():
-        await session.execute(
-            update(Notification).filter_by(**key).values(status="sent", sent_at=datetime.now(UTC))
-        )
+    try:
+        await ctx.send(message)
+    except SMTPException as err:
+        reason = permanent_refusal(err)
+        if reason is None:
+            raise
+        await _mark(ctx, key, status="failed")
+        MAILS.labels(env.type, "refused").inc()
+        return reason
+    await _mark(ctx, key, status="sent", sent_at=datetime.now(UTC))
     MAILS.labels(env.type, "sent").inc()
-    return True
+    return None
+
+
+async def _mark(ctx: Context, key: dict[str, object], **values: object) -> None:
+    async with ctx.sessions() as session, session.begin():
+        await session.execute(update(Notification).filter_by(**key).values(**values))
+
+
+def permanent_refusal(err: SMTPException) -> str | None:
+    """The reason when the server will never take this message (5xx); None for what may pass later."""
+    if isinstance(err, SMTPRecipientsRefused):
+        codes = [refusal.code for refusal in err.recipients]
+        return f"recipient refused ({', '.join(map(str, codes))})" if codes and min(codes) >= 500 else None
+    if isinstance(err, SMTPResponseException) and err.code >= 500:
+        return f"{err.code} {err.message}"
+    return None
