@@ -120,15 +120,23 @@ class ConsumerLoop:
         self._retry_seconds = retry_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
+        failures = 0
         while not stop.is_set():
             batches = await self._consumer.getmany(timeout_ms=300, max_records=self._max_records)
             for tp, records in batches.items():
                 try:
                     await self._process(tp, records)
+                    failures = 0
                 except Exception:
-                    log.exception("handler failed on %s; rewinding to offset %s", tp, records[0].offset)
+                    # Nothing is skipped: the batch is read again until it applies (the database or the
+                    # mail server may be down); events that can never apply are dead-lettered by the handler.
+                    failures += 1
+                    delay = min(self._retry_seconds * 2 ** (failures - 1), 30.0)
+                    log.exception(
+                        "handler failed on %s; retrying from offset %s in %.1fs", tp, records[0].offset, delay
+                    )
                     self._consumer.seek(tp, records[0].offset)
-                    await asyncio.sleep(self._retry_seconds)
+                    await asyncio.sleep(delay)
 
     async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
         good: list[Envelope] = []

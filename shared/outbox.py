@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Uuid, select, update
+from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Uuid, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,6 +18,7 @@ from shared.db import Base, created_at_column
 from shared.events import Envelope, encode, record_key
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 class OutboxMessage(Base):
@@ -60,13 +62,28 @@ class OutboxRelay:
         name: str,
         batch_size: int = 200,
         idle_seconds: float = 0.5,
+        retention: timedelta = timedelta(days=7),
     ) -> None:
         self._sessions = sessions
         self._producer = producer
         self._name = name
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
+        self._retention = retention
         self._wake = asyncio.Event()
+
+    async def prune_published(self, older_than: timedelta) -> int:
+        """Deletes this producer's published rows older than `older_than`; unpublished rows are never touched."""
+        cutoff = datetime.now().astimezone() - older_than
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(OutboxMessage).where(
+                    OutboxMessage.producer == self._name,
+                    OutboxMessage.published_at.is_not(None),
+                    OutboxMessage.published_at < cutoff,
+                )
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def wake(self) -> None:
         """Called after a commit that queued events, so they leave without waiting for the next poll."""
@@ -95,8 +112,12 @@ class OutboxRelay:
             return len(rows)
 
     async def run(self, stop: asyncio.Event) -> None:
+        next_prune = 0.0
         while not stop.is_set():
             try:
+                if time.monotonic() >= next_prune:
+                    await self.prune_published(self._retention)
+                    next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
                 published = await self.publish_pending()
             except Exception:
                 log.exception("outbox relay %s failed; retrying", self._name)
