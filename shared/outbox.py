@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 import uuid
 from datetime import datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Uuid, delete, select, update
+from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Uuid, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -51,8 +52,13 @@ async def add_to_outbox(session: AsyncSession, *, producer: str, topic: str, env
     return (await session.execute(stmt)).first() is not None
 
 
+def _lock_id(producer: str) -> int:
+    return int.from_bytes(hashlib.sha1(f"mtrack-outbox:{producer}".encode()).digest()[:8], "big", signed=True)
+
+
 class OutboxRelay:
-    """Publishes unpublished rows in order; several relays may run, SKIP LOCKED keeps them apart."""
+    """Publishes unpublished rows in the order they were written. Every replica runs one; an advisory
+    lock lets one at a time publish, so a second replica is a hot standby, not a reorderer."""
 
     def __init__(
         self,
@@ -91,6 +97,10 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         async with self._sessions() as session, session.begin():
+            # One relay per producer at a time, whatever the replica count, so one milestone's events
+            # leave in the order they were written.
+            if not await session.scalar(select(func.pg_try_advisory_xact_lock(_lock_id(self._name)))):
+                return 0
             rows = (
                 await session.scalars(
                     select(OutboxMessage)
