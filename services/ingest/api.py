@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
@@ -76,6 +76,37 @@ async def ingest_plan(
     DOCUMENTS.labels("unchanged" if result.unchanged else "new_version").inc()
     body = PlanAccepted(**result.__dict__)
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.unchanged else 202)
+
+
+class PlanVersionOut(BaseModel):
+    plan_key: str
+    version: int
+    title: str
+    doc_date: date | None
+    milestones: int
+    content_sha256: str
+    received_at: datetime
+
+
+@router.get("/plans/{plan_key}/versions", response_model=list[PlanVersionOut])
+async def list_plan_versions(plan_key: str, request: Request) -> list[PlanVersionOut]:
+    """Every version of a plan this service received, oldest first."""
+    async with request.app.state.sessions() as session:
+        versions = await service.plan_versions(session, plan_key)
+    if not versions:
+        raise HTTPException(404, f"no plan {plan_key!r}")
+    return [
+        PlanVersionOut(
+            plan_key=v.plan_key,
+            version=v.version,
+            title=v.title,
+            doc_date=v.doc_date,
+            milestones=len(v.milestones),
+            content_sha256=v.content_sha256,
+            received_at=v.received_at,
+        )
+        for v in versions
+    ]
 
 
 @router.post("/milestones", status_code=202, response_model=Accepted)

@@ -80,6 +80,8 @@ async def test_revised_plan_reschedules_withdraws_and_declares(stack) -> None:  
     by_title = await eventually(revised)
     gatc = next(m for t, m in by_title.items() if "GATC" in t)
     assert gatc["plan_version"] == 2
+    versions = (await stack.ingest.get(f"/v1/plans/{key}/versions")).json()
+    assert [(v["version"], v["milestones"]) for v in versions] == [(1, 3), (2, 3)]
     history = (await stack.milestones.get(f"/v1/milestones/{gatc['id']}")).json()["history"]
     assert [h["event_type"] for h in history] == ["milestone.declared", "milestone.rescheduled"]
     assert history[1]["data"]["previous_due"] == "2025-03-31"
