@@ -8,10 +8,10 @@ from pathlib import Path
 
 from prometheus_client import REGISTRY
 
-import services.ingest.metrics
-import services.milestones.metrics
-import services.notifier.handlers
-import shared.kafka  # noqa: F401  (each module registers its metrics on import)
+import services.ingest.metrics  # noqa: F401  (each of these registers its metrics on import)
+import services.milestones.metrics  # noqa: F401
+import services.notifier.handlers  # noqa: F401
+import shared.kafka  # noqa: F401
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "dashboards" / "mtrack-overview.json"
 
