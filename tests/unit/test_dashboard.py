@@ -8,8 +8,8 @@ from pathlib import Path
 
 from prometheus_client import REGISTRY
 
-import services.ingest.metrics  # noqa: F401  (each of these registers its metrics on import)
-import services.milestones.metrics  # noqa: F401
+import services.ingest.metrics
+import services.milestones.metrics
 import services.notifier.handlers  # noqa: F401
 import shared.kafka  # noqa: F401
 
