@@ -38,6 +38,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_bench.py
+	$(BIN)/python bench/pipeline_bench.py
 
 chaos: $(STAMP)
 	$(BIN)/python -m pytest -q -m chaos tests/chaos
