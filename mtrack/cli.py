@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--doc-date", type=date.fromisoformat)
     parse.add_argument("--plan-key")
     parse.add_argument("--format", choices=("json", "table"), default="json")
+    parse.add_argument("--owner-rules", type=Path, help="JSON owner overrides (by_id, by_keyword)")
     parse.set_defaults(func=_parse)
 
     jobs = sub.add_parser("jobs", help="list the scheduled jobs, or run one once")
@@ -85,6 +86,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _parse(args: argparse.Namespace) -> int:
     from services.ingest.documents import DocumentError, read_document
+    from services.ingest.owner_rules import load_owner_rules
     from services.ingest.parser import parse_plan
 
     try:
@@ -92,7 +94,9 @@ def _parse(args: argparse.Namespace) -> int:
     except (OSError, DocumentError) as err:
         print(f"mtrack parse: {args.file}: {err}", file=sys.stderr)
         return 2
-    plan = parse_plan(text, doc_date=args.doc_date, plan_key=args.plan_key)
+    plan = load_owner_rules(args.owner_rules).apply(
+        parse_plan(text, doc_date=args.doc_date, plan_key=args.plan_key)
+    )
     items = [m.to_json() for m in plan.milestones]
     if args.format == "json":
         json.dump(items, sys.stdout, ensure_ascii=False, indent=2)

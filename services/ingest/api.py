@@ -64,6 +64,7 @@ async def ingest_plan(
         raise HTTPException(err.status, str(err)) from err
     with PARSE_SECONDS.time():
         plan = await run_in_threadpool(parse_plan, text, doc_date=doc_date, plan_key=plan_key)
+    plan = state.owner_rules.apply(plan)
     digest = hashlib.sha256(text.encode()).hexdigest()
     try:
         async with state.sessions() as session, session.begin():

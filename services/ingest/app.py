@@ -10,6 +10,7 @@ from pydantic import Field
 
 from services.ingest import api
 from services.ingest.lookup import MilestoneLookup
+from services.ingest.owner_rules import load_owner_rules
 from services.ingest.service import PRODUCER
 from shared.clock import Clock
 from shared.db import make_engine, make_sessionmaker
@@ -23,6 +24,7 @@ from shared.settings import ClockSettings, DatabaseSettings, KafkaSettings
 
 class IngestSettings(DatabaseSettings, KafkaSettings, ClockSettings):
     milestones_url: str | None = Field(default=None, alias="MTRACK_MILESTONES_URL")
+    owner_rules: str | None = Field(default=None, alias="MTRACK_OWNER_RULES")
 
 
 def create_app(
@@ -53,6 +55,7 @@ def create_app(
     app.state.topics = topics
     app.state.clock = clock or settings.clock()
     app.state.producer = None
+    app.state.owner_rules = load_owner_rules(settings.owner_rules)
     app.state.milestone_lookup = milestone_lookup or MilestoneLookup(settings.milestones_url)
     app.include_router(api.router)
     app.include_router(
