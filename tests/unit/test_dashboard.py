@@ -26,7 +26,9 @@ def _exported() -> set[str]:
 
 def test_every_panel_queries_an_exported_metric() -> None:
     panels = json.loads(DASHBOARD.read_text(encoding="utf-8"))["panels"]
-    queried = {name for p in panels for t in p["targets"] for name in re.findall(r"mtrack_[a-z_]+", t["expr"])}
+    queried = {
+        name for p in panels for t in p["targets"] for name in re.findall(r"mtrack_[a-z_]+", t["expr"])
+    }
     assert queried, "the dashboard queries no mtrack metric"
     missing = sorted(queried - _exported())
     assert missing == [], f"the dashboard queries metrics nobody exports: {missing}"

@@ -9,6 +9,7 @@ from .extract import DocContext, candidates
 from .merge import dedupe, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
+from .selection import clear_caches
 from .structure import logical_lines
 
 __all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "parse_plan"]
@@ -36,6 +37,7 @@ def parse_plan(text: str, *, doc_date: date | None = None, plan_key: str | None 
     """Parse a plan; never raises: on unusable input the milestone tuple is empty."""
     if not isinstance(text, str):
         text = ""
+    clear_caches()
     try:
         return _parse(text[:MAX_CHARS], doc_date, plan_key)
     except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError):

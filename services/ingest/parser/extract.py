@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .dates import TimeExpr, find_time_exprs
 from .model import Target
 from .prose import is_past, sentences
-from .selection import drop_attributive_years, group_text, keep_expr
+from .selection import drop_attributive_years, group_text, keep_expr, paren_text
 from .structure import Logical
 from .targets import find_target
 from .textnorm import normalise
@@ -19,15 +20,23 @@ from .titles import (
     clause_start,
     clauses,
     clean_title,
+    drop_means,
+    ends_in_action,
     expr_spans,
+    full_title,
     is_short,
     lead_tag,
+    letters,
+    needs_subject,
     remove_spans,
     strip_topic,
+    subject_of,
     title_for,
+    with_subject,
 )
 
 _MAX_CLAUSE = 300
+_RUN_ON = 60
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class Candidate:
     context: str
     front: bool
     family: int
+    core: str = ""
 
 
 def _recent_enough(expr: TimeExpr, node: Logical, ctx: DocContext) -> bool:
@@ -79,12 +89,44 @@ def _undated(text: str) -> str:
     return remove_spans(norm, expr_spans(norm, exprs, 0, len(norm)))
 
 
-def _fallback_title(node: Logical, label: str) -> str:
+def _own_title(node: Logical) -> str:
+    """The node's text undated and cleaned; computed once per node."""
+    if "_own_title" not in node.__dict__:
+        node.__dict__["_own_title"] = clean_title(_undated(node.text))
+    title: str = node.__dict__["_own_title"]
+    return title
+
+
+def _parent_titles(node: Logical) -> Iterator[str]:
+    """Undated, cleaned titles of the enclosing bullets and headings, nearest first."""
     for parent in reversed(node.parents):
-        title = clean_title(_undated(parent.text))
+        title = _own_title(parent)
         if len(title) >= 2:
-            return f"{title} {label}".strip()
+            yield title
+
+
+def _fallback_title(node: Logical, label: str, program: bool = False) -> str:
+    for title in _parent_titles(node):
+        if program and (subject := subject_of(title, 0)):
+            title = subject
+        return f"{title} {label}".strip()
     return label
+
+
+def _borrowed_subject(node: Logical) -> str:
+    """Subject of the nearest enclosing bullet or heading (none when that one is a list)."""
+    nearest = next(_parent_titles(node), "")
+    return subject_of(nearest) if nearest else ""
+
+
+def _place(norm: str, expr: TimeExpr) -> str:
+    """Other words in the date's parentheses ("수도권" in "(수도권, 11월)"), when short."""
+    inner = paren_text(norm, expr)
+    rest = remove_spans(
+        inner, [(m.start(), m.end()) for m in re.finditer(re.escape(norm[expr.start : expr.end]), inner)]
+    )
+    rest = rest.strip(" ,")
+    return rest if 0 < len(rest) <= 12 and "," not in rest and not re.search(r"\d", rest) else ""
 
 
 def _texts(node: Logical) -> list[tuple[int, str]]:
@@ -100,20 +142,51 @@ def _label(previous: Logical | None) -> str:
     return previous.text.strip()
 
 
-def _titled(title: str, node: Logical, label: str) -> str:
+def _titled(title: str, node: Logical, label: str, clause: Clause, norm: str, exprs: list[TimeExpr]) -> str:
+    expr = clause.exprs[0]
     if len(title) < 2:
-        return _fallback_title(node, label)
+        return _fallback_title(node, label, expr.kind == "program")
+    tag = lead_tag(normalise(node.text[:40])) if _is_bare_name(title) or is_short(title) else ""
+    if tag and _is_bare_name(title) and tag not in title:
+        place = _place(norm, expr)
+        return f"{tag}({title}, {place})" if place else f"{tag}({title})"
     if is_short(title):
-        tag = lead_tag(normalise(node.text[:40]))
         if tag and not re.search(r"\d", title):
             return f"{tag} {title}"
         parent = _fallback_title(node, "")
         only_count = not re.sub(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제", "", title)
         return parent if only_count and parent else f"{parent} {title}".strip()
+    if needs_subject(title):
+        whole = full_title(norm, clause, exprs)
+        if whole != title and title in whole and len(whole) <= _RUN_ON and not needs_subject(whole):
+            return whole
+        return with_subject(title, _borrowed_subject(node))
     return title
 
 
-def _clause_candidates(node: Logical, offset: int, raw: str, ctx: DocContext, label: str) -> list[Candidate]:
+def _is_bare_name(title: str) -> bool:
+    """A short name with no action ("바이오헬스"): one item of a list that a lead tag introduces."""
+    return 2 <= letters(title) <= 8 and not re.search(r"\d", title) and not ends_in_action(title)
+
+
+def _table_row_title(title: str, node: Logical, norm: str, clause: Clause, cell: str) -> str:
+    """`① 문제 Ÿ 조치(날짜)` rows: the row's left cell names what the dated action achieved."""
+    left = ""
+    if clause.connector == "Ÿ":
+        cut = norm.rfind("Ÿ", 0, clause.start + 1)
+        left = norm[:cut] if cut > 0 else ""
+    elif node.marker == "Ÿ":
+        left = cell
+    left = drop_means(clean_title(_undated(left))) if left else ""
+    if letters(left) < 4:
+        return title
+    combined = f"{left}({title})"
+    return combined if len(combined) <= _RUN_ON else left
+
+
+def _clause_candidates(
+    node: Logical, offset: int, raw: str, ctx: DocContext, label: str, cell: str = ""
+) -> list[Candidate]:
     norm = normalise(raw)
     exprs = find_time_exprs(norm, ctx.ref_year, ctx.year_for(node.part))
     kept = _select(norm, exprs, node, ctx) if exprs else []
@@ -124,17 +197,20 @@ def _clause_candidates(node: Logical, offset: int, raw: str, ctx: DocContext, la
     previous_title = ""
     prose = node.style == "prose"
     for clause in clauses(norm, kept):
+        expr = clause.exprs[0]
         title = title_for(norm, clause, exprs, prose)
         subject = carried_subject(previous_title, previous, clause, prose)
         if subject and title and not title.startswith(subject):
-            title = f"{subject} {title}"
-        title = _titled(title, node, label)
-        expr = clause.exprs[0]
+            title = with_subject(title, subject) if prose else f"{subject} {title}"
+        core = title
+        title = _titled(title, node, label, clause, norm, exprs)
+        title = _table_row_title(title, node, norm, clause, cell)
         start = max(clause_start(norm, clause), clause.end - _MAX_CLAUSE)
         chunk = norm[start : clause.end]
         shown = strip_topic(title) if prose else title
         if shown:
-            out.append(_candidate(node, offset, raw, expr, shown, chunk, group_text(norm, expr)))
+            found = _candidate(node, offset, raw, expr, shown, chunk, group_text(norm, expr))
+            out.append(replace(found, core=core) if core and core != shown else found)
         previous, previous_title = clause, title
     return out
 
@@ -159,9 +235,18 @@ def _candidate(
 def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
     out: list[Candidate] = []
     previous: Logical | None = None
+    cell = ""  # left cell of a `① 문제 | Ÿ 조치` table row, possibly wrapped over rows
     for node in nodes:
+        if node.style == "enum":
+            cell = node.text
+        elif node.style == "row" and cell and previous is not None and previous.style in ("enum", "row"):
+            cell = f"{cell} {node.text}"
+        elif node.marker != "Ÿ":
+            cell = ""
         if not (node.skip or node.is_heading):
             for offset, raw in _texts(node):
-                out.extend(_clause_candidates(node, offset, raw, ctx, _label(previous)))
+                out.extend(_clause_candidates(node, offset, raw, ctx, _label(previous), cell))
+        if node.marker == "Ÿ":
+            cell = ""
         previous = node
     return out

@@ -44,6 +44,22 @@ _ONLY_DATE = re.compile(
 )
 
 
+# One alternation tried in the order above: the first style whose pattern matches wins.
+_STYLE_ANY = re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in _STYLE_PATTERNS))
+
+
+class _Widths(dict[str, int]):
+    """Per-character display width, computed once per distinct character."""
+
+    def __missing__(self, char: str) -> int:
+        width = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        self[char] = width
+        return width
+
+
+_WIDTHS = _Widths()
+
+
 @dataclass(frozen=True)
 class PhysLine:
     number: int
@@ -53,12 +69,13 @@ class PhysLine:
 
 
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def classify(number: int, raw: str) -> PhysLine:
     text = raw.strip()
-    style = next((name for name, pattern in _STYLE_PATTERNS if pattern.match(text)), "plain")
+    found = _STYLE_ANY.match(text)
+    style = (found.lastgroup or "plain") if found else "plain"
     if style == "num" and (len(text) > 50 or _TIME_HINT.search(normalise(text))):
         style = "plain"
     if style == "plain" and _PART_LINE.match(text) and len(text) <= 30:

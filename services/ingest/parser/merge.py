@@ -11,6 +11,9 @@ from .model import ParsedMilestone
 
 _NON_WORD = re.compile(r"[^0-9a-z가-힣]+")
 _SAME_THRESHOLD = 0.5
+_RESTATED_THRESHOLD = 0.5
+_OWN_THRESHOLD = 0.25
+_NEAR_DAYS = 184
 
 
 def norm_title(title: str) -> str:
@@ -23,8 +26,7 @@ def _bigrams(text: str) -> set[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    left, right = _bigrams(a), _bigrams(b)
-    return len(left & right) / max(1, min(len(left), len(right)))
+    return _overlap(_bigrams(a), _bigrams(b))
 
 
 def _dates(c: Candidate) -> tuple[object, ...]:
@@ -32,33 +34,113 @@ def _dates(c: Candidate) -> tuple[object, ...]:
     return (e.kind, e.due) if e.kind == "deadline" else (e.kind, e.starts, e.due)
 
 
-def _duplicate_of(item: Candidate, pool: list[int], kept: list[Candidate]) -> int | None:
+def _overlap(left: set[str], right: set[str]) -> float:
+    return len(left & right) / max(1, min(len(left), len(right)))
+
+
+def _duplicate_of(
+    grams: tuple[set[str], ...], pool: list[int], kept_grams: list[tuple[set[str], ...]]
+) -> int | None:
+    """Same deliverable when the titles (or the titles before a subject was borrowed) overlap."""
     for index in pool:
-        if similarity(item.title, kept[index].title) >= _SAME_THRESHOLD:
+        if any(_overlap(a, b) >= _SAME_THRESHOLD for a in grams for b in kept_grams[index]):
             return index
     return None
 
 
+def _grams(item: Candidate) -> tuple[set[str], ...]:
+    return (_bigrams(item.title), _bigrams(item.core)) if item.core else (_bigrams(item.title),)
+
+
 def dedupe(items: list[Candidate]) -> list[Candidate]:
-    """Body beats summary; within one bullet and its notes, the first mention wins."""
+    """Body beats summary; within one bullet and its notes, the first mention wins; a summary item
+    the body restates with another date is dropped in favour of the body's."""
     ordered = sorted(items, key=lambda c: (c.front, c.line))
     kept: list[Candidate] = []
+    kept_grams: list[tuple[set[str], ...]] = []
     by_family: dict[tuple[object, ...], list[int]] = {}
     body_by_date: dict[tuple[object, ...], list[int]] = {}
+    claimed: set[int] = set()
+    by_family_only: dict[int, list[int]] = {}
     for item in ordered:
         family_key = (*_dates(item), item.family)
         pool = by_family.get(family_key, [])
         if item.front:
             pool = pool + body_by_date.get(_dates(item), [])
-        index = _duplicate_of(item, pool, kept)
+        grams = _grams(item)
+        index = _duplicate_of(grams, pool, kept_grams)
+        if index is None:
+            nested = [i for i in by_family_only.get(item.family, []) if _nested(kept[i], item)]
+            same = [i for i in nested if norm_title(kept[i].title) == norm_title(item.title)]
+            index = (
+                same[0] if same else _duplicate_of((_bigrams(item.core or item.title),), nested, kept_grams)
+            )
         if index is None:
             kept.append(item)
+            kept_grams.append(grams)
             by_family.setdefault(family_key, []).append(len(kept) - 1)
+            by_family_only.setdefault(item.family, []).append(len(kept) - 1)
             if not item.front:
                 body_by_date.setdefault(_dates(item), []).append(len(kept) - 1)
-        elif kept[index].target is None and item.target is not None:
+            continue
+        if item.front:
+            claimed.add(index)
+        if kept[index].target is None and item.target is not None:
             kept[index] = _with_target(kept[index], item)
-    return sorted(kept, key=lambda c: c.line)
+    dropped = _restatements(kept, kept_grams, claimed)
+    return sorted((c for i, c in enumerate(kept) if i not in dropped), key=lambda c: c.line)
+
+
+def _restatements(
+    kept: list[Candidate], kept_grams: list[tuple[set[str], ...]], claimed: set[int]
+) -> set[int]:
+    """Summary items that the body states with a different date ('25.6월~ vs '25.5월~, '25.上 vs
+    '25.下): same kind, dates within half a year, and the summary's words found in the body item and
+    its heading. Each body item answers for at most one summary item; the body's date wins."""
+    by_kind: dict[str, list[int]] = {}
+    for index, body in enumerate(kept):
+        if not body.front and index not in claimed:
+            by_kind.setdefault(body.expr_norm.kind, []).append(index)
+    contexts: dict[int, set[str]] = {}
+    dropped: set[int] = set()
+    for index, item in enumerate(kept):
+        if not item.front:
+            continue
+        best, best_score = -1, _RESTATED_THRESHOLD
+        for body_index in by_kind.get(item.expr_norm.kind, []):
+            body = kept[body_index]
+            if body_index in claimed or not _near(item, body):
+                continue
+            if body_index not in contexts:
+                contexts[body_index] = _bigrams(" ".join((body.title, *body.section[-1:])))
+            own = max(_overlap_of(g, b) for g in kept_grams[index] for b in kept_grams[body_index])
+            score = max(_overlap_of(g, contexts[body_index]) for g in kept_grams[index])
+            if own >= _OWN_THRESHOLD and score >= best_score:
+                best, best_score = body_index, score
+        if best >= 0:
+            claimed.add(best)
+            dropped.add(index)
+    return dropped
+
+
+def _nested(first: Candidate, later: Candidate) -> bool:
+    """Within one bullet and its notes, a restatement whose period holds the other's (the bullet's
+    '25.9월 and the note's '25년) is the same milestone."""
+    a, b = first.expr_norm, later.expr_norm
+    if a.kind != b.kind or None in (a.starts, a.due, b.starts, b.due):
+        return False
+    assert a.starts and a.due and b.starts and b.due
+    return (a.starts <= b.starts and b.due <= a.due) or (b.starts <= a.starts and a.due <= b.due)
+
+
+def _overlap_of(part: set[str], whole: set[str]) -> float:
+    return len(part & whole) / max(1, len(part))
+
+
+def _near(a: Candidate, b: Candidate) -> bool:
+    first, second = a.expr_norm, b.expr_norm
+    day_a, day_b = first.due or first.starts, second.due or second.starts
+    return day_a is not None and day_b is not None and abs((day_a - day_b).days) <= _NEAR_DAYS
 
 
 def _with_target(base: Candidate, donor: Candidate) -> Candidate:

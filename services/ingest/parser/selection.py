@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .dates import TimeExpr
 from .targets import has_count
@@ -15,32 +16,43 @@ _NAME_AFTER = re.compile(
 _PLAN_NAME_BEFORE = re.compile(r"(?:계획|전략|로드맵)\s?[(「]?$")
 _GROUP_STOP = re.compile(r"[()→]|,\s|->")
 _SEGMENT = re.compile(r",\s")
+_PAREN = re.compile(r"[()]")
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
 
 
 def paren_group(text: str, expr: TimeExpr) -> tuple[int, int] | None:
-    """Span of the parentheses that enclose `expr`, if any."""
+    """Span of the parentheses that enclose `expr`, if any (cached: asked for by several steps)."""
+    return _paren_span(text, expr.start, expr.end)
+
+
+@lru_cache(maxsize=4096)
+def _paren_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    lo = max(0, start - 79)
     depth, open_at = 0, -1
-    for index in range(expr.start - 1, max(-1, expr.start - 80), -1):
-        char = text[index]
-        if char == ")":
+    for m in reversed(list(_PAREN.finditer(text, lo, start))):
+        if m.group(0) == ")":
             depth += 1
-        elif char == "(":
-            if depth == 0:
-                open_at = index
-                break
+        elif depth == 0:
+            open_at = m.start()
+            break
+        else:
             depth -= 1
     if open_at < 0:
         return None
-    depth, limit = 0, min(len(text), expr.end + 200)
-    for index in range(expr.end, limit):
-        if text[index] == "(":
+    depth, limit = 0, min(len(text), end + 200)
+    for m in _PAREN.finditer(text, end, limit):
+        if m.group(0) == "(":
             depth += 1
-        elif text[index] == ")":
-            if depth == 0:
-                return open_at, index + 1
+        elif depth == 0:
+            return open_at, m.end()
+        else:
             depth -= 1
     return open_at, limit
+
+
+def clear_caches() -> None:
+    """Forget cached spans: called once per parse so memory stays bounded by one document."""
+    _paren_span.cache_clear()
 
 
 def group_text(text: str, expr: TimeExpr) -> str:

@@ -49,6 +49,7 @@ class Logical:
     parts: list[str] = field(default_factory=list)
     size: int = 0
     starts: list[int] = field(default_factory=list)
+    marker: str = ""
 
     @property
     def is_heading(self) -> bool:
@@ -97,12 +98,9 @@ def _part_of(text: str) -> str | None:
     return None
 
 
-def _physical_lines(text: str) -> list[PhysLine | None]:
+def _physical_lines(raw_lines: list[str]) -> list[PhysLine | None]:
     """One entry per input line; None for noise (blank, page marker, table of contents)."""
-    rows: list[PhysLine | None] = []
-    for number, raw in enumerate(clean_controls(text).splitlines(), start=1):
-        rows.append(None if is_noise(raw) else classify(number, raw))
-    return rows
+    return [None if is_noise(raw) else classify(number, raw) for number, raw in enumerate(raw_lines, start=1)]
 
 
 class _Builder:
@@ -151,6 +149,8 @@ class _Builder:
         else:
             node.parents = tuple(self.stack)
         node.skip = is_meta(phys.content)
+        if style in BULLET_STYLES:
+            node.marker = phys.raw.strip()[:1]
         self._state(node)
         node.family = len(self.out) if style != "note" or not self.open else self.open.family
         self.out.append(node)
@@ -198,18 +198,31 @@ class _Builder:
 
 
 def logical_lines(text: str) -> list[Logical]:
-    rows = _physical_lines(text)
     raw_lines = clean_controls(text).splitlines()
+    rows = _physical_lines(raw_lines)
     builder = _Builder(has_roman=any(r is not None and r.style == "roman" for r in rows))
+    following = _next_rows(rows)
     prev: PhysLine | None = None
     for index, row in enumerate(rows):
         if row is None:
             if not raw_lines[index].strip():
                 builder.blank()
             continue
-        nxt = next((r for r in rows[index + 1 : index + 4] if r is not None), None)
-        builder.add(prev, row, nxt)
+        builder.add(prev, row, following[index])
         prev = row
     for node in builder.out:
         node.finish()
     return builder.out
+
+
+def _next_rows(rows: list[PhysLine | None]) -> list[PhysLine | None]:
+    """For each index, the first non-noise row among the next three (one backward pass)."""
+    following: list[PhysLine | None] = [None] * len(rows)
+    nearest: PhysLine | None = None
+    nearest_at = len(rows)
+    for index in range(len(rows) - 1, -1, -1):
+        following[index] = nearest if nearest_at - index <= 3 else None
+        row = rows[index]
+        if row is not None:
+            nearest, nearest_at = row, index
+    return following

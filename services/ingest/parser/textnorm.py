@@ -25,6 +25,7 @@ _CHAR_MAP = str.maketrans(
     }
 )
 
+_MAPPED = re.compile("[" + re.escape("".join(chr(code) for code in _CHAR_MAP)) + "]")
 _PAGE_MARKER = re.compile(r"^[-–—]\s*\d{1,4}\s*[-–—]$")
 _TOC_LINE = re.compile(r"(?:[·ㆍ.…]\s?){5,}\s*\d{0,4}\s*$")
 _TOC_HEAD = re.compile(r"^목\s*차$")
@@ -33,7 +34,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 def normalise(text: str) -> str:
     """Map apostrophe, tilde and arrow variants to one form; never changes length."""
-    return text.translate(_CHAR_MAP)
+    return text.translate(_CHAR_MAP) if _MAPPED.search(text) else text
 
 
 def clean_controls(text: str) -> str:

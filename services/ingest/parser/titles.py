@@ -13,10 +13,13 @@ _SPLIT = re.compile(
     r",\s+(?:\*+\s?)?|\s?Ÿ\s?|하고,?\s|하며,?\s|하여,?\s|→\s?|->\s?|\s/\s|(?<=\))\s?및\s?|(?<=\))\s?후\s"
     r"|(?<=\))(?:으로|로|을 통해|를 통해)\s|(?<=\))\s+(?=\([^()]{1,12}\)\s)"
 )
-_MEANS = re.compile(r"(?:위해|위하여|통해|통하여|바탕으로|중심으로|활용하여|활용해|도록|반영하여|따라)\s")
+_MEANS = re.compile(
+    r"(?:위해|위하여|통해|통하여|바탕으로|중심으로|활용하여|활용해|도록|반영하여|따라"
+    r"|(?:추진|확대|대응|연계|협력)해|[과와]\s함께)\s"
+)
 _LEAD_TAG = re.compile(r"^(?:[\[(][^()\[\]]{1,25}[\])]\s?)+")
 _QUOTE_PARTICLE = re.compile(r"(?<=['」\"”’])(?:도|을|를|이|가|과|와|의)(?=\s)")
-_MARKS = re.compile(r"\*+|[‘’“”\"']|^\s*[-·•▸]\s*")
+_MARKS = re.compile(r"\*+|[‘’“”\"']|^\s*[-·•▸\u2460-\u2473\u2776-\u277f\u278a-\u2793]\s*")
 _NOISE_PARENS = re.compile(r"\((?:[월화수목금토일]|\d{1,2}:\d{2}\s?~\s?\d{1,2}:\d{2}|\d+\s?(?:년|개월))\)")
 _BUDGET_PHRASE = re.compile(
     r"(?:총\s?|약\s?)?\d[\d,.]*\s?(?:억|조|백만)(?:\s?원)?(?!\s?원|\s?(?:이상|미만|이하|초과))\s?(?:규모의?|투입|투자|내외)?\s?"
@@ -24,7 +27,31 @@ _BUDGET_PHRASE = re.compile(
 _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
 _TRAILING = re.compile(
     r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
+    r"|(?<=[가-힣」)])(?:하고|하며|하여)$"
 )
+_QUOTED = re.compile(r"'([^'\n]{2,30})'|\"([^\"\n]{2,30})\"|“([^“”\n]{2,30})”")
+_AND_GLUED = re.compile(r"(?<=[\s」])및(?=[가-힣「])")
+# "…을 위한 「이름」 …": the purpose in front of a quoted name is not part of the deliverable.
+_PURPOSE_BEFORE_NAME = re.compile(r"^[^「」]{2,40}?위한\s?(?=「)")
+_RUN_ON = 60
+_BRACKET = re.compile(r"[(「\[『]")
+_HAS_QUOTE = re.compile("['\"“”‘’]")
+_DIGIT = re.compile(r"\d")
+# Words that say what is done (not what): stripped to find a heading's subject.
+_ACTION_WORDS = (
+    "추진|지속|확대|강화|수립|마련|구축|운영|개선|지원|본격|본격화|신규|발족|개최|선정|신청|완료|면제|착수|실시"
+    "|시행|도입|발표|개발|제정|신설|출범|검토|기획|보완|개편|조성|육성|확보|추가|활성화|촉진|제공|지정|개정"
+    "|부여|발굴|투자|투입|포함|조사|확정|예타|롤링|점검|개시|고도화|재추진|체계화|안착|집중|확충"
+)
+_ACTION_TAIL = re.compile(rf"(?:[\s·‧,]*(?<![가-힣A-Za-z])(?:{_ACTION_WORDS})(?:\s?및)?)+[\s·‧,]*$")
+_ENDS_IN_ACTION = re.compile(rf"(?:{_ACTION_WORDS})$")
+_ADNOMINAL = re.compile(
+    r"(?:위한|통한|대한|관한|따른|향한|반영한|구성된|바꿀|[가-힣]{1,6}(?:하는|되는|있는|없는))\s?(?=\S)"
+)
+_NAME = re.compile(r"「[^「」]{2,30}」")
+_TOKEN = re.compile(r"[^\s(]*\([^()]*\)[^\s(]*|\S+")
+_COUNT_LEAD = re.compile(r"^\d[\d,.+]*\s?(?:개교|개소|개사|개|명|건|회)(?:로|으로)?\s")
+_SUBJECT_WORDS = 3
 _GENERIC_TAGS = frozenset({"규모", "예시", "예", "例", "대상", "구성", "정의", "참고", "주요내용"})
 _SHORT = 3
 _PROSE_END = re.compile(r"\s?(?:할\s?|하는\s?)?예정이다\.?$|한다\.?$|된다\.?$|하겠다\.?$|다\.$")
@@ -59,8 +86,11 @@ def _depth_map(text: str) -> list[int]:
 
 
 def split_points(text: str) -> list[tuple[int, int, str]]:
+    found = [(m.start(), m.end(), m.group(0).strip()) for m in _SPLIT.finditer(text)]
+    if not found or not _BRACKET.search(text):
+        return found
     depths = _depth_map(text)
-    return [(m.start(), m.end(), m.group(0).strip()) for m in _SPLIT.finditer(text) if depths[m.start()] == 0]
+    return [point for point in found if depths[point[0]] == 0]
 
 
 def clauses(text: str, exprs: list[TimeExpr]) -> list[Clause]:
@@ -161,15 +191,28 @@ def _bisect_start(exprs: list[TimeExpr], lo: int) -> int:
 
 
 def clean_title(raw: str, prose: bool = False) -> str:
-    text = _LEAD_TAG.sub("", raw.strip()[:_MAX_CLAUSE])
-    text = _QUOTE_PARTICLE.sub("", text)
+    text = raw.strip()[:_MAX_CLAUSE]
+    if text[:1] in "([":
+        text = _LEAD_TAG.sub("", text)
+    if _HAS_QUOTE.search(text):
+        text = _QUOTE_PARTICLE.sub("", text)
+        text = _QUOTED.sub(lambda m: f"「{m.group(1) or m.group(2) or m.group(3)}」", text)
     text = _MARKS.sub("", text).replace("Ÿ", ":")
-    text = _NOISE_PARENS.sub("", _BUDGET_PHRASE.sub("", text))
-    text = _EMPTY_PARENS.sub("", text)
+    if "및" in text:
+        text = _AND_GLUED.sub("및 ", text)
+    if "위한" in text:
+        text = _PURPOSE_BEFORE_NAME.sub("", text)
+    if "(" in text:
+        text = _EMPTY_PARENS.sub("", _NOISE_PARENS.sub("", _BUDGET_PHRASE.sub("", text)))
+    elif _DIGIT.search(text):
+        text = _BUDGET_PHRASE.sub("", text)
     text = " ".join(text.split())
     text = _prose_tidy(text) if prose else _OBJECT.sub(" ", text)
     for _ in range(3):
-        text = _balance(_TRAILING.sub("", text).strip())
+        trimmed = _balance(_TRAILING.sub("", text).strip())
+        if trimmed == text:
+            break
+        text = trimmed
     return text[:_MAX_TITLE].strip()
 
 
@@ -196,12 +239,99 @@ def _prose_tidy(text: str) -> str:
     return _PROSE_OBJECT.sub(" ", text)
 
 
+def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
+    """The clause's title without dropping a leading purpose/means phrase."""
+    raw = remove_spans(text[clause.start : clause.end], expr_spans(text, all_exprs, clause.start, clause.end))
+    return clean_title(raw)
+
+
 def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
     start = clause_start(text, clause)
     piece = text[start : clause.end]
     raw = remove_spans(piece, expr_spans(text, all_exprs, start, clause.end))
-    title = clean_title(raw, prose)
+    title = drop_means(clean_title(raw, prose))
+    if not prose:
+        title = _trim_run_on(text, clause, start, all_exprs, title)
     return title if len(title) >= 2 else lead_tag(piece)
+
+
+def drop_means(title: str) -> str:
+    """A purpose/means phrase left in front of the deliverable ("신규사업 등을 통해 6개 … 착수")."""
+    cut = 0
+    for m in _MEANS.finditer(title):
+        if letters(title[m.end() :]) >= 4:
+            cut = m.end()
+    return title[cut:] if cut else title
+
+
+def _trim_run_on(text: str, clause: Clause, start: int, exprs: list[TimeExpr], title: str) -> str:
+    """End the title at the date's parentheses when the words before them are the deliverable and
+    what follows is another undated clause ("…을 발표하고(10.17일) AI를 … 추진")."""
+    span = paren_group(text, clause.exprs[0])
+    if span is None or span[1] >= clause.end:
+        return title
+    before = text[start : span[0]].rstrip()
+    glued = before.endswith(("하고", "하며", "하여"))
+    if not glued and len(title) <= _RUN_ON:
+        return title
+    head = clean_title(remove_spans(before, expr_spans(text, exprs, start, span[0])))
+    return head if letters(head) >= 4 else title
+
+
+def ends_in_action(title: str) -> bool:
+    return bool(_ENDS_IN_ACTION.search(title.strip()))
+
+
+def letters(text: str) -> int:
+    return len(re.sub(r"[^가-힣A-Za-z]", "", text))
+
+
+def needs_subject(title: str) -> bool:
+    """A title that says what is done but not to what ("수요조사", "신규테마 3개 포함", "330개로 지원")."""
+    if _NAME.search(title):
+        return False
+    bare = re.sub(r"\d[\d,.+]*\s?(?:개교|개소|개사|개|명|건|회|종)", "", title)
+    if letters(bare) <= 6 and _ENDS_IN_ACTION.search(bare.strip()):
+        return True
+    lead = _COUNT_LEAD.match(title)
+    return (lead is not None and letters(title[lead.end() :]) <= 8) or bool(
+        re.match(r"^\d[\d,.]*\s?개로\s", title)
+    )
+
+
+def subject_of(title: str, words: int = _SUBJECT_WORDS) -> str:
+    """The thing a heading or bullet is about: its quoted name, or its last noun phrase without the
+    purpose in front and the action words behind ("…을 위한 공학교육혁신센터 지원 확대" → "공학교육혁신센터")."""
+    name = _NAME.search(title)
+    if name:
+        return name.group(0)
+    text = _LEAD_TAG.sub("", title).strip()
+    cut = 0
+    for pattern in (_ADNOMINAL, _MEANS):
+        for m in pattern.finditer(text):
+            if letters(text[m.end() :]) >= 3:
+                cut = max(cut, m.end())
+    text = _ACTION_TAIL.sub("", text[cut:]).strip()
+    if ", " in text or " 및 " in text:
+        return ""
+    text = _TRAILING.sub("", text).strip()
+    tokens = _TOKEN.findall(text)
+    subject = " ".join(tokens[-words:]) if words else " ".join(tokens)
+    return subject if letters(subject) >= 3 else ""
+
+
+def with_subject(title: str, subject: str) -> str:
+    """Put the subject in front, or, when the title already names one of its words ("39개 프로젝트
+    착수" under "… 초격차 프로젝트"), widen that word with the words before it."""
+    if not subject or title.startswith(subject):
+        return title
+    tokens = subject.split(" ")
+    for index in range(len(tokens) - 1, -1, -1):
+        word = tokens[index]
+        if letters(word) >= 2 and re.search(rf"(?<![가-힣A-Za-z]){re.escape(word)}", title):
+            lead = [t for t in tokens[max(0, index - 2) : index] if not re.search(r"\d", t)]
+            return title.replace(word, " ".join([*lead, word]), 1) if lead else title
+    return f"{subject} {title}"
 
 
 def strip_topic(title: str) -> str:
@@ -217,4 +347,6 @@ def carried_subject(previous_title: str, previous: Clause | None, clause: Clause
         return topic.group(1) if topic else ""
     if previous.exprs[0].kind == "program":
         return previous_title
-    return previous_title.split(" ")[0] if clause.connector in _CARRY_CONNECTORS else ""
+    if clause.connector not in _CARRY_CONNECTORS:
+        return ""
+    return subject_of(previous_title, 0) or previous_title.split(" ")[0]

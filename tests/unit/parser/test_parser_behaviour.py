@@ -101,11 +101,11 @@ def test_press_release_prose_milestones_and_owners() -> None:
     factory = found["AI 팩토리 500개 구축"]
     assert (factory.kind, factory.starts, factory.due) == ("deadline", None, date(2030, 12, 31))
     assert factory.target == Target(500, "개") and factory.owner == "산업인공지능정책과"
-    lab = found["산연 공동연구실 30개소 구축"]
+    lab = found["「산연 공동연구실」 30개소 구축"]
     assert lab.owner == "지역경제총괄과" and lab.target == Target(30, "개소")
-    chip = found["K-온디바이스 AI 반도체 개발 본격 착수"]
+    chip = found["「K-온디바이스 AI 반도체 개발」 본격 착수"]
     assert chip.due == date(2026, 12, 31) and chip.expr == "올해"
-    assert found["산업도약 기술 프로젝트 대형과제로 본격 추진"].owner == "산업기술정책과"
+    assert found["「산업도약 기술 프로젝트」 대형과제로 본격 추진"].owner == "산업기술정책과"
 
 
 def test_press_release_history_is_skipped() -> None:
