@@ -28,7 +28,8 @@ def ops_router(
 
     @router.get("/readyz")
     async def readyz() -> JSONResponse:
-        results = {name: await _run_check(check) for name, check in checks.items()}
+        outcomes = await asyncio.gather(*(_run_check(check) for check in checks.values()))
+        results = dict(zip(checks, outcomes, strict=True))
         ready = all(value == "ok" for value in results.values())
         return JSONResponse({"ready": ready, "checks": results}, status_code=200 if ready else 503)
 
