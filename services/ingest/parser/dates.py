@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from services.ingest.parser.model import Kind
 
@@ -39,6 +40,8 @@ _RANGE_TILDE = re.compile(r"\s?~\s?")
 _UNTIL = re.compile(r"\s?까지")
 _FROM = re.compile(r"\s?부터")
 _RELATIVE = {"올해": 0, "금년": 0, "내년": 1, "명년": 1}
+# The characters an anchor starts with (the lookahead of `_ANCHOR`): a cheap scan finds the first.
+_ANCHOR_START = re.compile(r"['\d상하올금내명]")
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,7 @@ class TimeExpr:
     explicit_year: bool
 
 
-@dataclass(frozen=True)
-class _Point:
+class _Point(NamedTuple):
     first: date
     last: date
     grain: str
@@ -238,8 +240,11 @@ def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
 def find_time_exprs(text: str, ref_year: int | None, ctx_year: int | None) -> list[TimeExpr]:
     """All time expressions in `text`, left to right; year-less ones take the last seen year."""
     found: list[TimeExpr] = []
+    first = _ANCHOR_START.search(text)
+    if first is None:
+        return found
     last_end = 0
-    for m in _ANCHOR.finditer(text):
+    for m in _ANCHOR.finditer(text, first.start()):
         if m.start() < last_end:
             continue
         expr = parse_at(text, m.start(), ref_year, ctx_year)

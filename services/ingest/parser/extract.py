@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from .dates import TimeExpr, find_time_exprs
@@ -37,6 +37,8 @@ from .titles import (
 
 _MAX_CLAUSE = 300
 _RUN_ON = 60
+_DIGIT = re.compile(r"\d")
+_COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def _place(norm: str, expr: TimeExpr) -> str:
         inner, [(m.start(), m.end()) for m in re.finditer(re.escape(norm[expr.start : expr.end]), inner)]
     )
     rest = rest.strip(" ,")
-    return rest if 0 < len(rest) <= 12 and "," not in rest and not re.search(r"\d", rest) else ""
+    return rest if 0 < len(rest) <= 12 and "," not in rest and not _DIGIT.search(rest) else ""
 
 
 def _texts(node: Logical) -> list[tuple[int, str]]:
@@ -146,15 +148,16 @@ def _titled(title: str, node: Logical, label: str, clause: Clause, norm: str, ex
     expr = clause.exprs[0]
     if len(title) < 2:
         return _fallback_title(node, label, expr.kind == "program")
-    tag = lead_tag(normalise(node.text[:40])) if _is_bare_name(title) or is_short(title) else ""
-    if tag and _is_bare_name(title) and tag not in title:
+    bare, short = _is_bare_name(title), is_short(title)
+    tag = lead_tag(normalise(node.text[:40])) if bare or short else ""
+    if tag and bare and tag not in title:
         place = _place(norm, expr)
         return f"{tag}({title}, {place})" if place else f"{tag}({title})"
-    if is_short(title):
-        if tag and not re.search(r"\d", title):
+    if short:
+        if tag and not _DIGIT.search(title):
             return f"{tag} {title}"
         parent = _fallback_title(node, "")
-        only_count = not re.sub(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제", "", title)
+        only_count = not _COUNT_PARTS.sub("", title)
         return parent if only_count and parent else f"{parent} {title}".strip()
     if needs_subject(title):
         whole = full_title(norm, clause, exprs)
@@ -166,7 +169,7 @@ def _titled(title: str, node: Logical, label: str, clause: Clause, norm: str, ex
 
 def _is_bare_name(title: str) -> bool:
     """A short name with no action ("바이오헬스"): one item of a list that a lead tag introduces."""
-    return 2 <= letters(title) <= 8 and not re.search(r"\d", title) and not ends_in_action(title)
+    return 2 <= letters(title) <= 8 and not _DIGIT.search(title) and not ends_in_action(title)
 
 
 def _table_row_title(title: str, node: Logical, norm: str, clause: Clause, cell: str) -> str:
@@ -209,15 +212,17 @@ def _clause_candidates(
         chunk = norm[start : clause.end]
         shown = strip_topic(title) if prose else title
         if shown:
-            found = _candidate(node, offset, raw, expr, shown, chunk, group_text(norm, expr))
-            out.append(replace(found, core=core) if core and core != shown else found)
+            kept_core = core if core and core != shown else ""
+            out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))
         previous, previous_title = clause, title
     return out
 
 
 def _candidate(
-    node: Logical, offset: int, raw: str, expr: TimeExpr, title: str, chunk: str, group: str
+    node: Logical, offset: int, raw: str, expr: TimeExpr, titles: tuple[str, str], chunk: str, group: str
 ) -> Candidate:
+    """`titles`: the shown title and the title before a subject was borrowed ("" when the same)."""
+    title, core = titles
     return Candidate(
         title=title,
         section=node.section(),
@@ -229,6 +234,7 @@ def _candidate(
         context=f"{raw} {title}",
         front=node.front,
         family=node.family,
+        core=core,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .textnorm import normalise
 
@@ -36,8 +36,11 @@ _INCOMPLETE_END = re.compile(
 _CONT_START = re.compile(
     r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)"
 )
-_META = re.compile(
-    r"^[가-힣]{2,10}(?:부|처|청|위원회)$|보도시점|보도일시|배포일시|^배포|제\s?출\s?자|연월일|의안번호|담당\s?부서|담당과장|담당자|책임자|연락처|전\s?화\s?:|E-?mail|^\(?제\s?\d+\s?회\)?$"
+# Meta lines: a whole-line form (ministry name, `^배포`, session number) or a label anywhere. The
+# labels are one alternation of literal-led words, so the engine can skip ahead to their first letters.
+_META_LINE = re.compile(r"^(?:[가-힣]{2,10}(?:부|처|청|위원회)$|배포|\(?제\s?\d+\s?회\)?$)")
+_META_LABEL = re.compile(
+    r"보도시점|보도일시|배포일시|제\s?출\s?자|연월일|의안번호|담당\s?부서|담당과장|담당자|책임자|연락처|전\s?화\s?:|E-?mail"
 )
 _ONLY_DATE = re.compile(
     r"^[<(]?\s*(?:19|20)\d{2}\.\s?\d{1,2}\.?(?:\s?\d{1,2}\.?)?\s*(?:\([월화수목금토일]\))?.{0,12}[>)]?$"
@@ -60,12 +63,12 @@ class _Widths(dict[str, int]):
 _WIDTHS = _Widths()
 
 
-@dataclass(frozen=True)
-class PhysLine:
+class PhysLine(NamedTuple):
     number: int
     raw: str
     style: str
     content: str
+    meta: bool
 
 
 def display_width(text: str) -> int:
@@ -81,11 +84,11 @@ def classify(number: int, raw: str) -> PhysLine:
     if style == "plain" and _PART_LINE.match(text) and len(text) <= 30:
         style = "part"
     content = _MARKER.sub("", text, count=1) if style in BULLET_STYLES else text
-    return PhysLine(number, raw, style, content)
+    return PhysLine(number, raw, style, content, is_meta(content))
 
 
 def is_meta(text: str) -> bool:
-    return bool(_META.search(text) or _ONLY_DATE.match(text))
+    return bool(_META_LINE.match(text) or _META_LABEL.search(text) or _ONLY_DATE.match(text))
 
 
 def is_incomplete(text: str) -> bool:

@@ -34,6 +34,15 @@ def _dates(c: Candidate) -> tuple[object, ...]:
     return (e.kind, e.due) if e.kind == "deadline" else (e.kind, e.starts, e.due)
 
 
+class _GramCache(dict[str, set[str]]):
+    """Bigrams per title, computed once per `dedupe` call (titles recur across the comparisons)."""
+
+    def __missing__(self, text: str) -> set[str]:
+        grams = _bigrams(text)
+        self[text] = grams
+        return grams
+
+
 def _overlap(left: set[str], right: set[str]) -> float:
     return len(left & right) / max(1, min(len(left), len(right)))
 
@@ -48,8 +57,8 @@ def _duplicate_of(
     return None
 
 
-def _grams(item: Candidate) -> tuple[set[str], ...]:
-    return (_bigrams(item.title), _bigrams(item.core)) if item.core else (_bigrams(item.title),)
+def _grams(item: Candidate, cache: _GramCache) -> tuple[set[str], ...]:
+    return (cache[item.title], cache[item.core]) if item.core else (cache[item.title],)
 
 
 def dedupe(items: list[Candidate]) -> list[Candidate]:
@@ -62,19 +71,16 @@ def dedupe(items: list[Candidate]) -> list[Candidate]:
     body_by_date: dict[tuple[object, ...], list[int]] = {}
     claimed: set[int] = set()
     by_family_only: dict[int, list[int]] = {}
+    cache = _GramCache()
     for item in ordered:
         family_key = (*_dates(item), item.family)
         pool = by_family.get(family_key, [])
         if item.front:
             pool = pool + body_by_date.get(_dates(item), [])
-        grams = _grams(item)
+        grams = _grams(item, cache)
         index = _duplicate_of(grams, pool, kept_grams)
         if index is None:
-            nested = [i for i in by_family_only.get(item.family, []) if _nested(kept[i], item)]
-            same = [i for i in nested if norm_title(kept[i].title) == norm_title(item.title)]
-            index = (
-                same[0] if same else _duplicate_of((_bigrams(item.core or item.title),), nested, kept_grams)
-            )
+            index = _nested_duplicate(item, kept, by_family_only.get(item.family, []), kept_grams, cache)
         if index is None:
             kept.append(item)
             kept_grams.append(grams)
@@ -87,12 +93,29 @@ def dedupe(items: list[Candidate]) -> list[Candidate]:
             claimed.add(index)
         if kept[index].target is None and item.target is not None:
             kept[index] = _with_target(kept[index], item)
-    dropped = _restatements(kept, kept_grams, claimed)
+    dropped = _restatements(kept, kept_grams, claimed, cache)
     return sorted((c for i, c in enumerate(kept) if i not in dropped), key=lambda c: c.line)
 
 
+def _nested_duplicate(
+    item: Candidate,
+    kept: list[Candidate],
+    family: list[int],
+    kept_grams: list[tuple[set[str], ...]],
+    cache: _GramCache,
+) -> int | None:
+    """A kept item of the same bullet family whose period nests with the item's, with the same
+    normalised title or overlapping words."""
+    nested = [i for i in family if _nested(kept[i], item)]
+    if not nested:
+        return None
+    title = norm_title(item.title)
+    same = [i for i in nested if norm_title(kept[i].title) == title]
+    return same[0] if same else _duplicate_of((cache[item.core or item.title],), nested, kept_grams)
+
+
 def _restatements(
-    kept: list[Candidate], kept_grams: list[tuple[set[str], ...]], claimed: set[int]
+    kept: list[Candidate], kept_grams: list[tuple[set[str], ...]], claimed: set[int], cache: _GramCache
 ) -> set[int]:
     """Summary items that the body states with a different date ('25.6월~ vs '25.5월~, '25.上 vs
     '25.下): same kind, dates within half a year, and the summary's words found in the body item and
@@ -112,7 +135,7 @@ def _restatements(
             if body_index in claimed or not _near(item, body):
                 continue
             if body_index not in contexts:
-                contexts[body_index] = _bigrams(" ".join((body.title, *body.section[-1:])))
+                contexts[body_index] = cache[" ".join((body.title, *body.section[-1:]))]
             own = max(_overlap_of(g, b) for g in kept_grams[index] for b in kept_grams[body_index])
             score = max(_overlap_of(g, contexts[body_index]) for g in kept_grams[index])
             if own >= _OWN_THRESHOLD and score >= best_score:

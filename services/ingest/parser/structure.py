@@ -13,7 +13,6 @@ from .lines import (
     classify,
     display_width,
     is_incomplete,
-    is_meta,
     looks_like_heading,
     looks_like_prose,
     starts_as_continuation,
@@ -50,6 +49,7 @@ class Logical:
     size: int = 0
     starts: list[int] = field(default_factory=list)
     marker: str = ""
+    nearest_part: str | None = None
 
     @property
     def is_heading(self) -> bool:
@@ -73,7 +73,11 @@ class Logical:
             self.parts = []
 
     def section(self) -> tuple[str, ...]:
-        return tuple(p.heading_text() for p in self.parents)
+        """Heading texts of the parents; computed once, after the lines are finished."""
+        if "_section" not in self.__dict__:
+            self.__dict__["_section"] = tuple(p.heading_text() for p in self.parents)
+        section: tuple[str, ...] = self.__dict__["_section"]
+        return section
 
     @property
     def heading_part(self) -> str | None:
@@ -96,6 +100,16 @@ def _part_of(text: str) -> str | None:
     if _BACKGROUND.search(text):
         return "background"
     return None
+
+
+def _nearest_part(node: Logical) -> str | None:
+    """Part named by the nearest heading among the node (when a heading) and its parents; kept on
+    the node. A parent's own parents are the ones before it, so its kept answer covers them."""
+    found = node.heading_part if node.style in HEADING_STYLES else None
+    if not found and node.parents:
+        found = node.parents[-1].nearest_part
+    node.nearest_part = found
+    return found
 
 
 def _physical_lines(raw_lines: list[str]) -> list[PhysLine | None]:
@@ -128,11 +142,9 @@ class _Builder:
 
     def _state(self, node: Logical) -> None:
         part, skip = "plan", self.annex_cover
-        for ancestor in reversed((*node.parents, node) if node.is_heading else node.parents):
-            found = ancestor.heading_part if ancestor.is_heading else None
-            if found:
-                part, skip = ("other", True) if found == "background" else (found, skip)
-                break
+        found = _nearest_part(node)
+        if found:
+            part, skip = ("other", True) if found == "background" else (found, skip)
         node.part, node.skip = part, skip or node.skip
         node.front = self.has_roman and not self.seen_roman
 
@@ -148,7 +160,7 @@ class _Builder:
             self._push(node)
         else:
             node.parents = tuple(self.stack)
-        node.skip = is_meta(phys.content)
+        node.skip = phys.meta
         if style in BULLET_STYLES:
             node.marker = phys.raw.strip()[:1]
         self._state(node)
@@ -172,7 +184,7 @@ class _Builder:
             self._start(phys, "unmarked")
             self.open = None
             return
-        if is_meta(phys.content):
+        if phys.meta:
             self.open = self._start(phys, "row")
             self.open = None
             return

@@ -11,9 +11,13 @@ _COUNT = re.compile(
     r"(개소|개교|개社|개사|개국|개\s?과제|개\s?기업|개|건|명|회|편|종|차시|곳|과제|테마|센터)"
     r"(?!월|년|년간|월간|\s?이내)"
 )
+_SPACE = re.compile(r"\s")
+_DIGIT = re.compile(r"\d")
 
 
 def count_matches(text: str) -> list[re.Match[str]]:
+    if not _DIGIT.search(text):  # every count starts with a digit; skip the slower scan
+        return []
     return list(_COUNT.finditer(text))
 
 
@@ -24,7 +28,7 @@ def has_count(text: str) -> bool:
 def _as_target(match: re.Match[str]) -> Target:
     raw = match.group(1).replace(",", "")
     value: int | float = float(raw) if "." in raw else int(raw)
-    unit = re.sub(r"\s", "", match.group(2))
+    unit = _SPACE.sub("", match.group(2))
     unit = {"개社": "개사", "개과제": "개", "개기업": "개"}.get(unit, unit)
     return Target(value, unit)
 

@@ -4,37 +4,41 @@ from __future__ import annotations
 
 import re
 
-_CHAR_MAP = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "`": "'",
-        "´": "'",
-        "′": "'",
-        "＇": "'",
-        "∼": "~",
-        "～": "~",
-        "〜": "~",
-        "⁓": "~",
-        "➝": "→",
-        "⇒": "→",
-        "⟶": "→",
-        "\t": " ",
-        "\u00a0": " ",
-        "\u3000": " ",
-    }
-)
+_VARIANTS = {
+    "’": "'",
+    "‘": "'",
+    "`": "'",
+    "´": "'",
+    "′": "'",
+    "＇": "'",
+    "∼": "~",
+    "～": "~",
+    "〜": "~",
+    "⁓": "~",
+    "➝": "→",
+    "⇒": "→",
+    "⟶": "→",
+    "\t": " ",
+    "\u00a0": " ",
+    "\u3000": " ",
+}
 
-_MAPPED = re.compile("[" + re.escape("".join(chr(code) for code in _CHAR_MAP)) + "]")
+_MAPPED = re.compile("[" + re.escape("".join(_VARIANTS)) + "]")
 _PAGE_MARKER = re.compile(r"^[-–—]\s*\d{1,4}\s*[-–—]$")
-_TOC_LINE = re.compile(r"(?:[·ㆍ.…]\s?){5,}\s*\d{0,4}\s*$")
+# Five or more leader dots; written to start with a character class so the search can skip ahead.
+_TOC_LINE = re.compile(r"[·ㆍ.…](?:\s?[·ㆍ.…]){4,}\s*\d{0,4}\s*$")
 _TOC_HEAD = re.compile(r"^목\s*차$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
+def _canonical(match: re.Match[str]) -> str:
+    return _VARIANTS[match.group()]
+
+
 def normalise(text: str) -> str:
-    """Map apostrophe, tilde and arrow variants to one form; never changes length."""
-    return text.translate(_CHAR_MAP) if _MAPPED.search(text) else text
+    """Map apostrophe, tilde and arrow variants to one form; never changes length.
+    (A regex substitution: `str.translate` is several times slower on Hangul text.)"""
+    return _MAPPED.sub(_canonical, text)
 
 
 def clean_controls(text: str) -> str:

@@ -64,6 +64,9 @@ _MAX_TITLE = 80
 _MAX_CLAUSE = 300
 _MAX_LISTED = 25
 _BUDGET_HINT = re.compile(r"\d\s?(?:억|조|백만|원)")
+_NON_LETTER = re.compile(r"[^가-힣A-Za-z]")
+_COUNT_WORD = re.compile(r"\d[\d,.+]*\s?(?:개교|개소|개사|개|명|건|회|종)")
+_COUNT_TO = re.compile(r"^\d[\d,.]*\s?개로\s")
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,7 @@ def lead_tag(raw: str) -> str:
 
 
 def is_short(title: str) -> bool:
-    return len(re.sub(r"[^가-힣A-Za-z]", "", title)) <= _SHORT
+    return letters(title) <= _SHORT
 
 
 def _prose_tidy(text: str) -> str:
@@ -283,20 +286,18 @@ def ends_in_action(title: str) -> bool:
 
 
 def letters(text: str) -> int:
-    return len(re.sub(r"[^가-힣A-Za-z]", "", text))
+    return len(_NON_LETTER.sub("", text))
 
 
 def needs_subject(title: str) -> bool:
     """A title that says what is done but not to what ("수요조사", "신규테마 3개 포함", "330개로 지원")."""
     if _NAME.search(title):
         return False
-    bare = re.sub(r"\d[\d,.+]*\s?(?:개교|개소|개사|개|명|건|회|종)", "", title)
+    bare = _COUNT_WORD.sub("", title)
     if letters(bare) <= 6 and _ENDS_IN_ACTION.search(bare.strip()):
         return True
     lead = _COUNT_LEAD.match(title)
-    return (lead is not None and letters(title[lead.end() :]) <= 8) or bool(
-        re.match(r"^\d[\d,.]*\s?개로\s", title)
-    )
+    return (lead is not None and letters(title[lead.end() :]) <= 8) or bool(_COUNT_TO.match(title))
 
 
 def subject_of(title: str, words: int = _SUBJECT_WORDS) -> str:
@@ -329,7 +330,7 @@ def with_subject(title: str, subject: str) -> str:
     for index in range(len(tokens) - 1, -1, -1):
         word = tokens[index]
         if letters(word) >= 2 and re.search(rf"(?<![가-힣A-Za-z]){re.escape(word)}", title):
-            lead = [t for t in tokens[max(0, index - 2) : index] if not re.search(r"\d", t)]
+            lead = [t for t in tokens[max(0, index - 2) : index] if not _DIGIT.search(t)]
             return title.replace(word, " ".join([*lead, word]), 1) if lead else title
     return f"{subject} {title}"
 
