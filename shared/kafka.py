@@ -162,5 +162,4 @@ def make_consumer(settings: KafkaSettings, *, topic: str, group_id: str) -> AIOK
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        isolation_level="read_uncommitted",
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -13,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest import service
 from services.ingest.documents import MAX_BYTES, DocumentError, read_document
@@ -24,7 +27,6 @@ from shared.events import MilestoneStatusReported
 from shared.events.envelope import SUBJECT_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
-API_NAMESPACE = uuid.UUID("9d4c2b7a-1e3f-4a6b-8c5d-0f2e1a3b4c5d")
 
 
 class Accepted(BaseModel):
@@ -67,13 +69,12 @@ async def ingest_plan(
     plan = state.owner_rules.apply(plan)
     digest = hashlib.sha256(text.encode()).hexdigest()
     try:
-        async with state.sessions() as session, session.begin():
+        async with _outbox_transaction(request) as session:
             result = await service.ingest_plan(
                 session, plan=plan, digest=digest, topics=state.topics, clock=state.clock
             )
     except IntegrityError as err:
         raise HTTPException(409, "this plan is being ingested concurrently; retry") from err
-    state.relay.wake()
     DOCUMENTS.labels("unchanged" if result.unchanged else "new_version").inc()
     body = PlanAccepted(**result.__dict__)
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.unchanged else 202)
@@ -113,9 +114,8 @@ async def list_plan_versions(plan_key: str, request: Request) -> list[PlanVersio
 @router.post("/milestones", status_code=202, response_model=Accepted)
 async def declare_milestone(milestone: MilestoneIn, request: Request) -> Accepted:
     state = request.app.state
-    async with state.sessions() as session, session.begin():
+    async with _outbox_transaction(request) as session:
         event_id = await service.declare_external(session, milestone, topics=state.topics, clock=state.clock)
-    state.relay.wake()
     return Accepted(event_ids=[event_id])
 
 
@@ -135,12 +135,11 @@ async def import_milestones(request: Request) -> Any:
         detail = {"reason": str(err), "rows": [asdict(r) for r in err.rows]}
         return JSONResponse({"detail": detail}, status_code=422)
     state = request.app.state
-    async with state.sessions() as session, session.begin():
+    async with _outbox_transaction(request) as session:
         ids = [
             await service.declare_external(session, row, topics=state.topics, clock=state.clock)
             for row in rows
         ]
-    state.relay.wake()
     return Accepted(event_ids=ids)
 
 
@@ -152,17 +151,25 @@ async def report_status(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Accepted:
     """Progress from an officer or another system. Send an `Idempotency-Key` header to make retries safe."""
-    await request.app.state.milestone_lookup.require(milestone_id)
+    state = request.app.state
+    await state.milestone_lookup.require(milestone_id)
     payload = MilestoneStatusReported(**update.model_dump())
-    event_id = uuid.uuid5(API_NAMESPACE, f"{milestone_id}|{idempotency_key}") if idempotency_key else None
-    return Accepted(event_ids=[await _publish(request, payload, milestone_id, event_id)])
+    async with _outbox_transaction(request) as session:
+        event_id = await service.report_status(
+            session,
+            milestone_id,
+            payload,
+            idempotency_key=idempotency_key,
+            topics=state.topics,
+            clock=state.clock,
+        )
+    return Accepted(event_ids=[event_id])
 
 
-async def _publish(request: Request, payload: Any, subject: str, event_id: uuid.UUID | None) -> uuid.UUID:
+@asynccontextmanager
+async def _outbox_transaction(request: Request) -> AsyncIterator[AsyncSession]:
+    """One unit of work; after its commit the relay is woken so the queued events leave at once."""
     state = request.app.state
     async with state.sessions() as session, session.begin():
-        published = await service.publish(
-            session, payload, subject=subject, topics=state.topics, clock=state.clock, event_id=event_id
-        )
+        yield session
     state.relay.wake()
-    return published

@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.ingest.metrics import EVENTS
 from services.ingest.models import PlanVersion
 from services.ingest.parser.model import ParsedPlan
 from services.ingest.revisions import plan_events
 from services.ingest.schemas import MilestoneIn
 from shared.clock import Clock
-from shared.events import Payload, Topics, new_envelope
+from shared.events import MilestoneStatusReported, Payload, Topics, new_envelope
 from shared.outbox import add_to_outbox
 
 PRODUCER = "ingest"
@@ -86,6 +87,24 @@ async def declare_external(
     return await publish(session, payload, subject=subject, topics=topics, clock=clock, event_id=event_id)
 
 
+async def report_status(
+    session: AsyncSession,
+    milestone_id: str,
+    payload: MilestoneStatusReported,
+    *,
+    idempotency_key: str | None,
+    topics: Topics,
+    clock: Clock,
+) -> uuid.UUID:
+    """Progress from outside. With an idempotency key a retried request is the same event."""
+    event_id = (
+        uuid.uuid5(EXTERNAL_NAMESPACE, f"{milestone_id}|{idempotency_key}") if idempotency_key else None
+    )
+    return await publish(
+        session, payload, subject=milestone_id, topics=topics, clock=clock, event_id=event_id
+    )
+
+
 async def publish(
     session: AsyncSession,
     payload: Payload,
@@ -98,7 +117,8 @@ async def publish(
     envelope = new_envelope(
         payload, subject=subject, source=PRODUCER, occurred_at=clock.now(), event_id=event_id
     )
-    await add_to_outbox(session, producer=PRODUCER, topic=topics.milestone_events, envelope=envelope)
+    if await add_to_outbox(session, producer=PRODUCER, topic=topics.milestone_events, envelope=envelope):
+        EVENTS.labels(payload.TYPE).inc()
     return envelope.event_id
 
 

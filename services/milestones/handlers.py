@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -164,7 +165,5 @@ async def apply_batch(
 
 async def _mark_rejected(session: AsyncSession, env: Envelope) -> None:
     await session.execute(
-        ProcessedEvent.__table__.update()
-        .where(ProcessedEvent.event_id == env.event_id)
-        .values(outcome="rejected")
+        update(ProcessedEvent).where(ProcessedEvent.event_id == env.event_id).values(outcome="rejected")
     )

@@ -59,6 +59,9 @@ async def test_metrics_pass_promtool(stack) -> None:  # type: ignore[no-untyped-
         assert promtool.returncode == 0, output.decode()
     text = (await stack.milestones.get("/metrics")).text
     assert 'mtrack_milestones_owner_on_time_ratio{owner="산업기술정책과"}' in text
+    assert (
+        'mtrack_ingest_events_total{type="milestone.declared"}' in (await stack.ingest.get("/metrics")).text
+    )
 
 
 @pytest.fixture
