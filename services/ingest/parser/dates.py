@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from services.ingest.parser.model import Kind
+from .model import Kind
 
 _ANCHOR = re.compile(
     r"(?=['\d상하올금내명])(?:'\d{2}(?!\d|\s?[대개명건회%])"
@@ -28,6 +28,7 @@ _YEAR = re.compile(
 _YEAR_TAIL = re.compile(r"(?P<nen>\s?년도?)?(?P<sep>\s?[.,]\s?|\s)?")
 _QUARTER = re.compile(r"([1-4])\s?(?:[·‧・,~]\s?([1-4])\s?)?(?:/4\s?)?(?:분기|Q)")
 _HALF = re.compile(r"上|下|상\s?반기|하\s?반기|전반기|후반기")
+_HALF_FIRST = "上下상하전후"
 _MONTH = re.compile(r"(\d{1,2})(?!\d)(?P<wol>\s?월)?")
 _DAY_AFTER_WOL = re.compile(r"\s?(\d{1,2})\s?일")
 _DAY_AFTER_DOT = re.compile(r"\s?[./]\s?(\d{1,2})(?!\d)(?!\s?월)(?:\s?일)?")
@@ -141,11 +142,10 @@ def _day_point(year: int, month: int, day: int, end: int) -> _Point | None:
 
 
 def _sub_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | None:
-    return (
-        _quarter_point(text, pos, year)
-        or _half_point(text, pos, year)
-        or _month_point(text, pos, year, allow_bare)
-    )
+    head = text[pos : pos + 1]
+    if head.isdecimal():
+        return _quarter_point(text, pos, year) or _month_point(text, pos, year, allow_bare)
+    return _half_point(text, pos, year) if head and head in _HALF_FIRST else None
 
 
 def _year_value(m: re.Match[str], ref_year: int | None) -> int:

@@ -76,7 +76,7 @@ def _recent_enough(expr: TimeExpr, node: Logical, ctx: DocContext) -> bool:
 
 
 def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) -> list[TimeExpr]:
-    kept = [e for e in exprs if keep_expr(norm, e) and _recent_enough(e, node, ctx)]
+    kept = [e for e in exprs if _recent_enough(e, node, ctx) and keep_expr(norm, e)]
     if node.style == "row":
         kept = [e for e in kept if e.grain != "year"]
     kept = drop_attributive_years(norm, kept)
@@ -93,10 +93,9 @@ def _undated(text: str) -> str:
 
 def _own_title(node: Logical) -> str:
     """The node's text undated and cleaned; computed once per node."""
-    if "_own_title" not in node.__dict__:
-        node.__dict__["_own_title"] = clean_title(_undated(node.text))
-    title: str = node.__dict__["_own_title"]
-    return title
+    if node.own_title is None:
+        node.own_title = clean_title(_undated(node.text))
+    return node.own_title
 
 
 def _parent_titles(node: Logical) -> Iterator[str]:

@@ -33,6 +33,7 @@ _TIME_HINT = re.compile(r"'\s?\d{2}|(?:19|20)\d{2}[년.]|\d{1,2}월|[上下]|[�
 _INCOMPLETE_END = re.compile(
     r"(?:[을를이가은는에의와과도로,·ㆍ‧(\-~→]|및|등|으로|하고|하여|하며|통해|위한|위해|대한|따라|\d|년|월|상반기|하반기)$"
 )
+_LONGEST_END = 3  # 상반기, 하반기: `_INCOMPLETE_END` looks only this far back
 _CONT_START = re.compile(
     r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)"
 )
@@ -88,11 +89,21 @@ def classify(number: int, raw: str) -> PhysLine:
 
 
 def is_meta(text: str) -> bool:
-    return bool(_META_LINE.match(text) or _META_LABEL.search(text) or _ONLY_DATE.match(text))
+    # The whole-line forms are short or have a fixed start: checked before their patterns run.
+    whole_line = len(text) <= 13 or text.startswith(("배포", "제", "(제"))
+    only_date = text.lstrip("<(").lstrip()[:2] in ("19", "20")
+    return bool(
+        (whole_line and _META_LINE.match(text))
+        or _META_LABEL.search(text)
+        or (only_date and _ONLY_DATE.match(text))
+    )
 
 
 def is_incomplete(text: str) -> bool:
-    return text.count("(") > text.count(")") or bool(_INCOMPLETE_END.search(text.rstrip()))
+    if text.count("(") > text.count(")"):
+        return True
+    end = text.rstrip()
+    return _INCOMPLETE_END.search(end, max(0, len(end) - _LONGEST_END)) is not None
 
 
 def starts_as_continuation(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from .extract import Candidate
 from .model import ParsedMilestone
@@ -16,6 +17,7 @@ _OWN_THRESHOLD = 0.25
 _NEAR_DAYS = 184
 
 
+@lru_cache(maxsize=4096)
 def norm_title(title: str) -> str:
     return _NON_WORD.sub("", title.lower())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 _CONTACT_HINT = re.compile(
@@ -40,12 +41,28 @@ def _row_area(line: str, dept_start: int) -> str:
     return re.sub(r"[가-힣]+정책관$|[가-힣]+실$|[가-힣]+국$", "", area)
 
 
+def _near_hints(lines: list[str]) -> set[int]:
+    """Indexes of the lines whose window of three (the line and the next two, joined by spaces)
+    holds a contact hint; one scan of the joined text instead of one per window."""
+    starts, cursor = [], 0
+    for line in lines:
+        starts.append(cursor)
+        cursor += len(line) + 1
+    near: set[int] = set()
+    for match in _CONTACT_HINT.finditer(" ".join(lines)):
+        first = bisect_right(starts, match.start()) - 1
+        last = bisect_right(starts, match.end() - 1) - 1
+        near.update(range(max(0, last - 2), first + 1))
+    return near
+
+
 def find_contacts(lines: list[str]) -> Contacts:
     first: str | None = None
     chief: str | None = None
     areas: list[tuple[tuple[str, ...], str]] = []
+    near_hint = _near_hints(lines)
     for index, line in enumerate(lines):
-        if not _CONTACT_HINT.search(" ".join(lines[index : index + 3])):
+        if index not in near_hint:
             continue
         for match in _DEPT.finditer(line):
             dept = match.group(1)

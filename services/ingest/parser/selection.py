@@ -103,12 +103,17 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
     before = text[max(0, expr.start - 14) : expr.start]
     if _QUANTITY_BEFORE.search(before) or _NAME_AFTER.match(text[expr.end : expr.end + 12]):
         return False
-    if _is_baseline(text, expr) or _DOC_NAME_END.search(paren_text(text, expr)):
+    if _is_baseline(text, expr) or _names_a_document(paren_text(text, expr)):
         return False
     if not is_budget_only(group_text(text, expr)):
         return True
     whole = paren_text(text, expr)
     return has_count(whole) and not _other_expr_in(whole, text, expr)
+
+
+def _names_a_document(text: str) -> bool:
+    """Ends in 계획/전략/방안/로드맵 (only the tail is searched: the pattern ends the text)."""
+    return _DOC_NAME_END.search(text, max(0, len(text) - 5)) is not None
 
 
 def _other_expr_in(whole: str, text: str, expr: TimeExpr) -> bool:

@@ -34,7 +34,7 @@ _WRAP_WIDTH = 50
 _BULLET_RANK = {"box": 0, "circle": 1, "dash": 2, "enum": 3, "note": 4}
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Logical:
     text: str
     style: str
@@ -50,6 +50,8 @@ class Logical:
     starts: list[int] = field(default_factory=list)
     marker: str = ""
     nearest_part: str | None = None
+    own_title: str | None = None  # the text undated and cleaned; filled in by `extract`
+    heading_path: tuple[str, ...] | None = None
 
     @property
     def is_heading(self) -> bool:
@@ -74,17 +76,9 @@ class Logical:
 
     def section(self) -> tuple[str, ...]:
         """Heading texts of the parents; computed once, after the lines are finished."""
-        if "_section" not in self.__dict__:
-            self.__dict__["_section"] = tuple(p.heading_text() for p in self.parents)
-        section: tuple[str, ...] = self.__dict__["_section"]
-        return section
-
-    @property
-    def heading_part(self) -> str | None:
-        if "_part" not in self.__dict__:
-            self.__dict__["_part"] = _part_of(self.text)
-        part: str | None = self.__dict__["_part"]
-        return part
+        if self.heading_path is None:
+            self.heading_path = tuple(p.heading_text() for p in self.parents)
+        return self.heading_path
 
     def heading_text(self) -> str:
         return self.text.strip()
@@ -105,7 +99,7 @@ def _part_of(text: str) -> str | None:
 def _nearest_part(node: Logical) -> str | None:
     """Part named by the nearest heading among the node (when a heading) and its parents; kept on
     the node. A parent's own parents are the ones before it, so its kept answer covers them."""
-    found = node.heading_part if node.style in HEADING_STYLES else None
+    found = _part_of(node.text) if node.style in HEADING_STYLES else None
     if not found and node.parents:
         found = node.parents[-1].nearest_part
     node.nearest_part = found

@@ -28,6 +28,8 @@ _PAGE_MARKER = re.compile(r"^[-–—]\s*\d{1,4}\s*[-–—]$")
 # Five or more leader dots; written to start with a character class so the search can skip ahead.
 _TOC_LINE = re.compile(r"[·ㆍ.…](?:\s?[·ㆍ.…]){4,}\s*\d{0,4}\s*$")
 _TOC_HEAD = re.compile(r"^목\s*차$")
+_DASHES = "-–—"
+_LEADERS = "·ㆍ.…"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
@@ -49,7 +51,13 @@ def is_noise(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    return bool(_PAGE_MARKER.match(stripped) or _TOC_LINE.search(stripped) or _TOC_HEAD.match(stripped))
+    first, last = stripped[0], stripped[-1]
+    # Cheap first/last-character checks decide most lines before any pattern runs.
+    return bool(
+        (first in _DASHES and _PAGE_MARKER.match(stripped))
+        or ((last in _LEADERS or last.isdecimal()) and _TOC_LINE.search(stripped))
+        or (first == "목" and _TOC_HEAD.match(stripped))
+    )
 
 
 def hangul_ratio(text: str) -> float:
