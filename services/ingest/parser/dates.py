@@ -15,15 +15,16 @@ from typing import NamedTuple
 from .model import Kind
 
 _ANCHOR = re.compile(
-    r"(?=['\d상하올금내명])(?:'\d{2}(?!\d|\s?[대개명건회%])"
+    r"(?=['\d상하올금내명연])(?:'\d{2}(?!\d|\s?[대개명건회%])"
     r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~))"
     r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월))"
+    r"|(?<![\d.,'/:])\d{2}(?=년\s?(?:\d{1,2}\s?월|[1-4]\s?(?:/4\s?)?분기|[상하]\s?반기))"
     r"|(?<![\d.,'/:])\d{1,2}(?=\s?월|\.\d{1,2}\s?일|\s?[·‧・]\s?[1-4]\s?분기|\s?분기)"
-    r"|상\s?반기|하\s?반기|올해|금년|내년|명년)"
+    r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내)"
 )
 _YEAR = re.compile(
     r"'(?P<y2>\d{2})(?!\d)|(?P<y4>(?:19|20)\d{2})(?!\d)"
-    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월))"
+    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월))|(?P<yn>\d{2})(?=년)"
 )
 _YEAR_TAIL = re.compile(r"(?P<nen>\s?년도?)?(?P<sep>\s?[.,]\s?|\s)?")
 _QUARTER = re.compile(r"([1-4])\s?(?:[·‧・,~]\s?([1-4])\s?)?(?:/4\s?)?(?:분기|Q)")
@@ -38,11 +39,11 @@ _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
 )
 _RANGE_TILDE = re.compile(r"\s?~\s?")
-_UNTIL = re.compile(r"\s?까지")
-_FROM = re.compile(r"\s?부터")
-_RELATIVE = {"올해": 0, "금년": 0, "내년": 1, "명년": 1}
+_UNTIL = re.compile(r"\.?\s?까지")
+_FROM = re.compile(r"\.?\s?부터")
+_RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
 # The characters an anchor starts with (the lookahead of `_ANCHOR`): a cheap scan finds the first.
-_ANCHOR_START = re.compile(r"['\d상하올금내명]")
+_ANCHOR_START = re.compile(r"['\d상하올금내명연]")
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def _sub_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | Non
 def _year_value(m: re.Match[str], ref_year: int | None) -> int:
     if m.group("y4"):
         return int(m.group("y4"))
-    return resolve_two_digit_year(int(m.group("y2") or m.group("yb")), ref_year)
+    return resolve_two_digit_year(int(m.group("y2") or m.group("yb") or m.group("yn")), ref_year)
 
 
 def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:

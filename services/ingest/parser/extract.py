@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .dates import TimeExpr, find_time_exprs
+from .lines import cells
 from .model import Target
+from .owners import department
 from .prose import is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
 from .structure import Logical
@@ -37,6 +39,7 @@ from .titles import (
 
 _MAX_CLAUSE = 300
 _RUN_ON = 60
+_SIBLING_MAX = 30
 _DIGIT = re.compile(r"\d")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
@@ -67,6 +70,7 @@ class Candidate:
     front: bool
     family: int
     core: str = ""
+    owner: str | None = None  # named by the row itself (a schedule table's 담당 column)
 
 
 def _recent_enough(expr: TimeExpr, node: Logical, ctx: DocContext) -> bool:
@@ -136,6 +140,16 @@ def _texts(node: Logical) -> list[tuple[int, str]]:
     return [(offset, text) for offset, text in sentences(node.text) if not is_past(text)]
 
 
+def _owner_cell(text: str) -> tuple[str, str | None]:
+    """A row of three or more cells whose last cell is a department: the row without that cell,
+    and the department."""
+    row = cells(text)
+    owner = department(row[-1]) if len(row) >= 3 else None
+    if owner is None:
+        return text, None
+    return text[: text.rstrip().rfind(row[-1])], owner
+
+
 def _label(previous: Logical | None) -> str:
     """Row label of a table whose date sits on its own line (`1부` above `'24.11.09(토)`)."""
     if previous is None or previous.style != "row" or len(previous.text) > 8:
@@ -143,7 +157,11 @@ def _label(previous: Logical | None) -> str:
     return previous.text.strip()
 
 
-def _titled(title: str, node: Logical, label: str, clause: Clause, norm: str, exprs: list[TimeExpr]) -> str:
+def _titled(
+    title: str, node: Logical, label: str, clause: Clause, norm: str, exprs: list[TimeExpr], sibling: str
+) -> str:
+    """`sibling`: the subject of a self-standing deliverable earlier in the same line, preferred
+    over the heading's ("플랫폼 구축 착수('25.7월) 및 예타 신청('25.下)" → "… 플랫폼 예타 신청")."""
     expr = clause.exprs[0]
     if len(title) < 2:
         return _fallback_title(node, label, expr.kind == "program")
@@ -155,6 +173,9 @@ def _titled(title: str, node: Logical, label: str, clause: Clause, norm: str, ex
     if short:
         if tag and not _DIGIT.search(title):
             return f"{tag} {title}"
+        subject = sibling or (_borrowed_subject(node) if ends_in_action(title) else "")
+        if subject:
+            return with_subject(title, subject)
         parent = _fallback_title(node, "")
         only_count = not _COUNT_PARTS.sub("", title)
         return parent if only_count and parent else f"{parent} {title}".strip()
@@ -162,8 +183,13 @@ def _titled(title: str, node: Logical, label: str, clause: Clause, norm: str, ex
         whole = full_title(norm, clause, exprs)
         if whole != title and title in whole and len(whole) <= _RUN_ON and not needs_subject(whole):
             return whole
-        return with_subject(title, _borrowed_subject(node))
+        return with_subject(title, sibling or _borrowed_subject(node))
     return title
+
+
+def _sibling_subject(title: str) -> str:
+    subject = subject_of(title, 0)
+    return subject if len(subject) <= _SIBLING_MAX else ""
 
 
 def _is_bare_name(title: str) -> bool:
@@ -196,7 +222,7 @@ def _clause_candidates(
     if not kept:
         return out
     previous: Clause | None = None
-    previous_title = ""
+    previous_title = sibling = ""
     prose = node.style == "prose"
     for clause in clauses(norm, kept):
         expr = clause.exprs[0]
@@ -205,7 +231,9 @@ def _clause_candidates(
         if subject and title and not title.startswith(subject):
             title = with_subject(title, subject) if prose else f"{subject} {title}"
         core = title
-        title = _titled(title, node, label, clause, norm, exprs)
+        title = _titled(title, node, label, clause, norm, exprs, sibling)
+        if not prose and title == core and not needs_subject(core):
+            sibling = _sibling_subject(core)
         title = _table_row_title(title, node, norm, clause, cell)
         start = max(clause_start(norm, clause), clause.end - _MAX_CLAUSE)
         chunk = norm[start : clause.end]
@@ -249,8 +277,13 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
         elif node.marker != "Ÿ":
             cell = ""
         if not (node.skip or node.is_heading):
-            for offset, raw in _texts(node):
-                out.extend(_clause_candidates(node, offset, raw, ctx, _label(previous), cell))
+            texts, owner = _texts(node), None
+            if node.style == "row":
+                text, owner = _owner_cell(node.text)
+                texts = [(0, text)]
+            for offset, raw in texts:
+                found = _clause_candidates(node, offset, raw, ctx, _label(previous), cell)
+                out.extend([replace(c, owner=owner) for c in found] if owner else found)
         if node.marker == "Ÿ":
             cell = ""
         previous = node

@@ -33,6 +33,7 @@ _TIME_HINT = re.compile(r"'\s?\d{2}|(?:19|20)\d{2}[년.]|\d{1,2}월|[上下]|[�
 _INCOMPLETE_END = re.compile(
     r"(?:[을를이가은는에의와과도로,·ㆍ‧(\-~→]|및|등|으로|하고|하여|하며|통해|위한|위해|대한|따라|\d|년|월|상반기|하반기)$"
 )
+_CELL_GAP = re.compile(r"\s*\t\s*| {2,}")
 _LONGEST_END = 3  # 상반기, 하반기: `_INCOMPLETE_END` looks only this far back
 _CONT_START = re.compile(
     r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)"
@@ -97,6 +98,11 @@ def is_meta(text: str) -> bool:
         or _META_LABEL.search(text)
         or (only_date and _ONLY_DATE.match(text))
     )
+
+
+def cells(text: str) -> list[str]:
+    """A table row's cells: text separated by tabs or runs of spaces."""
+    return [cell for cell in _CELL_GAP.split(text.strip()) if cell]
 
 
 def is_incomplete(text: str) -> bool:

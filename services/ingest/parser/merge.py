@@ -203,7 +203,7 @@ def to_milestones(
                 kind=e.kind,
                 starts=e.starts,
                 due=e.due,
-                owner=owner_of(item.context),
+                owner=item.owner or owner_of(item.context),
                 target=item.target,
                 part=item.part,  # type: ignore[arg-type]
             )

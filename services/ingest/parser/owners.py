@@ -57,7 +57,10 @@ def _near_hints(lines: list[str]) -> set[int]:
 
 
 def find_contacts(lines: list[str]) -> Contacts:
+    """The default department is the 총괄 row's, else the first one on a line with a contact hint
+    (`□ 문의 : … 연구개발정책과`), else the first one just above a hint (the plan's closing block)."""
     first: str | None = None
+    on_hint: str | None = None
     chief: str | None = None
     areas: list[tuple[tuple[str, ...], str]] = []
     near_hint = _near_hints(lines)
@@ -70,11 +73,19 @@ def find_contacts(lines: list[str]) -> Contacts:
                 continue
             area = _row_area(line, match.start())
             first = first or dept
+            if on_hint is None and _CONTACT_HINT.search(line):
+                on_hint = dept
             if "총괄" in area and chief is None:
                 chief = dept
             if keywords := _keywords(area):
                 areas.append((keywords, dept))
-    return Contacts(chief or first, tuple(areas))
+    return Contacts(chief or on_hint or first, tuple(areas))
+
+
+def department(cell: str) -> str | None:
+    """The department a table cell names (a schedule's 담당 column), if it names one."""
+    match = _DEPT.fullmatch(cell.strip())
+    return match.group(1) if match and not _DEPT_STOP.match(match.group(1)) else None
 
 
 def assign_owner(contacts: Contacts, text: str) -> str | None:

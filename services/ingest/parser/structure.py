@@ -10,6 +10,7 @@ from .lines import (
     BULLET_STYLES,
     HEADING_STYLES,
     PhysLine,
+    cells,
     classify,
     display_width,
     is_incomplete,
@@ -192,6 +193,8 @@ class _Builder:
         assert self.open is not None
         last = self.open.last_phys
         if self.table_mode and self.open.style == "row":
+            if len(cells(last)) > 1 and len(cells(phys.content)) > 1:
+                return False  # two rows of cells, e.g. `과제<TAB>'25.2월<TAB>담당과`
             return starts_as_continuation(phys.content) or is_incomplete(last)
         if self.open.style == "prose":
             return False

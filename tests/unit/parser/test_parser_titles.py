@@ -193,3 +193,51 @@ def test_plan_key_is_stable_for_a_revised_version_with_the_same_title() -> None:
     after = {(m.title, m.line): m.id for m in later.milestones}
     assert all(after[key] == ident for key, ident in before.items() if key in after)
     assert len(set(before) & set(after)) >= len(before) - 2
+
+
+def test_second_deliverable_borrows_the_first_ones_subject() -> None:
+    text = """□ AI 반도체 경쟁력 강화
+ㅇ 차세대 AI 반도체 설계 플랫폼 구축 착수('25.7월) 및 예타 신청('25.하반기)
+ㅇ 양자 클러스터 지정 공모('25.9월), 3개소 지정('25.12월)
+ㅇ 연구인력 채용 지원사업 공고('25.1월) 및 접수('25.2월)
+"""
+    found = _titles(text)
+    assert found["차세대 AI 반도체 설계 플랫폼 예타 신청"].due == date(2025, 12, 31)  # type: ignore[attr-defined]
+    assert "차세대 AI 반도체 설계 플랫폼 구축 착수" in found
+    assert found["양자 클러스터 3개소 지정"].target.value == 3  # type: ignore[attr-defined]
+    assert "연구인력 채용 지원사업 접수" in found
+    assert len(found) == 6
+
+
+def test_schedule_tag_is_not_a_subject() -> None:
+    text = """□ 딥테크 스타트업 집중 육성
+ㅇ (추진일정) '25.3월 공고 → '25.5월 선정평가 → '25.6월 협약
+"""
+    assert set(_titles(text)) == {"딥테크 스타트업 공고", "딥테크 스타트업 선정평가", "딥테크 스타트업 협약"}
+
+
+def test_schedule_table_rows_stay_apart_and_name_their_owner() -> None:
+    text = """< 주요 추진일정 >
+추진과제\t일정\t담당
+양자 종합계획 수립\t'25.2월\t양자기술과
+디지털 신질서 기본법 제정\t'25.하반기\t디지털신질서팀
+AI 기본계획 발표    '25.1분기    인공지능정책과
+
+□ 문의 : 과학기술정보통신부 연구개발정책과 (044-202-4500)
+"""
+    plan = parse_plan(text, doc_date=date(2025, 2, 1), plan_key="k")
+    rows = {m.title: (m.due, m.owner) for m in plan.milestones}
+    assert rows == {
+        "양자 종합계획 수립": (date(2025, 2, 28), "양자기술과"),
+        "디지털 신질서 기본법 제정": (date(2025, 12, 31), "디지털신질서팀"),
+        "AI 기본계획 발표": (date(2025, 3, 31), "인공지능정책과"),
+    }
+
+
+def test_default_owner_is_the_department_on_the_contact_line() -> None:
+    text = """ㅇ 6G 표준화 대응 전략 수립('25. 4월)
+ㅇ 인공지능정책과 협업 과제 발굴('25.5월)
+□ 문의 : 과학기술정보통신부 연구개발정책과 (044-202-4500)
+"""
+    plan = parse_plan(text, doc_date=date(2025, 2, 1), plan_key="k")
+    assert [m.owner for m in plan.milestones] == ["연구개발정책과", "연구개발정책과"]
