@@ -58,9 +58,10 @@ _NAME = re.compile(r"「[^「」]{2,30}」")
 _TOKEN = re.compile(r"[^\s(]*\([^()]*\)[^\s(]*|\S+")
 _COUNT_LEAD = re.compile(r"^\d[\d,.+]*\s?(?:개교|개소|개사|개|명|건|회)(?:로|으로)?\s")
 _SUBJECT_WORDS = 3
+# Compared without spaces ("향후 일정" is "향후일정").
 _GENERIC_TAGS = frozenset(
-    {"규모", "예시", "예", "例", "대상", "구성", "정의", "참고", "주요내용", "일정", "추진일정", "향후 일정", "향후일정"}
-)
+    {"규모", "예시", "예", "例", "대상", "구성", "정의", "참고", "주요내용"}
+) | frozenset({"일정", "추진일정", "향후일정"})
 _SHORT = 3
 _PROSE_END = re.compile(r"\s?(?:할\s?|하는\s?)?예정이다\.?$|한다\.?$|된다\.?$|하겠다\.?$|다\.$")
 _OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」])(?:을|를)\s(?=\S+$)")
@@ -250,7 +251,7 @@ def _balance(text: str) -> str:
 def lead_tag(raw: str) -> str:
     match = _LEAD_TAG.match(raw.strip())
     tag = match.group(0).strip()[1:-1].strip() if match else ""
-    return "" if tag in _GENERIC_TAGS or "'" in tag else tag
+    return "" if tag.replace(" ", "") in _GENERIC_TAGS or "'" in tag else tag
 
 
 def is_short(title: str) -> bool:
