@@ -31,6 +31,7 @@ from .titles import (
     letters,
     needs_subject,
     remove_spans,
+    split_points,
     strip_topic,
     subject_of,
     title_for,
@@ -40,6 +41,10 @@ from .titles import (
 _MAX_CLAUSE = 300
 _RUN_ON = 60
 _SIBLING_MAX = 30
+_VERB_CONNECTORS = ("하고", "하며", "하여")
+_HEADING_NUMBER = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]{1,4}|\d{1,2}|[가-하])\s?[.．)]\s*")
+# "목표 : '25년 20개 → '26년 30개": the label before the colon names what the counts measure.
+_COLON_LABEL = re.compile(r"^(.{4,60}?)\s?:\s")
 _DIGIT = re.compile(r"\d")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
@@ -79,11 +84,17 @@ def _recent_enough(expr: TimeExpr, node: Logical, ctx: DocContext) -> bool:
     return year is None or ctx.press or end >= date(year, 1, 1)
 
 
+def _verb_cuts(norm: str) -> list[int]:
+    """Where a clause with its own verb ends ("…본격화하고, 내년 …"): a year before such a cut
+    is not attributive to a date after it."""
+    return [start for start, _, word in split_points(norm) if word[:2] in _VERB_CONNECTORS]
+
+
 def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) -> list[TimeExpr]:
     kept = [e for e in exprs if _recent_enough(e, node, ctx) and keep_expr(norm, e)]
     if node.style == "row":
         kept = [e for e in kept if e.grain != "year"]
-    kept = drop_attributive_years(norm, kept)
+    kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
     if ctx.press and ctx.doc_date is not None:
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
@@ -98,7 +109,8 @@ def _undated(text: str) -> str:
 def _own_title(node: Logical) -> str:
     """The node's text undated and cleaned; computed once per node."""
     if node.own_title is None:
-        node.own_title = clean_title(_undated(node.text))
+        text = _HEADING_NUMBER.sub("", node.text, count=1) if node.is_heading else node.text
+        node.own_title = clean_title(_undated(text))
     return node.own_title
 
 
@@ -176,8 +188,11 @@ def _titled(
         subject = sibling or (_borrowed_subject(node) if ends_in_action(title) else "")
         if subject:
             return with_subject(title, subject)
-        parent = _fallback_title(node, "")
         only_count = not _COUNT_PARTS.sub("", title)
+        label_match = _COLON_LABEL.match(norm) if only_count else None
+        if label_match and len(own := clean_title(_undated(label_match.group(1)))) >= 4:
+            return own
+        parent = _fallback_title(node, "")
         return parent if only_count and parent else f"{parent} {title}".strip()
     if needs_subject(title):
         whole = full_title(norm, clause, exprs)

@@ -8,7 +8,9 @@ from typing import NamedTuple
 
 from .textnorm import normalise
 
-HEADING_STYLES = frozenset({"roman", "annex", "ref", "dotnum", "num", "circled", "part", "unmarked"})
+HEADING_STYLES = frozenset(
+    {"roman", "annex", "ref", "dotnum", "letter", "num", "circled", "part", "unmarked"}
+)
 BULLET_STYLES = frozenset({"box", "circle", "dash", "enum", "note"})
 
 _STYLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -17,6 +19,7 @@ _STYLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("annex", re.compile(r"^(?:\[\s?(?:별첨|붙임|첨부)[^\]]{0,20}\]|(?:별첨|붙임)\s?\d{0,2}(?:\s|$))")),
     ("ref", re.compile(r"^참고\s?\d{0,2}\s+\S")),
     ("dotnum", re.compile(r"^\d{1,2}\s?[.．]\s+[^\d\s]")),
+    ("letter", re.compile(r"^[가나다라마바사아자차카타파하]\s?[.．)]\s+\S")),
     ("num", re.compile(r"^(?:전략\s?)?\d{1,2}\s+[(\[가-힣A-Za-z]")),
     ("circled", re.compile(r"^[\u278a-\u2793]")),
     ("box", re.compile(r"^[□■◆◇▣❑]")),
@@ -82,6 +85,8 @@ def classify(number: int, raw: str) -> PhysLine:
     found = _STYLE_ANY.match(text)
     style = (found.lastgroup or "plain") if found else "plain"
     if style == "num" and (len(text) > 50 or _TIME_HINT.search(normalise(text))):
+        style = "plain"
+    if style == "letter" and len(text) > 60:  # a wrapped sentence's "다. …", not a 가./나. heading
         style = "plain"
     if style == "plain" and _PART_LINE.match(text) and len(text) <= 30:
         style = "part"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from .dates import TimeExpr
@@ -133,15 +134,17 @@ def is_inline(text: str, expr: TimeExpr) -> bool:
     return paren_group(text, expr) is None
 
 
-def drop_attributive_years(text: str, exprs: list[TimeExpr]) -> list[TimeExpr]:
-    """An inline bare year next to a more precise date is context, not a milestone of its own."""
-    precise = [e for e in exprs if not (e.grain == "year" and e.kind == "deadline")]
+def drop_attributive_years(text: str, exprs: list[TimeExpr], cuts: list[int]) -> list[TimeExpr]:
+    """An inline bare year next to a more precise date of the same clause (`cuts`: where the
+    clauses start) is context, not a milestone of its own."""
+    precise = {bisect_right(cuts, e.start) for e in exprs if not (e.grain == "year" and e.kind == "deadline")}
     if not precise:
         return exprs
     kept: list[TimeExpr] = []
     for expr in exprs:
         plain_year = expr.grain == "year" and expr.kind == "deadline" and expr.starts is not None
-        if plain_year and is_inline(text, expr) and not has_count(group_text(text, expr)):
+        attributive = plain_year and bisect_right(cuts, expr.start) in precise and is_inline(text, expr)
+        if attributive and not has_count(group_text(text, expr)):
             continue
         kept.append(expr)
     return kept

@@ -63,7 +63,12 @@ _GENERIC_TAGS = frozenset(
     {"규모", "예시", "예", "例", "대상", "구성", "정의", "참고", "주요내용", "일정", "추진일정", "향후일정"}
 )
 _SHORT = 3
-_PROSE_END = re.compile(r"\s?(?:할\s?|하는\s?)?예정이다\.?$|한다\.?$|된다\.?$|하겠다\.?$|다\.$")
+_PROSE_END = re.compile(
+    r"\s?(?:할\s?|하는\s?)?(?:예정|계획)(?:이다|임)?\.?$|한다\.?$|된다\.?$|하겠다\.?$|다\.$"
+)
+# A quoted plan with its attribution: "…완비할 계획"이라고 밝혔다.
+_SPEAKER = re.compile(r"^[^「\"“']{1,30}?(?:은|는)\s?[「\"“']\s?")
+_ATTRIBUTION = re.compile(r"\s?[\"”'’」]?\s?(?:이?라고|고)\s?(?:밝혔다|말했다|설명했다|강조했다|전했다)\.?$")
 _OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」])(?:을|를)\s(?=\S+$)")
 _PROSE_OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」%])(?:을|를)\s")
 _PROSE_VERB = {"시작으로": "시작", "추진할": "추진"}
@@ -219,7 +224,7 @@ def clean_title(raw: str, prose: bool = False) -> str:
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)
     text = " ".join(text.split())
-    text = _prose_tidy(text) if prose else _OBJECT.sub(" ", text)
+    text = _prose_tidy(text) if prose or text.endswith(("다", "다.")) else _OBJECT.sub(" ", text)
     for _ in range(3):
         trimmed = _balance(_trim_trailing(text).strip())
         if trimmed == text:
@@ -259,6 +264,9 @@ def is_short(title: str) -> bool:
 
 
 def _prose_tidy(text: str) -> str:
+    quoted = _ATTRIBUTION.search(text)
+    if quoted:
+        text = _SPEAKER.sub("", text[: quoted.start()])
     text = _PROSE_END.sub("", text).strip()
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
     text = " ".join(words)

@@ -241,3 +241,23 @@ def test_default_owner_is_the_department_on_the_contact_line() -> None:
 """
     plan = parse_plan(text, doc_date=date(2025, 2, 1), plan_key="k")
     assert [m.owner for m in plan.milestones] == ["연구개발정책과", "연구개발정책과"]
+
+
+def test_korean_letter_headings_close_the_bullets_above() -> None:
+    text = """1. 미래 모빌리티
+가. 도심항공교통(UAM) 상용화 기반 마련
+○ 버티포트 설계 가이드라인 마련(’25년 중)
+나. 자율주행 기술 고도화
+① 레벨4 자율주행 셔틀 시범운행지구 확대 : ’25년 20개 → ’26년 30개
+"""
+    plan = parse_plan(text, doc_date=date(2025, 1, 20), plan_key="k")
+    last = plan.milestones[-1]
+    assert last.title == "레벨4 자율주행 셔틀 시범운행지구 확대"
+    assert (last.due, last.target.value if last.target else None) == (date(2026, 12, 31), 30)
+    assert last.section == ("1. 미래 모빌리티", "나. 자율주행 기술 고도화")
+
+
+def test_quoted_plan_sentence_is_titled_without_its_attribution() -> None:
+    text = '관계자는 "내년 상반기까지 상용화 제도를 완비할 계획"이라고 밝혔다.\n'
+    (only,) = parse_plan(text, doc_date=date(2025, 1, 20), plan_key="k").milestones
+    assert (only.title, only.due) == ("상용화 제도 완비", date(2026, 6, 30))
