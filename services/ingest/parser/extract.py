@@ -94,7 +94,8 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     kept = [e for e in exprs if _recent_enough(e, node, ctx) and keep_expr(norm, e)]
     if node.style == "row":
         kept = [e for e in kept if e.grain != "year"]
-    kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
+    if len(kept) > 1 and any(e.grain == "year" for e in kept):
+        kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
     if ctx.press and ctx.doc_date is not None:
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
@@ -172,7 +173,7 @@ def _label(previous: Logical | None) -> str:
 def _titled(
     title: str, node: Logical, label: str, clause: Clause, norm: str, exprs: list[TimeExpr], sibling: str
 ) -> str:
-    """`sibling`: the subject of a self-standing deliverable earlier in the same line, preferred
+    """`sibling`: a self-standing deliverable earlier in the same line, whose subject is preferred
     over the heading's ("플랫폼 구축 착수('25.7월) 및 예타 신청('25.下)" → "… 플랫폼 예타 신청")."""
     expr = clause.exprs[0]
     if len(title) < 2:
@@ -185,7 +186,7 @@ def _titled(
     if short:
         if tag and not _DIGIT.search(title):
             return f"{tag} {title}"
-        subject = sibling or (_borrowed_subject(node) if ends_in_action(title) else "")
+        subject = _sibling_subject(sibling) or (_borrowed_subject(node) if ends_in_action(title) else "")
         if subject:
             return with_subject(title, subject)
         only_count = not _COUNT_PARTS.sub("", title)
@@ -198,12 +199,12 @@ def _titled(
         whole = full_title(norm, clause, exprs)
         if whole != title and title in whole and len(whole) <= _RUN_ON and not needs_subject(whole):
             return whole
-        return with_subject(title, sibling or _borrowed_subject(node))
+        return with_subject(title, _sibling_subject(sibling) or _borrowed_subject(node))
     return title
 
 
 def _sibling_subject(title: str) -> str:
-    subject = subject_of(title, 0)
+    subject = subject_of(title, 0) if title else ""
     return subject if len(subject) <= _SIBLING_MAX else ""
 
 
@@ -248,7 +249,7 @@ def _clause_candidates(
         core = title
         title = _titled(title, node, label, clause, norm, exprs, sibling)
         if not prose and title == core and not needs_subject(core):
-            sibling = _sibling_subject(core)
+            sibling = core
         title = _table_row_title(title, node, norm, clause, cell)
         start = max(clause_start(norm, clause), clause.end - _MAX_CLAUSE)
         chunk = norm[start : clause.end]

@@ -107,6 +107,8 @@ def is_meta(text: str) -> bool:
 
 def cells(text: str) -> list[str]:
     """A table row's cells: text separated by tabs or runs of spaces."""
+    if "\t" not in text and "  " not in text:
+        return [text.strip()] if text.strip() else []
     return [cell for cell in _CELL_GAP.split(text.strip()) if cell]
 
 
