@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -46,8 +45,7 @@ _RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
 _ANCHOR_START = re.compile(r"['\d상하올금내명연]")
 
 
-@dataclass(frozen=True)
-class TimeExpr:
+class TimeExpr(NamedTuple):
     start: int
     end: int
     kind: Kind

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dates import TimeExpr
 from .selection import paren_group
@@ -83,8 +83,7 @@ _COUNT_WORD = re.compile(r"\d[\d,.+]*\s?(?:개교|개소|개사|개|명|건|회|
 _COUNT_TO = re.compile(r"^\d[\d,.]*\s?개로\s")
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     start: int
     end: int
     exprs: tuple[TimeExpr, ...]
