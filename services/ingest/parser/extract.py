@@ -190,7 +190,7 @@ def _titled(
         if subject:
             return with_subject(title, subject)
         only_count = not _COUNT_PARTS.sub("", title)
-        label_match = _COLON_LABEL.match(norm) if only_count else None
+        label_match = _COLON_LABEL.match(norm) if only_count or _DIGIT.search(title) else None
         if label_match and len(own := clean_title(_undated(label_match.group(1)))) >= 4:
             return own
         parent = _fallback_title(node, "")

@@ -22,13 +22,13 @@ _STYLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("letter", re.compile(r"^[가나다라마바사아자차카타파하]\s?[.．)]\s+\S")),
     ("num", re.compile(r"^(?:전략\s?)?\d{1,2}\s+[(\[가-힣A-Za-z]")),
     ("circled", re.compile(r"^[\u278a-\u2793]")),
-    ("box", re.compile(r"^[□■◆◇▣❑]")),
+    ("box", re.compile(r"^[□■◆◇▣❑▢◻◼]")),
     ("circle", re.compile(r"^(?:[ㅇ○◦●◯]|o(?=\s))")),
     ("enum", re.compile(r"^[\u2776-\u277f\u2460-\u2473]")),
     ("note", re.compile(r"^(?:\*{1,3}|※)")),
     ("dash", re.compile(r"^(?:[-–—▸▶►Ÿ•∙➢]|[v✔✓](?=\s))")),
 )
-_MARKER = re.compile(r"^(?:[□■◆◇▣❑ㅇ○◦●◯]|o(?=\s)|\*{1,3}|※|[-–—▸▶►Ÿ•∙➢]|[v✔✓](?=\s))\s*")
+_MARKER = re.compile(r"^(?:[□■◆◇▣❑▢◻◼ㅇ○◦●◯]|o(?=\s)|\*{1,3}|※|[-–—▸▶►Ÿ•∙➢]|[v✔✓](?=\s))\s*")
 _PART_LINE = re.compile(
     r"^(?:19|20)\d{2}년도?\s?(?:주요\s?)?(?:추진\s?)?(?:실적|성과|시행\s?계획|추진\s?계획|계획)"
 )

@@ -21,7 +21,8 @@ _MEANS = re.compile(
 )
 _LEAD_TAG = re.compile(r"^(?:[\[(][^()\[\]]{1,25}[\])]\s?)+")
 _QUOTE_PARTICLE = re.compile(r"(?<=['」\"”’])(?:도|을|를|이|가|과|와|의)(?=\s)")
-_MARKS = re.compile(r"\*+|[‘’“”\"']|^\s*[-·•▸\u2460-\u2473\u2776-\u277f\u278a-\u2793]\s*")
+_ONLY_PARENS = re.compile(r"^\(([^()]{2,12})\)$")
+_MARKS = re.compile(r"\*+|[‘’“”\"']|^\s*[-·•▸:\u2460-\u2473\u2776-\u277f\u278a-\u2793]\s*")
 _NOISE_PARENS = re.compile(r"\((?:[월화수목금토일]|\d{1,2}:\d{2}\s?~\s?\d{1,2}:\d{2}|\d+\s?(?:년|개월))\)")
 _BUDGET_PHRASE = re.compile(
     r"(?=[총약\d])(?:총\s?|약\s?)?\d[\d,.]*\s?(?:억|조|백만)(?:\s?원)?(?!\s?원|\s?(?:이상|미만|이하|초과))\s?(?:규모의?|투입|투자|내외)?\s?"
@@ -285,7 +286,10 @@ def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool)
     title = drop_means(clean_title(raw, prose))
     if not prose:
         title = _trim_run_on(text, clause, start, all_exprs, title)
-    return title if len(title) >= 2 else lead_tag(piece)
+    if len(title) >= 2:
+        return title
+    action = _ONLY_PARENS.match(raw.strip())  # "'25.3월(공고) → '25.5월(선정)"
+    return action.group(1) if action else lead_tag(piece)
 
 
 def drop_means(title: str) -> str:

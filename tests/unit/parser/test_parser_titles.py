@@ -261,3 +261,20 @@ def test_quoted_plan_sentence_is_titled_without_its_attribution() -> None:
     text = '관계자는 "내년 상반기까지 상용화 제도를 완비할 계획"이라고 밝혔다.\n'
     (only,) = parse_plan(text, doc_date=date(2025, 1, 20), plan_key="k").milestones
     assert (only.title, only.due) == ("상용화 제도 완비", date(2026, 6, 30))
+
+
+def test_schedule_written_date_first_with_the_step_in_parentheses() -> None:
+    text = """▢ 국가 바이오 빅데이터 구축
+◦ ’25.3월(공고) → ’25.5월(선정) → ’25.6월(협약)
+◦ ~’25.6월 : 바이오 빅데이터 기본계획 수립
+◦ 팬데믹 대비 치료제 비축 확대 : ’24년 10만명분 → ’25년 20만명분
+"""
+    found = _titles(text)
+    assert set(found) == {
+        "국가 바이오 빅데이터 공고",
+        "국가 바이오 빅데이터 선정",
+        "국가 바이오 빅데이터 협약",
+        "바이오 빅데이터 기본계획 수립",
+        "팬데믹 대비 치료제 비축 확대",
+    }
+    assert found["국가 바이오 빅데이터 선정"].due == date(2025, 5, 31)  # type: ignore[attr-defined]
