@@ -18,6 +18,7 @@ _PLAN_NAME_BEFORE = re.compile(r"(?:계획|전략|로드맵)\s?[(「]?$")
 _GROUP_STOP = re.compile(r"[()→]|,\s|->")
 _SEGMENT = re.compile(r",\s")
 _PAREN = re.compile(r"[()]")
+_HISTORY_AFTER = re.compile(r"\s?(?:추진|운영|시행|진행|지원|개최)\s?(?:중인|해\s?온|되어\s?온|돼\s?온)")
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
 
 
@@ -123,6 +124,8 @@ def _other_expr_in(whole: str, text: str, expr: TimeExpr) -> bool:
 
 
 def keep_expr(text: str, expr: TimeExpr) -> bool:
+    if expr.kind == "ongoing" and _HISTORY_AFTER.match(text, expr.end):
+        return False  # "'19년부터 추진 중인 …": how long something has run, not a milestone
     if expr.kind == "program" and _PLAN_NAME_BEFORE.search(text[max(0, expr.start - 6) : expr.start]):
         return False
     if expr.grain == "year" and expr.kind == "deadline":

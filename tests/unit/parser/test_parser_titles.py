@@ -278,3 +278,15 @@ def test_schedule_written_date_first_with_the_step_in_parentheses() -> None:
         "팬데믹 대비 치료제 비축 확대",
     }
     assert found["국가 바이오 빅데이터 선정"].due == date(2025, 5, 31)  # type: ignore[attr-defined]
+
+
+def test_history_and_baselines_are_context_not_milestones() -> None:
+    text = """□ 수소 기술개발
+○ ’19년부터 추진 중인 수소 R&D 로드맵 개정(’25.下)
+○ 2023년 대비 특허 출원 20% 확대(’25년)
+"""
+    plan = parse_plan(text, doc_date=date(2025, 3, 1), plan_key="k")
+    assert [(m.title, m.expr) for m in plan.milestones] == [
+        ("수소 R&D 로드맵 개정", "’25.下"),
+        ("수소 기술개발 특허 출원 20% 확대", "’25년"),
+    ]
