@@ -12,6 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from .model import Kind
+from .textnorm import normalise
 
 _ANCHOR = re.compile(
     r"(?=['\d상하올금내명연])(?:'\d{2}(?!\d|\s?[대개명건회%])"
@@ -40,6 +41,7 @@ _NOT_BARE_MONTH = re.compile(
 _RANGE_TILDE = re.compile(r"\s?~\s?")
 _UNTIL = re.compile(r"\.?\s?까지")
 _FROM = re.compile(r"\.?\s?부터")
+_CELL_REST = re.compile(r"\s*(?:\([월화수목금토일]\))?\s*\.?$")
 _RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
 # The characters an anchor starts with (the lookahead of `_ANCHOR`): a cheap scan finds the first.
 _ANCHOR_START = re.compile(r"['\d상하올금내명연]")
@@ -255,3 +257,10 @@ def find_time_exprs(text: str, ref_year: int | None, ctx_year: int | None) -> li
         if expr.explicit_year and anchor_day is not None:
             ctx_year = anchor_day.year
     return found
+
+
+def is_date_only(text: str) -> bool:
+    """The whole text is one time expression: a table cell such as `'25.6월`, `(’25.下)`."""
+    norm = normalise(text).strip(" ()")
+    found = find_time_exprs(norm, None, 2000)
+    return len(found) == 1 and found[0].start == 0 and bool(_CELL_REST.match(norm, found[0].end))

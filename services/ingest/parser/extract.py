@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
-from .dates import TimeExpr, find_time_exprs
+from .dates import TimeExpr, find_time_exprs, is_date_only
 from .lines import cells
 from .model import Target
 from .owners import department
@@ -41,6 +41,8 @@ from .titles import (
 _MAX_CLAUSE = 300
 _RUN_ON = 60
 _SIBLING_MAX = 30
+_MAX_LABEL = 60
+_SHORT_LABEL = 8
 _VERB_CONNECTORS = ("하고", "하며", "하여")
 _HEADING_NUMBER = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]{1,4}|\d{1,2}|[가-하])\s?[.．)]\s*")
 # "목표 : '25년 20개 → '26년 30개": the label before the colon names what the counts measure.
@@ -164,10 +166,18 @@ def _owner_cell(text: str) -> tuple[str, str | None]:
 
 
 def _label(previous: Logical | None) -> str:
-    """Row label of a table whose date sits on its own line (`1부` above `'24.11.09(토)`)."""
-    if previous is None or previous.style != "row" or len(previous.text) > 8:
+    """Row label of a table whose date sits on its own line: `1부` above `'24.11.09(토)`, or a task
+    above its date when a table has one cell per line."""
+    if previous is None or previous.style != "row" or len(previous.text) > _MAX_LABEL:
         return ""
     return previous.text.strip()
+
+
+def _label_title(label: str) -> str:
+    """A label that names a deliverable by itself (not `1부`) and holds no date of its own."""
+    if letters(label) < 6 or find_time_exprs(normalise(label), None, 2000):
+        return ""
+    return clean_title(label)
 
 
 def _titled(
@@ -177,7 +187,8 @@ def _titled(
     over the heading's ("플랫폼 구축 착수('25.7월) 및 예타 신청('25.下)" → "… 플랫폼 예타 신청")."""
     expr = clause.exprs[0]
     if len(title) < 2:
-        return _fallback_title(node, label, expr.kind == "program")
+        short_label = label if len(label) <= _SHORT_LABEL else ""
+        return _label_title(label) or _fallback_title(node, short_label, expr.kind == "program")
     bare, short = _is_bare_name(title), is_short(title)
     tag = lead_tag(normalise(node.text[:40])) if bare or short else ""
     if tag and bare and tag not in title:
@@ -285,7 +296,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
     out: list[Candidate] = []
     previous: Logical | None = None
     cell = ""  # left cell of a `① 문제 | Ÿ 조치` table row, possibly wrapped over rows
-    for node in nodes:
+    for index, node in enumerate(nodes):
         if node.style == "enum":
             cell = node.text
         elif node.style == "row" and cell and previous is not None and previous.style in ("enum", "row"):
@@ -297,6 +308,8 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
             if node.style == "row":
                 text, owner = _owner_cell(node.text)
                 texts = [(0, text)]
+                if owner is None and index + 1 < len(nodes) and is_date_only(node.text):
+                    owner = department(nodes[index + 1].text)
             for offset, raw in texts:
                 found = _clause_candidates(node, offset, raw, ctx, _label(previous), cell)
                 out.extend([replace(c, owner=owner) for c in found] if owner else found)

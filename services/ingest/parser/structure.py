@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from .dates import is_date_only
 from .lines import (
     BULLET_STYLES,
     HEADING_STYLES,
@@ -18,6 +19,7 @@ from .lines import (
     looks_like_prose,
     starts_as_continuation,
 )
+from .owners import department
 from .textnorm import clean_controls, is_noise
 
 _RESULTS = re.compile(
@@ -195,6 +197,8 @@ class _Builder:
         if self.table_mode and self.open.style == "row":
             if len(cells(last)) > 1 and len(cells(phys.content)) > 1:
                 return False  # two rows of cells, e.g. `과제<TAB>'25.2월<TAB>담당과`
+            if _whole_cell(last) or _whole_cell(phys.content):
+                return False  # one cell per line: `과제` / `'25.6월` / `해양정책과`
             return starts_as_continuation(phys.content) or is_incomplete(last)
         if self.open.style == "prose":
             return False
@@ -204,6 +208,10 @@ class _Builder:
 
     def blank(self) -> None:
         self.open = None
+
+
+def _whole_cell(text: str) -> bool:
+    return department(text) is not None or is_date_only(text)
 
 
 def logical_lines(text: str) -> list[Logical]:

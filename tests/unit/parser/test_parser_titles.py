@@ -290,3 +290,22 @@ def test_history_and_baselines_are_context_not_milestones() -> None:
         ("수소 R&D 로드맵 개정", "’25.下"),
         ("수소 기술개발 특허 출원 20% 확대", "’25년"),
     ]
+
+
+def test_table_with_one_cell_per_line() -> None:
+    text = """< 주요 과제별 추진일정 >
+추진과제
+추진일정
+담당부서
+해양 디지털 트윈 플랫폼 구축
+'25.6월
+해양정책과
+스마트 양식 실증단지 조성
+'25.下
+양식산업과
+"""
+    plan = parse_plan(text, doc_date=date(2025, 2, 1), plan_key="k")
+    assert [(m.title, m.due, m.owner) for m in plan.milestones] == [
+        ("해양 디지털 트윈 플랫폼 구축", date(2025, 6, 30), "해양정책과"),
+        ("스마트 양식 실증단지 조성", date(2025, 12, 31), "양식산업과"),
+    ]
