@@ -41,6 +41,7 @@ _NOT_BARE_MONTH = re.compile(
 _RANGE_TILDE = re.compile(r"\s?~\s?")
 _UNTIL = re.compile(r"\.?\s?까지")
 _FROM = re.compile(r"\.?\s?부터")
+_LONGEST_CELL = 40
 _CELL_REST = re.compile(r"\s*(?:\([월화수목금토일]\))?\s*\.?$")
 _RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
 # The characters an anchor starts with (the lookahead of `_ANCHOR`): a cheap scan finds the first.
@@ -261,6 +262,8 @@ def find_time_exprs(text: str, ref_year: int | None, ctx_year: int | None) -> li
 
 def is_date_only(text: str) -> bool:
     """The whole text is one time expression: a table cell such as `'25.6월`, `(’25.下)`."""
+    if len(text) > _LONGEST_CELL:
+        return False
     norm = normalise(text).strip(" ()")
     found = find_time_exprs(norm, None, 2000)
     return len(found) == 1 and found[0].start == 0 and bool(_CELL_REST.match(norm, found[0].end))

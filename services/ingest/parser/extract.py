@@ -308,8 +308,9 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
             if node.style == "row":
                 text, owner = _owner_cell(node.text)
                 texts = [(0, text)]
-                if owner is None and index + 1 < len(nodes) and is_date_only(node.text):
-                    owner = department(nodes[index + 1].text)
+                below = department(nodes[index + 1].text) if index + 1 < len(nodes) else None
+                if owner is None and below and is_date_only(node.text):
+                    owner = below
             for offset, raw in texts:
                 found = _clause_candidates(node, offset, raw, ctx, _label(previous), cell)
                 out.extend([replace(c, owner=owner) for c in found] if owner else found)
