@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint typecheck bench chaos install tools clean
+.PHONY: run test test-unit test-integration lint typecheck bench chaos install tools native clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,16 +14,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The parser compiled with mypyc (build/native/); used only while it matches the sources, and a
+# failed build (no C compiler) leaves the pure-Python parser in use.
+PARSER_SOURCES := $(wildcard services/ingest/parser/*.py)
+NATIVE_STAMP := build/native/SOURCES
+
+$(NATIVE_STAMP): $(STAMP) $(PARSER_SOURCES) scripts/build_native_parser.py
+	$(BIN)/python scripts/build_native_parser.py || echo "mypyc build failed: the pure-Python parser is used"
+
+native: $(NATIVE_STAMP)
+
 tools:
 	@scripts/ensure-prometheus.sh
 
-run: $(STAMP)
+run: $(STAMP) native
 	$(BIN)/mtrack run
 
-test: $(STAMP) tools lint typecheck
+test: $(STAMP) native tools lint typecheck
 	$(BIN)/python -m pytest -q
 
-test-unit: $(STAMP)
+test-unit: $(STAMP) native
 	$(BIN)/python -m pytest -q tests/unit
 
 test-integration: $(STAMP)
@@ -34,9 +44,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy shared services/milestones/domain.py services/ingest/parser
+	$(BIN)/mypy shared services/milestones/domain.py services/ingest/parser scripts/build_native_parser.py
 
-bench: $(STAMP)
+bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/pipeline_bench.py
 
@@ -44,4 +54,4 @@ chaos: $(STAMP)
 	$(BIN)/python -m pytest -q -m chaos tests/chaos
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

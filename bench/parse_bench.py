@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.ingest.parser import parse_plan  # noqa: E402
+from services.ingest.parser import is_native, parse_plan  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "plans" / "2025_industrial_tech_innovation_plan.txt"
 RUNS = 30
@@ -53,6 +53,7 @@ def main() -> None:
                 "benchmark": "parse_plan",
                 "lines": len(text.splitlines()),
                 "runs": RUNS,
+                "compiled": is_native(),
                 "median_ms": round(median_ms, 2),
                 "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
                 "target_ms": 50,

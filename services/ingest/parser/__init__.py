@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from . import _accel
+
+if (_native := _accel.native_dir()) is not None:
+    __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
+
 from .docinfo import find_doc_date, find_plan_year, find_title, is_press_release, make_plan_key
 from .extract import DocContext, candidates
 from .merge import dedupe, to_milestones
@@ -12,7 +17,7 @@ from .owners import assign_owner, find_contacts
 from .selection import clear_caches
 from .structure import logical_lines
 
-__all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "parse_plan"]
+__all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "is_native", "parse_plan"]
 
 # Real plans are well under 1 MB; beyond this only the head is read, so time stays bounded.
 MAX_CHARS = 4_000_000
@@ -42,3 +47,8 @@ def parse_plan(text: str, *, doc_date: date | None = None, plan_key: str | None 
         return _parse(text[:MAX_CHARS], doc_date, plan_key)
     except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError):
         return ParsedPlan(plan_key=plan_key or "plan", title="", doc_date=doc_date, milestones=())
+
+
+def is_native() -> bool:
+    """Whether the compiled (mypyc) parser modules are in use."""
+    return _native is not None

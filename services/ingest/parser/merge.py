@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 from .extract import Candidate
@@ -169,9 +170,7 @@ def _near(a: Candidate, b: Candidate) -> bool:
 
 
 def _with_target(base: Candidate, donor: Candidate) -> Candidate:
-    fields = dict(base.__dict__)
-    fields["target"] = donor.target
-    return Candidate(**fields)
+    return replace(base, target=donor.target)
 
 
 def milestone_id(plan_key: str, title: str) -> str:
