@@ -44,6 +44,7 @@ _SIBLING_MAX = 30
 _MAX_LABEL = 60
 _SHORT_LABEL = 8
 _VERB_CONNECTORS = ("하고", "하며", "하여")
+_SENTENCE_ENDS = ("다", "다.")
 _HEADING_NUMBER = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]{1,4}|\d{1,2}|[가-하])\s?[.．)]\s*")
 # "목표 : '25년 20개 → '26년 30개": the label before the colon names what the counts measure.
 _COLON_LABEL = re.compile(r"^(.{4,60}?)\s?:\s")
@@ -94,8 +95,8 @@ def _verb_cuts(norm: str) -> list[int]:
 
 def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) -> list[TimeExpr]:
     kept = [e for e in exprs if _recent_enough(e, node, ctx) and keep_expr(norm, e)]
-    if node.style == "row":
-        kept = [e for e in kept if e.grain != "year"]
+    if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
+        kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
     if ctx.press and ctx.doc_date is not None:

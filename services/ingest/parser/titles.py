@@ -70,7 +70,8 @@ _PROSE_END = re.compile(
     r"\s?(?:할\s?|하는\s?)?(?:예정|계획)(?:이다|임)?\.?$|한다\.?$|된다\.?$|하겠다\.?$|다\.$"
 )
 # A quoted plan with its attribution: "…완비할 계획"이라고 밝혔다.
-_SPEAKER = re.compile(r"^[^「\"“']{1,30}?(?:은|는)\s?[「\"“']\s?")
+# Who speaks, in front of a quotation: `관계자는 "…`.
+_SPEAKER = re.compile(r"^[^「\"“”]{1,30}?(?:은|는)\s?[\"“]\s?")
 _ATTRIBUTION = re.compile(r"\s?[\"”'’」]?\s?(?:이?라고|고)\s?(?:밝혔다|말했다|설명했다|강조했다|전했다)\.?$")
 _OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」])(?:을|를)\s(?=\S+$)")
 _PROSE_OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」%])(?:을|를)\s")
@@ -211,6 +212,8 @@ def _bisect_start(exprs: list[TimeExpr], lo: int) -> int:
 
 def clean_title(raw: str, prose: bool = False) -> str:
     text = raw.strip()[:_MAX_CLAUSE]
+    if _HAS_QUOTE.search(text):
+        text = _SPEAKER.sub("", text)
     if text[:1] in "([":
         text = _LEAD_TAG.sub("", text)
     if _HAS_QUOTE.search(text):
@@ -268,7 +271,7 @@ def is_short(title: str) -> bool:
 def _prose_tidy(text: str) -> str:
     quoted = _ATTRIBUTION.search(text)
     if quoted:
-        text = _SPEAKER.sub("", text[: quoted.start()])
+        text = text[: quoted.start()]
     text = _PROSE_END.sub("", text).strip()
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
     text = " ".join(words)
