@@ -265,5 +265,7 @@ def is_date_only(text: str) -> bool:
     if len(text) > _LONGEST_CELL:
         return False
     norm = normalise(text).strip(" ()")
+    if not (norm[:1] == "~" or _ANCHOR_START.match(norm)):
+        return False
     found = find_time_exprs(norm, None, 2000)
     return len(found) == 1 and found[0].start == 0 and bool(_CELL_REST.match(norm, found[0].end))

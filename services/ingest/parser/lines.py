@@ -76,6 +76,13 @@ class PhysLine(NamedTuple):
     meta: bool
 
 
+def at_least_wide(text: str, width: int) -> bool:
+    """display_width(text) >= width, without counting when the length decides (1 to 2 columns a char)."""
+    if len(text) >= width:
+        return True
+    return 2 * len(text) >= width and display_width(text) >= width
+
+
 def display_width(text: str) -> int:
     return sum(map(_WIDTHS.__getitem__, text))
 
@@ -141,4 +148,4 @@ def looks_like_heading(prev: PhysLine | None, line: PhysLine, nxt: PhysLine | No
 
 
 def looks_like_prose(text: str) -> bool:
-    return display_width(text) >= 120 and ("다. " in text or text.endswith(("다.", "다")))
+    return ("다. " in text or text.endswith(("다.", "다"))) and at_least_wide(text, 120)

@@ -11,9 +11,9 @@ from .lines import (
     BULLET_STYLES,
     HEADING_STYLES,
     PhysLine,
+    at_least_wide,
     cells,
     classify,
-    display_width,
     is_incomplete,
     looks_like_heading,
     looks_like_prose,
@@ -202,9 +202,7 @@ class _Builder:
             return starts_as_continuation(phys.content) or is_incomplete(last)
         if self.open.style == "prose":
             return False
-        return (
-            is_incomplete(last) or starts_as_continuation(phys.content) or display_width(last) >= _WRAP_WIDTH
-        )
+        return is_incomplete(last) or starts_as_continuation(phys.content) or at_least_wide(last, _WRAP_WIDTH)
 
     def blank(self) -> None:
         self.open = None
