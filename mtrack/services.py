@@ -28,11 +28,9 @@ def build(name: str) -> FastAPI:
 
 
 def job_schedule() -> dict[str, float]:
-    from services.milestones.app import MilestonesSettings
-    from services.milestones.jobs import JOBS
+    from services.milestones.app import ScheduleSettings, job_intervals
 
-    sweep = float(MilestonesSettings.model_fields["sweep_seconds"].default)
-    return {name: (sweep if name == "deadline-sweep" else seconds) for name, (_, seconds) in JOBS.items()}
+    return job_intervals(ScheduleSettings())
 
 
 async def run_job_once(name: str, *, now: str | None) -> dict[str, int]:

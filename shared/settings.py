@@ -8,22 +8,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from shared.clock import Clock, clock_from_env
 
 
-class _Env(BaseSettings):
+class EnvSettings(BaseSettings):
+    """Read from the environment; variables it does not name are ignored."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
 
-class DatabaseSettings(_Env):
+class DatabaseSettings(EnvSettings):
     database_url: str = Field(alias="DATABASE_URL")
 
 
-class KafkaSettings(_Env):
+class KafkaSettings(EnvSettings):
     kafka_bootstrap_servers: str = Field(alias="KAFKA_BOOTSTRAP_SERVERS")
     topic_prefix: str = Field(default="mtrack", alias="MTRACK_TOPIC_PREFIX")
     topic_partitions: int = Field(default=3, alias="MTRACK_TOPIC_PARTITIONS")
     topic_replication: int = Field(default=1, alias="MTRACK_TOPIC_REPLICATION")
 
 
-class SmtpSettings(_Env):
+class SmtpSettings(EnvSettings):
     smtp_host: str = Field(default="127.0.0.1", alias="SMTP_HOST")
     smtp_port: int = Field(default=1025, alias="SMTP_PORT")
     smtp_username: str | None = Field(default=None, alias="SMTP_USERNAME")
@@ -32,7 +34,7 @@ class SmtpSettings(_Env):
     mail_from: str = Field(default="mtrack <mtrack@example.com>", alias="MAIL_FROM")
 
 
-class ClockSettings(_Env):
+class ClockSettings(EnvSettings):
     mtrack_now: str | None = Field(default=None, alias="MTRACK_NOW")
 
     @field_validator("mtrack_now")

@@ -23,15 +23,26 @@ from shared.http import database_check, kafka_check, ops_router
 from shared.kafka import ConsumerLoop, DeadLetters, Rejected, ensure_topics, make_consumer, make_producer
 from shared.outbox import OutboxRelay
 from shared.runtime import Background
-from shared.settings import ClockSettings, DatabaseSettings, KafkaSettings
+from shared.settings import ClockSettings, DatabaseSettings, EnvSettings, KafkaSettings
 
 log = logging.getLogger(__name__)
 
 
-class MilestonesSettings(DatabaseSettings, KafkaSettings, ClockSettings):
-    due_soon_days: int = Field(default=14, ge=0, alias="MTRACK_DUE_SOON_DAYS")
+class ScheduleSettings(EnvSettings):
     sweep_seconds: float = Field(default=60, gt=0, alias="MTRACK_SWEEP_SECONDS")
+
+
+class MilestonesSettings(DatabaseSettings, KafkaSettings, ClockSettings, ScheduleSettings):
+    due_soon_days: int = Field(default=14, ge=0, alias="MTRACK_DUE_SOON_DAYS")
     consumer_group: str = Field(default="mtrack-milestones", alias="MTRACK_MILESTONES_GROUP")
+
+
+def job_intervals(settings: ScheduleSettings) -> dict[str, float]:
+    """Seconds between runs of each scheduled job (the sweep's from MTRACK_SWEEP_SECONDS)."""
+    return {
+        name: settings.sweep_seconds if name == "deadline-sweep" else seconds
+        for name, (_, seconds) in JOBS.items()
+    }
 
 
 def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> FastAPI:
@@ -66,8 +77,7 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
             return result
 
         scheduler = AsyncIOScheduler(timezone=SEOUL)
-        for name, (_, default_seconds) in JOBS.items():
-            seconds = settings.sweep_seconds if name == "deadline-sweep" else default_seconds
+        for name, seconds in job_intervals(settings).items():
             scheduler.add_job(
                 run_job,
                 "interval",
