@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from . import _accel
@@ -18,6 +19,8 @@ from .selection import clear_caches
 from .structure import logical_lines
 
 __all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "is_native", "parse_plan"]
+
+log = logging.getLogger(__name__)
 
 # Real plans are well under 1 MB; beyond this only the head is read, so time stays bounded.
 MAX_CHARS = 4_000_000
@@ -46,6 +49,8 @@ def parse_plan(text: str, *, doc_date: date | None = None, plan_key: str | None 
     try:
         return _parse(text[:MAX_CHARS], doc_date, plan_key)
     except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError):
+        # A parser bug, not bad input: logged with its traceback so the empty result is not silent.
+        log.exception("plan parser failed on a %d-character document; no milestones returned", len(text))
         return ParsedPlan(plan_key=plan_key or "plan", title="", doc_date=doc_date, milestones=())
 
 
