@@ -7,41 +7,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
-from .dates import TimeExpr, find_time_exprs, is_date_only
-from .lines import cells
+from .clauses import Clause, clause_start, clauses, remove_spans, split_points
+from .dates import TimeExpr, find_time_exprs
 from .model import Target
-from .owners import department
 from .prose import is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
 from .structure import Logical
+from .subjects import carried_subject, ends_in_action, needs_subject, strip_topic, subject_of, with_subject
+from .tables import label_title, row_label, row_owner, table_row_title
 from .targets import find_target
 from .textnorm import normalise
-from .titles import (
-    Clause,
-    carried_subject,
-    clause_start,
-    clauses,
-    clean_title,
-    drop_means,
-    ends_in_action,
-    expr_spans,
-    full_title,
-    is_short,
-    lead_tag,
-    letters,
-    needs_subject,
-    remove_spans,
-    split_points,
-    strip_topic,
-    subject_of,
-    title_for,
-    with_subject,
-)
+from .titles import clean_title, full_title, is_short, lead_tag, letters, title_for, undated
 
 _MAX_CLAUSE = 300
 _RUN_ON = 60
 _SIBLING_MAX = 30
-_MAX_LABEL = 60
 _SHORT_LABEL = 8
 _VERB_CONNECTORS = ("하고", "하며", "하여")
 _SENTENCE_ENDS = ("다", "다.")
@@ -104,17 +84,11 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     return kept
 
 
-def _undated(text: str) -> str:
-    norm = normalise(text)
-    exprs = find_time_exprs(norm, None, 2000)
-    return remove_spans(norm, expr_spans(norm, exprs, 0, len(norm)))
-
-
 def _own_title(node: Logical) -> str:
     """The node's text undated and cleaned; computed once per node."""
     if node.own_title is None:
         text = _HEADING_NUMBER.sub("", node.text, count=1) if node.is_heading else node.text
-        node.own_title = clean_title(_undated(text))
+        node.own_title = clean_title(undated(text))
     return node.own_title
 
 
@@ -156,31 +130,6 @@ def _texts(node: Logical) -> list[tuple[int, str]]:
     return [(offset, text) for offset, text in sentences(node.text) if not is_past(text)]
 
 
-def _owner_cell(text: str) -> tuple[str, str | None]:
-    """A row of three or more cells whose last cell is a department: the row without that cell,
-    and the department."""
-    row = cells(text)
-    owner = department(row[-1]) if len(row) >= 3 else None
-    if owner is None:
-        return text, None
-    return text[: text.rstrip().rfind(row[-1])], owner
-
-
-def _label(previous: Logical | None) -> str:
-    """Row label of a table whose date sits on its own line: `1부` above `'24.11.09(토)`, or a task
-    above its date when a table has one cell per line."""
-    if previous is None or previous.style != "row" or len(previous.text) > _MAX_LABEL:
-        return ""
-    return previous.text.strip()
-
-
-def _label_title(label: str) -> str:
-    """A label that names a deliverable by itself (not `1부`) and holds no date of its own."""
-    if letters(label) < 6 or find_time_exprs(normalise(label), None, 2000):
-        return ""
-    return clean_title(label)
-
-
 def _titled(
     title: str, node: Logical, label: str, clause: Clause, norm: str, exprs: list[TimeExpr], sibling: str
 ) -> str:
@@ -189,7 +138,7 @@ def _titled(
     expr = clause.exprs[0]
     if len(title) < 2:
         short_label = label if len(label) <= _SHORT_LABEL else ""
-        return _label_title(label) or _fallback_title(node, short_label, expr.kind == "program")
+        return label_title(label) or _fallback_title(node, short_label, expr.kind == "program")
     bare, short = _is_bare_name(title), is_short(title)
     tag = lead_tag(normalise(node.text[:40])) if bare or short else ""
     if tag and bare and tag not in title:
@@ -203,7 +152,7 @@ def _titled(
             return with_subject(title, subject)
         only_count = not _COUNT_PARTS.sub("", title)
         label_match = _COLON_LABEL.match(norm) if only_count or _DIGIT.search(title) else None
-        if label_match and len(own := clean_title(_undated(label_match.group(1)))) >= 4:
+        if label_match and len(own := clean_title(undated(label_match.group(1)))) >= 4:
             return own
         parent = _fallback_title(node, "")
         return parent if only_count and parent else f"{parent} {title}".strip()
@@ -223,21 +172,6 @@ def _sibling_subject(title: str) -> str:
 def _is_bare_name(title: str) -> bool:
     """A short name with no action ("바이오헬스"): one item of a list that a lead tag introduces."""
     return 2 <= letters(title) <= 8 and not _DIGIT.search(title) and not ends_in_action(title)
-
-
-def _table_row_title(title: str, node: Logical, norm: str, clause: Clause, cell: str) -> str:
-    """`① 문제 Ÿ 조치(날짜)` rows: the row's left cell names what the dated action achieved."""
-    left = ""
-    if clause.connector == "Ÿ":
-        cut = norm.rfind("Ÿ", 0, clause.start + 1)
-        left = norm[:cut] if cut > 0 else ""
-    elif node.marker == "Ÿ":
-        left = cell
-    left = drop_means(clean_title(_undated(left))) if left else ""
-    if letters(left) < 4:
-        return title
-    combined = f"{left}({title})"
-    return combined if len(combined) <= _RUN_ON else left
 
 
 def _clause_candidates(
@@ -262,7 +196,7 @@ def _clause_candidates(
         title = _titled(title, node, label, clause, norm, exprs, sibling)
         if not prose and title == core and not needs_subject(core):
             sibling = core
-        title = _table_row_title(title, node, norm, clause, cell)
+        title = table_row_title(title, node, norm, clause, cell)
         start = max(clause_start(norm, clause), clause.end - _MAX_CLAUSE)
         chunk = norm[start : clause.end]
         shown = strip_topic(title) if prose else title
@@ -307,13 +241,10 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
         if not (node.skip or node.is_heading):
             texts, owner = _texts(node), None
             if node.style == "row":
-                text, owner = _owner_cell(node.text)
+                text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)
                 texts = [(0, text)]
-                below = department(nodes[index + 1].text) if index + 1 < len(nodes) else None
-                if owner is None and below and is_date_only(node.text):
-                    owner = below
             for offset, raw in texts:
-                found = _clause_candidates(node, offset, raw, ctx, _label(previous), cell)
+                found = _clause_candidates(node, offset, raw, ctx, row_label(previous), cell)
                 out.extend([replace(c, owner=owner) for c in found] if owner else found)
         if node.marker == "Ÿ":
             cell = ""

@@ -7,7 +7,7 @@ import pytest
 
 from services.ingest.parser import parse_plan
 from services.ingest.parser.merge import milestone_id
-from services.ingest.parser.titles import needs_subject, subject_of, with_subject
+from services.ingest.parser.subjects import needs_subject, subject_of, with_subject
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAN = (ROOT / "examples/plans/2025_industrial_tech_innovation_plan.txt").read_text(encoding="utf-8")

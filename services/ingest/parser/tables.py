@@ -1,0 +1,55 @@
+"""Schedule tables: rows split into cells, the department a row names, the label above a date."""
+
+from __future__ import annotations
+
+from .clauses import Clause
+from .dates import find_time_exprs, is_date_only
+from .lines import cells
+from .owners import department
+from .structure import Logical
+from .textnorm import normalise
+from .titles import clean_title, drop_means, letters, undated
+
+_MAX_LABEL = 60
+_RUN_ON = 60
+
+
+def row_owner(text: str, below: Logical | None) -> tuple[str, str | None]:
+    """A table row's text without its department cell, and that department: the row's own last cell
+    (three cells or more), or the line below a date alone on its line (one cell per line)."""
+    row = cells(text)
+    owner = department(row[-1]) if len(row) >= 3 else None
+    if owner is not None:
+        return text[: text.rstrip().rfind(row[-1])], owner
+    dept = department(below.text) if below is not None else None
+    return text, dept if dept and is_date_only(text) else None
+
+
+def row_label(previous: Logical | None) -> str:
+    """Row label of a table whose date sits on its own line: `1부` above `'24.11.09(토)`, or a task
+    above its date when a table has one cell per line."""
+    if previous is None or previous.style != "row" or len(previous.text) > _MAX_LABEL:
+        return ""
+    return previous.text.strip()
+
+
+def label_title(label: str) -> str:
+    """A label that names a deliverable by itself (not `1부`) and holds no date of its own."""
+    if letters(label) < 6 or find_time_exprs(normalise(label), None, 2000):
+        return ""
+    return clean_title(label)
+
+
+def table_row_title(title: str, node: Logical, norm: str, clause: Clause, cell: str) -> str:
+    """`① 문제 Ÿ 조치(날짜)` rows: the row's left cell names what the dated action achieved."""
+    left = ""
+    if clause.connector == "Ÿ":
+        cut = norm.rfind("Ÿ", 0, clause.start + 1)
+        left = norm[:cut] if cut > 0 else ""
+    elif node.marker == "Ÿ":
+        left = cell
+    left = drop_means(clean_title(undated(left))) if left else ""
+    if letters(left) < 4:
+        return title
+    combined = f"{left}({title})"
+    return combined if len(combined) <= _RUN_ON else left
