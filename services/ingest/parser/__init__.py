@@ -12,10 +12,10 @@ if (_native := _accel.native_dir()) is not None:
 
 from .docinfo import find_doc_date, find_plan_year, find_title, is_press_release, make_plan_key
 from .extract import DocContext, candidates
-from .merge import dedupe, to_milestones
+from .merge import dedupe, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
-from .selection import clear_caches
+from .selection import paren_span
 from .structure import logical_lines
 
 __all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "is_native", "parse_plan"]
@@ -24,6 +24,13 @@ log = logging.getLogger(__name__)
 
 # Real plans are well under 1 MB; beyond this only the head is read, so time stays bounded.
 MAX_CHARS = 4_000_000
+
+
+def _forget_previous_document() -> None:
+    """Empty the per-document caches before each parse: memory stays bounded by one document,
+    and no parse runs faster for the one before it."""
+    paren_span.cache_clear()
+    norm_title.cache_clear()
 
 
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
@@ -45,7 +52,7 @@ def parse_plan(text: str, *, doc_date: date | None = None, plan_key: str | None 
     """Parse a plan; never raises: on unusable input the milestone tuple is empty."""
     if not isinstance(text, str):
         text = ""
-    clear_caches()
+    _forget_previous_document()
     try:
         return _parse(text[:MAX_CHARS], doc_date, plan_key)
     except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError):

@@ -24,11 +24,11 @@ _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
 
 def paren_group(text: str, expr: TimeExpr) -> tuple[int, int] | None:
     """Span of the parentheses that enclose `expr`, if any (cached: asked for by several steps)."""
-    return _paren_span(text, expr.start, expr.end)
+    return paren_span(text, expr.start, expr.end)
 
 
 @lru_cache(maxsize=4096)
-def _paren_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+def paren_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     lo = max(0, start - 79)
     depth, open_at = 0, -1
     for m in reversed(list(_PAREN.finditer(text, lo, start))):
@@ -50,11 +50,6 @@ def _paren_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         else:
             depth -= 1
     return open_at, limit
-
-
-def clear_caches() -> None:
-    """Forget cached spans: called once per parse so memory stays bounded by one document."""
-    _paren_span.cache_clear()
 
 
 def group_text(text: str, expr: TimeExpr) -> str:
