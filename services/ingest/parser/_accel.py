@@ -1,5 +1,5 @@
 """Optional compiled parser: `make native` compiles the parser modules with mypyc into
-`build/native/` (output unchanged, about 1.5x faster). The package uses them only while they were
+`build/native/` (same output, about 1.3x faster). The package uses them only while they were
 built from exactly the sources beside this file; otherwise, or with MTRACK_PURE_PARSER=1, the
 pure-Python modules run. Not compiled itself."""
 
