@@ -34,6 +34,7 @@ _MONTH = re.compile(r"(\d{1,2})(?!\d)(?P<wol>\s?월)?")
 _DAY_AFTER_WOL = re.compile(r"\s?(\d{1,2})\s?일")
 _DAY_AFTER_DOT = re.compile(r"\s?[./]\s?(\d{1,2})(?!\d)(?!\s?월)(?:\s?일)?")
 _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
+_PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
 _MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?![가-힣])")
 _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
@@ -93,7 +94,7 @@ def _quarter_point(text: str, pos: int, year: int) -> _Point | None:
     if q2 < q1:
         return None
     first, last = _month_period(year, 3 * q1 - 2, 3 * q2)
-    return _Point(first, last, "quarter" if q1 == q2 else "quarters", m.end())
+    return _Point(first, last, "quarter" if q1 == q2 else "quarters", _period_end(text, m.end()))
 
 
 def _half_point(text: str, pos: int, year: int) -> _Point | None:
@@ -102,7 +103,13 @@ def _half_point(text: str, pos: int, year: int) -> _Point | None:
         return None
     second = m.group(0) in ("下", "후반기") or m.group(0).startswith("하")
     first, last = _month_period(year, 7, 12) if second else _month_period(year, 1, 6)
-    return _Point(first, last, "half", m.end())
+    return _Point(first, last, "half", _period_end(text, m.end()))
+
+
+def _period_end(text: str, end: int) -> int:
+    """After a half or quarter, `중` / `내` / `말` belong to the expression ("상반기 중")."""
+    suffix = _PERIOD_SUFFIX.match(text, end)
+    return suffix.end() if suffix else end
 
 
 def _bare_month_ok(text: str, end: int) -> bool:
@@ -255,7 +262,8 @@ def find_time_exprs(text: str, ref_year: int | None, ctx_year: int | None) -> li
         found.append(expr)
         last_end = expr.end
         anchor_day = expr.starts or expr.due
-        if expr.explicit_year and anchor_day is not None:
+        by_year_end = expr.grain == "year" and expr.starts is None  # "'27년까지" sets no year for "9월"
+        if expr.explicit_year and anchor_day is not None and not by_year_end:
             ctx_year = anchor_day.year
     return found
 

@@ -36,6 +36,8 @@ _TIME_HINT = re.compile(r"'\s?\d{2}|(?:19|20)\d{2}[년.]|\d{1,2}월|[上下]|[�
 _INCOMPLETE_END = re.compile(
     r"(?:[을를이가은는에의와과도로,·ㆍ‧(\-~→]|및|등|으로|하고|하여|하며|통해|위한|위해|대한|따라|\d|년|월|상반기|하반기)$"
 )
+_PROSE_WIDTH = 120
+_SENTENCE_WIDTH = 60
 _CELL_GAP = re.compile(r"\s*\t\s*| {2,}")
 _LONGEST_END = 3  # 상반기, 하반기: `_INCOMPLETE_END` looks only this far back
 _CONT_START = re.compile(
@@ -148,4 +150,7 @@ def looks_like_heading(prev: PhysLine | None, line: PhysLine, nxt: PhysLine | No
 
 
 def looks_like_prose(text: str) -> bool:
-    return ("다. " in text or text.endswith(("다.", "다"))) and at_least_wide(text, 120)
+    """Sentences (a press release's paragraphs): long, or ending like a sentence."""
+    if text.endswith("다."):
+        return at_least_wide(text, _SENTENCE_WIDTH)
+    return ("다. " in text or text.endswith("다")) and at_least_wide(text, _PROSE_WIDTH)

@@ -200,8 +200,8 @@ class _Builder:
             if _whole_cell(last) or _whole_cell(phys.content):
                 return False  # one cell per line: `과제` / `'25.6월` / `해양정책과`
             return starts_as_continuation(phys.content) or is_incomplete(last)
-        if self.open.style == "prose":
-            return False
+        if self.open.style == "prose" or last.endswith("다."):
+            return False  # a finished sentence: the next line starts another
         return is_incomplete(last) or starts_as_continuation(phys.content) or at_least_wide(last, _WRAP_WIDTH)
 
     def blank(self) -> None:

@@ -27,6 +27,7 @@ _COUNT_WORD = re.compile(r"\d[\d,.+]*\s?(?:개교|개소|개사|개|명|건|회|
 _COUNT_TO = re.compile(r"^\d[\d,.]*\s?개로\s")
 _SUBJECT_WORDS = 3
 _TOPIC = re.compile(r"^(.{2,30}?)(?:은|는)\s")
+_ACTOR = re.compile(r"(?:부|처|청|위원회|정부|당국|관계자)$")
 _CARRY_CONNECTORS = ("후",)
 _DIGIT = re.compile(r"\d")
 
@@ -86,7 +87,8 @@ def with_subject(title: str, subject: str) -> str:
 
 
 def strip_topic(title: str) -> str:
-    return _TOPIC.sub(lambda m: f"{m.group(1)} ", title, count=1)
+    """`X는 …` → `X …`; an actor as topic (`과기정통부는 …`) is not part of the deliverable."""
+    return _TOPIC.sub(lambda m: "" if _ACTOR.search(m.group(1)) else f"{m.group(1)} ", title, count=1)
 
 
 def carried_subject(previous_title: str, previous: Clause | None, clause: Clause, prose: bool) -> str:
@@ -95,7 +97,7 @@ def carried_subject(previous_title: str, previous: Clause | None, clause: Clause
         return ""
     if prose:
         topic = _TOPIC.match(previous_title)
-        return topic.group(1) if topic else ""
+        return topic.group(1) if topic and not _ACTOR.search(topic.group(1)) else ""
     if previous.exprs[0].kind == "program":
         return previous_title
     if clause.connector not in _CARRY_CONNECTORS:

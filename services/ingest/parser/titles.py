@@ -11,8 +11,12 @@ from .textnorm import normalise
 
 _LEAD_TAG = re.compile(r"^(?:[\[(][^()\[\]]{1,25}[\])]\s?)+")
 _QUOTE_PARTICLE = re.compile(r"(?<=['」\"”’])(?:도|을|를|이|가|과|와|의)(?=\s)")
-# Left in front by a removed date: "2023년 대비 …", "'19년부터 추진 중인 …".
-_BASELINE_LEAD = re.compile(r"^(?:대비|기준|이후|이래|(?:추진|운영|시행|진행|지원)\s?중인)\s")
+# Left in front by a removed date: "2023년 대비 …", "'19년부터 추진 중인 …", "(하반기)에는 …".
+_BASELINE_LEAD = re.compile(
+    r"^(?:대비|기준|이후|이래|(?:추진|운영|시행|진행|지원)\s?중인|에는|에도|에|중에?|부터|까지)\s"
+)
+# "또한 …", "아울러 …": sentence connectives are not part of a deliverable.
+_CONNECTIVE_LEAD = re.compile(r"^(?:또한|아울러|특히|한편|이와 함께|더불어|나아가|우선|먼저|이어)\s?,?\s")
 _ONLY_PARENS = re.compile(r"^\(([^()]{2,12})\)$")
 _MARKS = re.compile(r"\*+|[‘’“”\"']|^\s*[-·•▸:\u2460-\u2473\u2776-\u277f\u278a-\u2793]\s*")
 _NOISE_PARENS = re.compile(r"\((?:[월화수목금토일]|\d{1,2}:\d{2}\s?~\s?\d{1,2}:\d{2}|\d+\s?(?:년|개월))\)")
@@ -71,7 +75,7 @@ def clean_title(raw: str, prose: bool = False) -> str:
         text = _EMPTY_PARENS.sub("", _NOISE_PARENS.sub("", _BUDGET_PHRASE.sub("", text)))
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)
-    text = _BASELINE_LEAD.sub("", " ".join(text.split()))
+    text = _BASELINE_LEAD.sub("", _CONNECTIVE_LEAD.sub("", " ".join(text.split())))
     text = _prose_tidy(text) if prose or text.endswith(("다", "다.")) else _OBJECT.sub(" ", text)
     for _ in range(3):
         trimmed = _balance(trim_trailing(text).strip())

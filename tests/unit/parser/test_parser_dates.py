@@ -62,6 +62,9 @@ CASES = [
     ("('25년 4월~'26년 3월)", "'25년 4월~'26년 3월", "range", D(2025, 4, 1), D(2026, 3, 31)),
     ("(2025.3월~)", "2025.3월~", "ongoing", D(2025, 3, 1), None),
     ("제도 개편 연내 마련", "연내", "deadline", D(2025, 1, 1), D(2025, 12, 31)),
+    ("('25년 하반기 중)", "'25년 하반기 중", "deadline", D(2025, 7, 1), D(2025, 12, 31)),
+    ("'25.2분기 내 완료", "'25.2분기 내", "deadline", D(2025, 4, 1), D(2025, 6, 30)),
+    ("하반기 중소기업 지원", "하반기", "deadline", D(2025, 7, 1), D(2025, 12, 31)),
 ]
 
 
@@ -103,3 +106,9 @@ def test_bare_year_with_count_is_year_only() -> None:
 )
 def test_two_digit_years_follow_the_document_date(yy: int, ref: int | None, year: int) -> None:
     assert resolve_two_digit_year(yy, ref) == year
+
+
+def test_a_by_year_deadline_does_not_set_the_year_of_a_later_month() -> None:
+    text = "'27년까지 인력 2,500명을 양성하고, 로드맵을 9월까지 마련"
+    found = find_time_exprs(normalise(text), 2026, 2026)
+    assert [e.due for e in found] == [D(2027, 12, 31), D(2026, 9, 30)]
