@@ -17,10 +17,18 @@ from .subjects import carried_subject, ends_in_action, needs_subject, strip_topi
 from .tables import label_title, row_label, row_owner, table_row_title
 from .targets import find_target
 from .textnorm import normalise
-from .titles import clean_title, full_title, is_short, lead_tag, letters, title_for, undated
+from .titles import (
+    MAX_CLAUSE,
+    RUN_ON,
+    clean_title,
+    full_title,
+    is_short,
+    lead_tag,
+    letters,
+    title_for,
+    undated,
+)
 
-_MAX_CLAUSE = 300
-_RUN_ON = 60
 _SIBLING_MAX = 30
 _SHORT_LABEL = 8
 _VERB_CONNECTORS = ("하고", "하며", "하여")
@@ -158,7 +166,7 @@ def _titled(
         return parent if only_count and parent else f"{parent} {title}".strip()
     if needs_subject(title):
         whole = full_title(norm, clause, exprs)
-        if whole != title and title in whole and len(whole) <= _RUN_ON and not needs_subject(whole):
+        if whole != title and title in whole and len(whole) <= RUN_ON and not needs_subject(whole):
             return whole
         return with_subject(title, _sibling_subject(sibling) or _borrowed_subject(node))
     return title
@@ -197,7 +205,7 @@ def _clause_candidates(
         if not prose and title == core and not needs_subject(core):
             sibling = core
         title = table_row_title(title, node, norm, clause, cell)
-        start = max(clause_start(norm, clause), clause.end - _MAX_CLAUSE)
+        start = max(clause_start(norm, clause), clause.end - MAX_CLAUSE)
         chunk = norm[start : clause.end]
         shown = strip_topic(title) if prose else title
         if shown:

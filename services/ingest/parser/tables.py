@@ -8,10 +8,9 @@ from .lines import cells
 from .owners import department
 from .structure import Logical
 from .textnorm import normalise
-from .titles import clean_title, drop_means, letters, undated
+from .titles import RUN_ON, clean_title, drop_means, letters, undated
 
 _MAX_LABEL = 60
-_RUN_ON = 60
 
 
 def row_owner(text: str, below: Logical | None) -> tuple[str, str | None]:
@@ -52,4 +51,4 @@ def table_row_title(title: str, node: Logical, norm: str, clause: Clause, cell: 
     if letters(left) < 4:
         return title
     combined = f"{left}({title})"
-    return combined if len(combined) <= _RUN_ON else left
+    return combined if len(combined) <= RUN_ON else left

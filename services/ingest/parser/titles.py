@@ -35,7 +35,8 @@ _QUOTED = re.compile(r"'([^'\n]{2,30})'|\"([^\"\n]{2,30})\"|“([^“”\n]{2,30
 _AND_GLUED = re.compile(r"(?<=[\s」])및(?=[가-힣「])")
 # "…을 위한 「이름」 …": the purpose in front of a quoted name is not part of the deliverable.
 _PURPOSE_BEFORE_NAME = re.compile(r"^[^「」]{2,40}?위한\s?(?=「)")
-_RUN_ON = 60
+# A title longer than this is a run-on sentence, not a deliverable.
+RUN_ON = 60
 _HAS_QUOTE = re.compile("['\"“”‘’]")
 _DIGIT = re.compile(r"\d")
 # Compared without spaces ("향후 일정" is "향후일정").
@@ -53,12 +54,12 @@ _OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」])(?:을|를)\s(?=\S+$)")
 _PROSE_OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」%])(?:을|를)\s")
 _PROSE_VERB = {"시작으로": "시작", "추진할": "추진"}
 _MAX_TITLE = 80
-_MAX_CLAUSE = 300
+MAX_CLAUSE = 300
 _NON_LETTER = re.compile(r"[^가-힣A-Za-z]")
 
 
 def clean_title(raw: str, prose: bool = False) -> str:
-    text = raw.strip()[:_MAX_CLAUSE]
+    text = raw.strip()[:MAX_CLAUSE]
     if _HAS_QUOTE.search(text):
         text = _SPEAKER.sub("", text)
     if text[:1] in "([":
@@ -157,7 +158,7 @@ def _trim_run_on(text: str, clause: Clause, start: int, exprs: list[TimeExpr], t
         return title
     before = text[start : span[0]].rstrip()
     glued = before.endswith(("하고", "하며", "하여"))
-    if not glued and len(title) <= _RUN_ON:
+    if not glued and len(title) <= RUN_ON:
         return title
     head = clean_title(remove_spans(before, expr_spans(text, exprs, start, span[0])))
     return head if letters(head) >= 4 else title
