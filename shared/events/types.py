@@ -81,15 +81,45 @@ class MilestoneStatusReported(Payload):
     done_date: date | None = None
     note: str | None = Field(default=None, max_length=2000)
     reported_by: str | None = Field(default=None, max_length=200)
+    progress: int | None = Field(default=None, ge=0, le=100)
+    expected_date: date | None = None  # the owner's new estimate of the completion date
+    reason: str | None = Field(default=None, max_length=2000)  # 지연 사유
+
+
+class MilestoneAcknowledged(Payload):
+    """The owner has seen the milestone's alerts (stops escalation for the current due date)."""
+
+    TYPE: ClassVar[str] = "milestone.acknowledged"
+    by: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class MilestoneSnoozed(Payload):
+    """Reminders wait until `until` (at most 30 days ahead); overdue reminders resume after it."""
+
+    TYPE: ClassVar[str] = "milestone.snoozed"
+    until: date
+    by: str | None = Field(default=None, max_length=200)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+Audience = Literal["owner", "manager"]
 
 
 class AlertPayload(Payload):
+    """What the core decided is due to be said. `step` is `D-7` … `D-0` before the due date, `+1`, `+3` …
+    after it, `update` for an update request, `escalation` for the manager's alert."""
+
     title: str
     owner: str | None = None
     section: list[str] = Field(default_factory=list)
-    due: date
+    due: date | None = None
     as_of: date
-    days: int
+    days: int = 0
+    step: str = ""
+    audience: Audience = "owner"
+    health: str | None = None
+    plan_key: str | None = None
 
 
 class MilestoneDueSoon(AlertPayload):
@@ -104,6 +134,20 @@ class MilestoneOverdue(AlertPayload):
     TYPE: ClassVar[str] = "milestone.overdue"
 
 
+class MilestoneUpdateRequested(AlertPayload):
+    """An ongoing item had no report for the configured period: ask for 추진실적."""
+
+    TYPE: ClassVar[str] = "milestone.update_requested"
+
+
+class MilestoneEscalated(AlertPayload):
+    """Overdue for N working days with no acknowledgement or update: the manager is told."""
+
+    TYPE: ClassVar[str] = "milestone.escalated"
+
+
+ALERT_TYPES = ("milestone.due_soon", "milestone.overdue", "milestone.update_requested", "milestone.escalated")
+
 EVENT_TYPES: dict[str, type[Payload]] = {
     model.TYPE: model
     for model in (
@@ -111,7 +155,11 @@ EVENT_TYPES: dict[str, type[Payload]] = {
         MilestoneRescheduled,
         MilestoneWithdrawn,
         MilestoneStatusReported,
+        MilestoneAcknowledged,
+        MilestoneSnoozed,
         MilestoneDueSoon,
         MilestoneOverdue,
+        MilestoneUpdateRequested,
+        MilestoneEscalated,
     )
 }
