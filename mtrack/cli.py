@@ -48,12 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--revision", default="head")
     migrate.set_defaults(func=_migrate)
 
-    parse = sub.add_parser("parse", help="print the milestones found in a plan document; publishes nothing")
+    parse = sub.add_parser(
+        "parse", help="print the milestones found in a plan (text, HWP, HWPX, PDF, DOCX); publishes nothing"
+    )
     parse.add_argument("file", type=Path)
     parse.add_argument("--doc-date", type=date.fromisoformat)
     parse.add_argument("--plan-key")
     parse.add_argument("--format", choices=("json", "table"), default="json")
     parse.add_argument("--owner-rules", type=Path, help="JSON owner overrides (by_id, by_keyword)")
+    parse.add_argument("--text", action="store_true", help="print the extracted text, lines numbered")
+    parse.add_argument("--charset", help="the encoding of a text file (default: detected)")
     parse.set_defaults(func=_parse)
 
     jobs = sub.add_parser("jobs", help="list the scheduled jobs, or run one once")
@@ -85,27 +89,9 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from services.ingest.documents import DocumentError, read_document
-    from services.ingest.owner_rules import load_owner_rules
-    from services.ingest.parser import parse_plan
+    from mtrack.parse_cli import run
 
-    try:
-        text = read_document(args.file.read_bytes(), "text/plain")
-    except (OSError, DocumentError) as err:
-        print(f"mtrack parse: {args.file}: {err}", file=sys.stderr)
-        return 2
-    plan = load_owner_rules(args.owner_rules).apply(
-        parse_plan(text, doc_date=args.doc_date, plan_key=args.plan_key)
-    )
-    items = [m.to_json() for m in plan.milestones]
-    if args.format == "json":
-        json.dump(items, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        from mtrack.table import milestone_table
-
-        print(milestone_table(items))
-    return 0
+    return run(args)
 
 
 def _jobs(args: argparse.Namespace) -> int:

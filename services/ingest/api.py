@@ -53,14 +53,16 @@ async def ingest_plan(
     plan_key: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")] = None,
     doc_date: date | None = None,
 ) -> Any:
-    """A plan document as UTF-8 text (the request body). Re-sending the same text publishes nothing."""
+    """A plan document (the request body): HWP, HWPX, PDF, DOCX or text (UTF-8, UTF-16, CP949), detected
+    by content. Re-sending the same text publishes nothing."""
     state = request.app.state
     declared_size = request.headers.get("content-length", "")
     if declared_size.isdigit() and int(declared_size) > MAX_BYTES:
         DOCUMENTS.labels("rejected").inc()
         raise HTTPException(413, f"the plan is {int(declared_size):,} bytes; the limit is {MAX_BYTES:,}")
     try:
-        text = read_document(await request.body(), request.headers.get("content-type"))
+        body, content_type = await request.body(), request.headers.get("content-type")
+        text = await run_in_threadpool(read_document, body, content_type)  # HWP/PDF: a bounded child
     except DocumentError as err:
         DOCUMENTS.labels("rejected").inc()
         raise HTTPException(err.status, str(err)) from err

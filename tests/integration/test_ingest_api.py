@@ -27,10 +27,10 @@ PLAN_V2 = """2025년 시행계획
     ("body", "headers", "status", "reason"),
     [
         (b"", TEXT, 422, "empty"),
-        ("계획".encode("euc-kr"), TEXT, 422, "not UTF-8"),
-        (b"PK\x03\x04\x00\x00binary", TEXT, 422, "binary"),
+        ("계획".encode("euc-kr"), TEXT, 422, "not valid utf-8"),
+        (b"PK\x03\x04\x00\x00binary", TEXT, 422, "ZIP container is corrupt"),
         (b"x", {"content-type": "image/png"}, 415, "text/plain"),
-        (b"x", {"content-type": "text/plain; charset=euc-kr"}, 415, "UTF-8"),
+        (b"x", {"content-type": "text/plain; charset=klingon"}, 415, "charset"),
         (b"x" * (10 * 1024 * 1024 + 1), TEXT, 413, "limit"),
     ],
 )
