@@ -127,8 +127,8 @@ def expr_spans(text: str, exprs: list[TimeExpr], lo: int, hi: int) -> list[tuple
     """Spans (relative to `lo`) to cut from text[lo:hi]: each date with its own parentheses.
     `exprs` must be sorted by start."""
     spans = []
-    first = _bisect_start(exprs, lo)
-    for expr in exprs[first:]:
+    for index in range(_bisect_start(exprs, lo), len(exprs)):  # no exprs[i:] copy: linear per document
+        expr = exprs[index]
         if expr.start >= hi:
             break
         group = paren_group(text, expr)

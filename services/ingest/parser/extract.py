@@ -29,6 +29,7 @@ from .titles import (
     undated,
 )
 
+_CONTEXT_WINDOW = 1_000
 _SIBLING_MAX = 30
 _SHORT_LABEL = 8
 _VERB_CONNECTORS = ("하고", "하며", "하여")
@@ -228,11 +229,19 @@ def _candidate(
         expr_norm=expr,
         target=find_target(group, chunk),
         part=node.part,
-        context=f"{raw} {title}",
+        context=f"{_around(raw, expr)} {title}",
         front=node.front,
         family=node.family,
         core=core,
     )
+
+
+def _around(raw: str, expr: TimeExpr) -> str:
+    """The text an owner is looked for in: the whole line, or on a very long one (a run-on line with
+    dense dates) a window around the date, so each candidate costs the same however long its line."""
+    if len(raw) <= _CONTEXT_WINDOW * 2:
+        return raw
+    return raw[max(0, expr.start - _CONTEXT_WINDOW) : expr.end + _CONTEXT_WINDOW]
 
 
 def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
