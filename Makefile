@@ -48,6 +48,7 @@ typecheck: $(STAMP)
 
 bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py
+	$(BIN)/python bench/corpus_score.py
 	$(BIN)/python bench/pipeline_bench.py
 
 chaos: $(STAMP)

@@ -1,0 +1,142 @@
+"""Titled recall and precision of the parser on the development corpus (tests/corpus: documents of
+other ministries, agencies and local governments, labelled by hand; sources in its SOURCES.md) and
+on the two sample plans (their reviewed golden files), per document and in total.
+
+A label is found when a milestone has the same due date (and start, when the label has one) and a
+title that names the same thing: one title contains the other, or their character bigrams overlap
+(Dice >= 0.5) after spaces and punctuation are removed. Each milestone matches at most one label;
+a milestone that matches none is a wrong item (it would be an e-mail to an officer)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.ingest.documents import read_document  # noqa: E402
+from services.ingest.parser import ParsedMilestone, parse_plan  # noqa: E402
+
+CORPUS = ROOT / "tests" / "corpus"
+GOLDEN = ROOT / "tests" / "unit" / "parser" / "golden"
+SAMPLES = ROOT / "examples" / "plans"
+DOCUMENT_SUFFIXES = (".txt", ".hwp", ".hwpx", ".pdf", ".docx")
+_NOT_LETTERS = re.compile(r"[^0-9A-Za-z가-힣]")
+MIN_DICE = 0.5
+
+
+@dataclass(frozen=True)
+class Label:
+    title: str
+    starts: date | None
+    due: date | None
+
+
+def _date(text: str) -> date | None:
+    text = text.strip()
+    return None if text in ("", "None") else date.fromisoformat(text)
+
+
+def read_labels(path: Path) -> list[Label]:
+    """`line | expr | kind | starts | due | title | owner`, the other-style golden format."""
+    labels = []
+    for row in path.read_text(encoding="utf-8").splitlines():
+        if not row.strip() or row.startswith("#"):
+            continue
+        cells = [cell.strip() for cell in row.split(" | ")]
+        labels.append(Label(title=cells[5], starts=_date(cells[3]), due=_date(cells[4])))
+    return labels
+
+
+def _bigrams(text: str) -> set[str]:
+    letters = _NOT_LETTERS.sub("", text)
+    return {letters[i : i + 2] for i in range(len(letters) - 1)} or {letters}
+
+
+def same_title(a: str, b: str) -> bool:
+    x, y = _NOT_LETTERS.sub("", a), _NOT_LETTERS.sub("", b)
+    if x and y and (x in y or y in x):
+        return True
+    ga, gb = _bigrams(a), _bigrams(b)
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) >= MIN_DICE
+
+
+def matches(label: Label, item: ParsedMilestone) -> bool:
+    if item.due != label.due or (label.starts is not None and item.starts != label.starts):
+        return False
+    return same_title(label.title, item.title)
+
+
+def score(labels: list[Label], items: tuple[ParsedMilestone, ...]) -> tuple[int, int, int]:
+    """(labels found, labels, milestones emitted): greedy one-to-one matching in document order."""
+    used: set[int] = set()
+    found = 0
+    for label in labels:
+        for index, item in enumerate(items):
+            if index not in used and matches(label, item):
+                used.add(index)
+                found += 1
+                break
+    return found, len(labels), len(items)
+
+
+def corpus_documents() -> list[Path]:
+    return sorted(p for p in CORPUS.iterdir() if p.suffix in DOCUMENT_SUFFIXES)
+
+
+def _row(name: str, found: int, labels: int, emitted: int) -> dict[str, object]:
+    return {
+        "document": name,
+        "labels": labels,
+        "emitted": emitted,
+        "found": found,
+        "recall": round(found / labels, 3) if labels else None,
+        "precision": round(found / emitted, 3) if emitted else None,
+    }
+
+
+def run() -> dict[str, object]:
+    rows = []
+    totals = [0, 0, 0]
+    for path in corpus_documents():
+        text = read_document(path.read_bytes(), None)
+        result = score(read_labels(path.with_suffix(".expected")), parse_plan(text).milestones)
+        rows.append(_row(path.name, *result))
+        totals = [t + r for t, r in zip(totals, result, strict=True)]
+    samples = []
+    for golden in sorted(GOLDEN.glob("*.json")):
+        data = json.loads(golden.read_text(encoding="utf-8"))
+        labels = [
+            Label(m["title"], _date(m["starts"] or ""), _date(m["due"] or "")) for m in data["milestones"]
+        ]
+        text = (SAMPLES / golden.with_suffix(".txt").name).read_text(encoding="utf-8")
+        samples.append(_row(golden.stem, *score(labels, parse_plan(text).milestones)))
+    found, labels, emitted = totals
+    total = _row("corpus total", found, labels, emitted)
+    return {
+        "benchmark": "corpus_score",
+        "documents": len(rows),
+        "corpus": rows,
+        "total": total,
+        "samples": samples,
+    }
+
+
+def main() -> None:
+    result = run()
+    for row in [*result["corpus"], result["total"], *result["samples"]]:  # type: ignore[misc]
+        print(
+            f"{row['document'][:44]:<44} labels {row['labels']:>3}  emitted {row['emitted']:>3}  "
+            f"recall {row['recall'] if row['recall'] is not None else '-':>5}  "
+            f"precision {row['precision'] if row['precision'] is not None else '-':>5}"
+        )
+    print(json.dumps({"benchmark": "corpus_score", "total": result["total"], "samples": result["samples"]}))
+
+
+if __name__ == "__main__":
+    main()
