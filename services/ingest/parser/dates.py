@@ -16,15 +16,15 @@ from .textnorm import normalise
 
 _ANCHOR = re.compile(
     r"(?=['\d상하올금내명연])(?:'\d{2}(?!\d|\s?[대개명건회%])"
-    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~))"
-    r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월))"
+    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~)|-\d{2}-\d{2}(?!\d)|-(?:19|20)\d{2}(?![\d-]))"
+    r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?\()"
     r"|(?<![\d.,'/:])\d{2}(?=년\s?(?:\d{1,2}\s?월|[1-4]\s?(?:/4\s?)?분기|[상하]\s?반기))"
     r"|(?<![\d.,'/:])\d{1,2}(?=\s?월|\.\d{1,2}\s?일|\s?[·‧・]\s?[1-4]\s?분기|\s?분기)"
     r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내)"
 )
 _YEAR = re.compile(
     r"'(?P<y2>\d{2})(?!\d)|(?P<y4>(?:19|20)\d{2})(?!\d)"
-    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월))|(?P<yn>\d{2})(?=년)"
+    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?\()|(?P<yn>\d{2})(?=년)"
 )
 _YEAR_TAIL = re.compile(r"(?P<nen>\s?년도?)?(?P<sep>\s?[.,]\s?|\s)?")
 _QUARTER = re.compile(r"([1-4])\s?(?:[·‧・,~]\s?([1-4])\s?)?(?:/4\s?)?(?:분기|Q)")
@@ -39,7 +39,15 @@ _MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?![가-
 _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
 )
-_RANGE_TILDE = re.compile(r"\s?~\s?")
+_RANGE_TILDE = re.compile(r"\.?\s?(?:~|-(?='\d{2}|(?:19|20)\d{2}(?![\d-])))\s?")  # `'24-'28`: a programme
+_ISO_DAY = re.compile(r"-(\d{2})-(\d{2})(?!\d)")
+# What a notice writes after a day: a closing dot, the weekday `(월)` (or empty `()`), a time of day
+# (`9시`, `18:00`, `오후 6시`). Read past only to find a range's other end or a `까지`/`부터`.
+_DAY_TAIL = re.compile(
+    r"\.?\s?(?:\([월화수목금토일]?\))?(?:\s?(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시(?:\s?\d{1,2}\s?분)?))?"
+)
+_FROM_TO = re.compile(r"\.?\s?부터\s?")
+_DAY_ONLY = re.compile(r"(\d{1,2})\s?일")
 _UNTIL = re.compile(r"\.?\s?까지")
 _FROM = re.compile(r"\.?\s?부터")
 _LONGEST_CELL = 40
@@ -170,6 +178,10 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     year = _year_value(m, ref_year)
     if not 1900 <= year <= 2100:
         return None
+    iso = _ISO_DAY.match(text, m.end()) if m.group("y4") else None
+    if iso:  # 2024-03-04
+        month = int(iso.group(1))
+        return _day_point(year, month, int(iso.group(2)), iso.end()) if 1 <= month <= 12 else None
     tail = _YEAR_TAIL.match(text, m.end())
     assert tail is not None  # every part of the pattern is optional
     after_year = m.end() + len(tail.group("nen") or "")
@@ -194,7 +206,34 @@ def _range_end(text: str, pos: int, start: _Point, ref_year: int | None) -> _Poi
     dated = _dated_point(text, pos, ref_year)
     if dated:
         return dated
-    return _sub_point(text, pos, start.first.year, allow_bare=True)
+    point = _sub_point(text, pos, start.first.year, allow_bare=True)
+    if point is None and start.grain == "day":  # `10일부터 21일까지`: the end in the start's month
+        day = _DAY_ONLY.match(text, pos)
+        if day:
+            point = _day_point(start.first.year, start.first.month, int(day.group(1)), day.end())
+    return point
+
+
+def _after_tail(text: str, pos: int, grain: str) -> int:
+    """Where a day's weekday/time tail ends (pos itself for other grains)."""
+    tail = _DAY_TAIL.match(text, pos) if grain == "day" else None
+    return tail.end() if tail else pos
+
+
+def _day_tail_end(text: str, point: _Point) -> int:
+    return _after_tail(text, point.end, point.grain)
+
+
+def _from_to(text: str, first: _Point, ref_year: int | None) -> _Point | None:
+    """`X부터 Y까지`: the end point Y, when the pair makes a range."""
+    since = _FROM_TO.match(text, _day_tail_end(text, first))
+    if not since:
+        return None
+    last = _range_end(text, since.end(), first, ref_year)
+    if last is None or last.last < first.first:
+        return None
+    until = _UNTIL.match(text, _day_tail_end(text, last))
+    return _Point(last.first, last.last, last.grain, until.end()) if until else None
 
 
 def _build(
@@ -221,24 +260,38 @@ def parse_at(text: str, pos: int, ref_year: int | None, ctx_year: int | None) ->
     start_pos = pos - 1 if pos > 0 and text[pos - 1] == "~" else pos
     open_start = start_pos < pos
     last, open_end, end = None, False, first.end
-    tilde = _RANGE_TILDE.match(text, end)
+    tilde = _RANGE_TILDE.match(text, end) or _day_range_tilde(text, first)
     if tilde:
         last = _range_end(text, tilde.end(), first, ref_year)
         if last is None or last.last < first.first:
             last, open_end, end = None, True, first.end + len(tilde.group(0).rstrip())
+        elif last.grain == "day":  # a notice's `… ~ 3. 15.(금) 18:00까지` ends after its tail
+            tail = _day_tail_end(text, last)
+            until = _UNTIL.match(text, tail)
+            last = _Point(last.first, last.last, last.grain, until.end() if until else last.end)
+    else:
+        last = _from_to(text, first, ref_year)
     first = _Point(first.first, first.last, first.grain, end)
     expr = _build(start_pos, first, last, (open_start, open_end), explicit)
     return _with_suffix(text, expr)
 
 
+def _day_range_tilde(text: str, first: _Point) -> re.Match[str] | None:
+    """The `~` after a day's weekday or time (`2024. 3. 4.(월) ~ 3. 15.(금)`)."""
+    if first.grain != "day":
+        return None
+    tail = _day_tail_end(text, first)
+    return _RANGE_TILDE.match(text, tail) if tail > first.end else None
+
+
 def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
     if expr.kind == "deadline":
-        until = _UNTIL.match(text, expr.end)
+        until = _UNTIL.match(text, _after_tail(text, expr.end, expr.grain))
         if until:
             return TimeExpr(
                 expr.start, until.end(), "deadline", None, expr.due, expr.grain, expr.explicit_year
             )
-        since = _FROM.match(text, expr.end)
+        since = _FROM.match(text, _after_tail(text, expr.end, expr.grain))
         if since and expr.starts is not None:
             return TimeExpr(
                 expr.start, since.end(), "ongoing", expr.starts, None, expr.grain, expr.explicit_year
