@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .clauses import Clause, clause_start, clauses, remove_spans, split_points
-from .dates import TimeExpr, find_time_exprs
+from .dates import TimeExpr, find_time_exprs, is_date_only
 from .model import Target
 from .prose import is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
@@ -38,6 +38,7 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]{1,4
 # "목표 : '25년 20개 → '26년 30개": the label before the colon names what the counts measure.
 _COLON_LABEL = re.compile(r"^(.{4,60}?)\s?:\s")
 _DIGIT = re.compile(r"\d")
+_CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -82,7 +83,18 @@ def _verb_cuts(norm: str) -> list[int]:
     return [start for start, _, word in split_points(norm) if word[:2] in _VERB_CONNECTORS]
 
 
+def _is_period_header(text: str) -> bool:
+    """An extracted table's header row of periods (`1분기<TAB>2분기<TAB>…`, `2022년<TAB>2023년<TAB>…`):
+    the columns of a statistics table, not deadlines."""
+    if "\t" not in text:
+        return False
+    row = [cell for cell in text.split("\t") if cell.strip()]
+    return len(row) >= 3 and sum(1 for cell in row if is_date_only(cell)) >= 3
+
+
 def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) -> list[TimeExpr]:
+    if _CONDITION_LABEL.match(norm) or (node.style == "row" and _is_period_header(node.text)):
+        return []  # eligibility conditions (`참가대상: … 8월 졸업예정자`), a table's period columns
     kept = [e for e in exprs if _recent_enough(e, node, ctx) and keep_expr(norm, e)]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's

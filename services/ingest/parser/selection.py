@@ -12,13 +12,24 @@ from .targets import has_count
 _BUDGET = re.compile(r"\d[\d,.]*\s?(?:억|조|백만|천만)\s?원?|\d[\d,.]*\s?원(?![가-힣])")
 _QUANTITY_BEFORE = re.compile(r"(?:\d[\d,.]*\s?(?:%|억원?|조원?|원|개교|개소|개|명|건|배)|%)\s?\(?\s?~?$")
 _NAME_AFTER = re.compile(
-    r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|제\s?\d+\s?차|시행\s?계획|추진\s?계획|예산|노벨|[가-힣]{1,6}상[,)])"
+    r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|제\s?\d+\s?[차회]|시행\s?계획|추진\s?계획|주요\s?업무|예산|노벨"
+    r"|[가-힣]{1,6}상[,)])"
 )
 _PLAN_NAME_BEFORE = re.compile(r"(?:계획|전략|로드맵)\s?[(「]?$")
 _GROUP_STOP = re.compile(r"[()→]|,\s|->")
 _SEGMENT = re.compile(r",\s")
 _PAREN = re.compile(r"[()]")
-_HISTORY_AFTER = re.compile(r"\s?(?:추진|운영|시행|진행|지원|개최)\s?(?:중인|해\s?온|되어\s?온|돼\s?온)")
+_HISTORY_AFTER = re.compile(
+    r"\s?(?:추진|운영|시행|진행|지원|개최)\s?(?:중인|해\s?온|되어\s?온|돼\s?온|되고\s?있|해\s?왔|돼\s?왔|되어\s?왔)"
+)
+# `2021년부터 … 진행해 왔다`: a start in the past told as history, anywhere before the sentence ends.
+_HISTORY_VERB = re.compile(r"(?:해|되어|돼)\s?(?:왔|온)|(?:되고|하고)\s?있[다었]")
+_SENTENCE_END = re.compile(r"다[.\s]|다$")
+_HISTORY_REACH = 200
+# A bare year that names statistics (`2024년 해외직접투자 상세통계`), not a deadline.
+_STATISTIC_AFTER = re.compile(r"[^.,()~]{0,16}?(?:통계|동향|추이)")
+_QUOTE_OPEN = "‘“「『<"
+_QUOTE_CLOSE = "’”」』>"
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
 
 
@@ -100,12 +111,31 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
     before = text[max(0, expr.start - 14) : expr.start]
     if _QUANTITY_BEFORE.search(before) or _NAME_AFTER.match(text[expr.end : expr.end + 12]):
         return False
+    if expr.starts is not None and (_STATISTIC_AFTER.match(text, expr.end) or _in_quoted_name(text, expr)):
+        return False
     if _is_baseline(text, expr) or _names_a_document(paren_text(text, expr)):
         return False
     if not is_budget_only(group_text(text, expr)):
         return True
     whole = paren_text(text, expr)
     return has_count(whole) and not _other_expr_in(whole, text, expr)
+
+
+def _in_quoted_name(text: str, expr: TimeExpr) -> bool:
+    """`‘2023년 충청북도 양성평등기금 사업’`: the year is part of a quoted name."""
+    before = text[max(0, expr.start - 30) : expr.start]
+    opened = max(before.rfind(q) for q in _QUOTE_OPEN)
+    if opened < 0 or any(q in before[opened:] for q in _QUOTE_CLOSE):
+        return False
+    after = text[expr.end : expr.end + 40]
+    closed = min((i for i in (after.find(q) for q in _QUOTE_CLOSE) if i >= 0), default=-1)
+    return closed > 1
+
+
+def _told_as_history(text: str, expr: TimeExpr) -> bool:
+    end = _SENTENCE_END.search(text, expr.end, expr.end + _HISTORY_REACH)
+    stop = end.end() if end else min(len(text), expr.end + _HISTORY_REACH)
+    return _HISTORY_VERB.search(text, expr.end, stop) is not None
 
 
 def _names_a_document(text: str) -> bool:
@@ -119,7 +149,7 @@ def _other_expr_in(whole: str, text: str, expr: TimeExpr) -> bool:
 
 
 def keep_expr(text: str, expr: TimeExpr) -> bool:
-    if expr.kind == "ongoing" and _HISTORY_AFTER.match(text, expr.end):
+    if expr.kind == "ongoing" and (_HISTORY_AFTER.match(text, expr.end) or _told_as_history(text, expr)):
         return False  # "'19년부터 추진 중인 …": how long something has run, not a milestone
     if expr.kind == "program" and _PLAN_NAME_BEFORE.search(text[max(0, expr.start - 6) : expr.start]):
         return False

@@ -194,6 +194,8 @@ class _Builder:
     def _joins(self, phys: PhysLine) -> bool:
         assert self.open is not None
         last = self.open.last_phys
+        if "\t" in last and "\t" in phys.content:
+            return False  # two rows of an extracted table (cells separated by tabs), however wide
         if self.table_mode and self.open.style == "row":
             if len(cells(last)) > 1 and len(cells(phys.content)) > 1:
                 return False  # two rows of cells, e.g. `과제<TAB>'25.2월<TAB>담당과`
