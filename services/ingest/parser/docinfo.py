@@ -15,6 +15,9 @@ _DATE_LABELS = (
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})\s?[.\-/년]\s?(\d{1,2})\s?[.\-/월]\s?(\d{1,2})(?!\d)")
 _YEAR_MONTH_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?\.?월?\s*$")
 _PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s?년도?\s?(?:시행\s?계획|추진\s?계획|실행\s?계획)")
+# A title's own year when nothing else dates the document (`충북도, 2023년 양성평등기금사업 공모`,
+# `2018 미지 포토보이스 프로젝트`): a notice is about that year.
+_TITLE_YEAR = re.compile(r"(?<![\d.'])((?:19|20)\d{2})(?:\s?년|\s?학년도|\s)(?!\s?\d)")
 _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일시|엠바고")
 _TITLE_SKIP = re.compile(
     r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"
@@ -70,7 +73,10 @@ def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int |
         match = _PLAN_YEAR.search(normalise(text))
         if match:
             return int(match.group(1))
-    return doc_date.year if doc_date else None
+    if doc_date:
+        return doc_date.year
+    own = _TITLE_YEAR.search(normalise(title))
+    return int(own.group(1)) if own else None
 
 
 def make_plan_key(title: str, year: int | None, press: bool) -> str:

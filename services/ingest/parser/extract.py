@@ -38,6 +38,9 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]{1,4
 # "목표 : '25년 20개 → '26년 30개": the label before the colon names what the counts measure.
 _COLON_LABEL = re.compile(r"^(.{4,60}?)\s?:\s")
 _DIGIT = re.compile(r"\d")
+_CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
+_ANY_COLON = re.compile(r"[:：]")
+_DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
@@ -83,6 +86,17 @@ def _verb_cuts(norm: str) -> list[int]:
     return [start for start, _, word in split_points(norm) if word[:2] in _VERB_CONNECTORS]
 
 
+def _condition_or_rule(norm: str, expr: TimeExpr) -> bool:
+    """A date in an eligibility condition (`참가대상: … 8월 졸업예정자`), in a rule's definition
+    (`2학기는 7월 1일로 적용`), or `올해도 …` (again this year: no date of its own)."""
+    label = _CONDITION_INLINE.search(norm, max(0, expr.start - 80), expr.start)
+    if label and not _ANY_COLON.search(norm, label.end(), expr.start):
+        return True
+    if _DEFINITION_AFTER.match(norm, expr.end) or _DEFINITION_AFTER.search(norm, expr.end, expr.end + 30):
+        return True
+    return expr.grain == "year" and norm[expr.end : expr.end + 1] == "도" and norm[expr.start : expr.start + 1] in "올금"
+
+
 def _is_period_header(text: str) -> bool:
     """An extracted table's header row of periods (`1분기<TAB>2분기<TAB>…`, `2022년<TAB>2023년<TAB>…`):
     the columns of a statistics table, not deadlines."""
@@ -95,7 +109,11 @@ def _is_period_header(text: str) -> bool:
 def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) -> list[TimeExpr]:
     if _CONDITION_LABEL.match(norm) or (node.style == "row" and _is_period_header(node.text)):
         return []  # eligibility conditions (`참가대상: … 8월 졸업예정자`), a table's period columns
-    kept = [e for e in exprs if _recent_enough(e, node, ctx) and keep_expr(norm, e)]
+    kept = [
+        e
+        for e in exprs
+        if _recent_enough(e, node, ctx) and keep_expr(norm, e) and not _condition_or_rule(norm, e)
+    ]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
     if len(kept) > 1 and any(e.grain == "year" for e in kept):

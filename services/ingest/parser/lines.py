@@ -36,6 +36,7 @@ _TIME_HINT = re.compile(r"'\s?\d{2}|(?:19|20)\d{2}[년.]|\d{1,2}월|[上下]|[�
 _INCOMPLETE_END = re.compile(
     r"(?:[을를이가은는에의와과도로,·ㆍ‧(\-~→]|및|등|으로|하고|하여|하며|통해|위한|위해|대한|따라|\d|년|월|상반기|하반기)$"
 )
+_LABELLED_DATE = re.compile(r"[:：]\s?(?:'\d{2}|(?:19|20)\d{2}|\d{1,2}\s?월)")
 _PROSE_WIDTH = 120
 _SENTENCE_WIDTH = 60
 _CELL_GAP = re.compile(r"\s*\t\s*| {2,}")
@@ -96,8 +97,8 @@ def classify(number: int, raw: str) -> PhysLine:
     style = (found.lastgroup or "plain") if found else "plain"
     if style == "num" and (len(text) > 50 or _TIME_HINT.search(normalise(text))):
         style = "plain"
-    if style == "letter" and len(text) > 60:  # a wrapped sentence's "다. …", not a 가./나. heading
-        style = "plain"
+    if style == "letter" and (len(text) > 60 or _LABELLED_DATE.search(normalise(text))):
+        style = "plain"  # a wrapped sentence's "다. …", or a notice's `가. 모집시기 : 2021.10.1.` item
     if style == "plain" and _PART_LINE.match(text) and len(text) <= 30:
         style = "part"
     content = _MARKER.sub("", text, count=1) if style in BULLET_STYLES else text

@@ -28,6 +28,7 @@ _SENTENCE_END = re.compile(r"다[.\s]|다$")
 _HISTORY_REACH = 200
 # A bare year that names statistics (`2024년 해외직접투자 상세통계`), not a deadline.
 _STATISTIC_AFTER = re.compile(r"[^.,()~]{0,16}?(?:통계|동향|추이)")
+_DELIVERABLE_LATER = re.compile(r"(?:조성|구축|건립|완공|준공|개통|설치|완료|개발)(?:될|할|하는|을|를|\s)")
 _QUOTE_OPEN = "‘“「『<"
 _QUOTE_CLOSE = "’”」』>"
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
@@ -117,17 +118,21 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
         return False
     if not is_budget_only(group_text(text, expr)):
         return True
+    if expr.starts is None and _DELIVERABLE_LATER.search(text, expr.end, expr.end + 120):
+        return True  # `2027년까지 94억 원이 투입되어 … 조성될 예정`: the money builds something by then
     whole = paren_text(text, expr)
     return has_count(whole) and not _other_expr_in(whole, text, expr)
 
 
 def _in_quoted_name(text: str, expr: TimeExpr) -> bool:
     """`‘2023년 충청북도 양성평등기금 사업’`: the year is part of a quoted name."""
+    after = text[expr.end : expr.end + 40]
+    if text[expr.start - 1 : expr.start] == "'" and text[expr.start : expr.start + 1] != "'":
+        return after.find("'") > 1  # normalised quotes are apostrophes: `'2023년 … 사업'`
     before = text[max(0, expr.start - 30) : expr.start]
     opened = max(before.rfind(q) for q in _QUOTE_OPEN)
     if opened < 0 or any(q in before[opened:] for q in _QUOTE_CLOSE):
         return False
-    after = text[expr.end : expr.end + 40]
     closed = min((i for i in (after.find(q) for q in _QUOTE_CLOSE) if i >= 0), default=-1)
     return closed > 1
 
