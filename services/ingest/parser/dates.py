@@ -15,13 +15,17 @@ from .model import Kind
 from .textnorm import normalise
 
 _ANCHOR = re.compile(
-    r"(?=['\d상하올금내명연])(?:'\d{2}(?!\d|\s?[대개명건회%])"
+    r"(?=['\d상하올금내명연다이])(?:'\d{2}(?!\d|\s?[대개명건회%])"
     r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~)|-\d{2}-\d{2}(?!\d)|-(?:19|20)\d{2}(?![\d-]))"
     r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?\()"
     r"|(?<![\d.,'/:])\d{2}(?=년\s?(?:\d{1,2}\s?월|[1-4]\s?(?:/4\s?)?분기|[상하]\s?반기))"
     r"|(?<![\d.,'/:])\d{1,2}(?=\s?월|\.\d{1,2}\s?일|\s?[·‧・]\s?[1-4]\s?분기|\s?분기)"
-    r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내)"
+    r"|(?<![\d.,'/:~])\d{1,2}(?=\s?~\s?\d{1,2}\s?월)"
+    r"|(?<![\d.,'/:~월])\d{1,2}(?=\s?일\s?(?:부터|~))"
+    r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내|내달|다음\s?달|이달|이번\s?달)"
 )
+_REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
+_REL_YEAR_SUFFIX = re.compile(r"\s?(?:안|내|중|말|연말|연중)(?=까지|[^가-힣]|$)")
 _YEAR = re.compile(
     r"'(?P<y2>\d{2})(?!\d)|(?P<y4>(?:19|20)\d{2})(?!\d)"
     r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?\()|(?P<yn>\d{2})(?=년)"
@@ -35,7 +39,7 @@ _DAY_AFTER_WOL = re.compile(r"\s?(\d{1,2})\s?일")
 _DAY_AFTER_DOT = re.compile(r"\s?[./]\s?(\d{1,2})(?!\d)(?!\s?월)(?:\s?일)?")
 _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
 _PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
-_MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?![가-힣])")
+_MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?=까지|부터|[^가-힣]|$)")
 _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
 )
@@ -48,13 +52,16 @@ _DAY_TAIL = re.compile(
 )
 _FROM_TO = re.compile(r"\.?\s?부터\s?")
 _DAY_ONLY = re.compile(r"(\d{1,2})\s?일")
+_DAY_BEFORE_RANGE = re.compile(r"(\d{1,2})(?=\s?~\s?\d{1,2}\s?일)")
+_DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
+_BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 _UNTIL = re.compile(r"\.?\s?까지")
 _FROM = re.compile(r"\.?\s?부터")
 _LONGEST_CELL = 40
 _CELL_REST = re.compile(r"\s*(?:\([월화수목금토일]\))?\s*\.?$")
 _RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
 # The characters an anchor starts with (the lookahead of `_ANCHOR`): a cheap scan finds the first.
-_ANCHOR_START = re.compile(r"['\d상하올금내명연]")
+_ANCHOR_START = re.compile(r"['\d상하올금내명연다이]")
 
 
 class TimeExpr(NamedTuple):
@@ -189,17 +196,57 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     return _sub_point(text, tail.end(), year, allow_bare) or _year_point(year, after_year)
 
 
-def _point_at(text: str, pos: int, ref_year: int | None, ctx_year: int | None) -> tuple[_Point, bool] | None:
+def _point_at(
+    text: str, pos: int, ref_year: int | None, ctx_year: int | None, ref_month: int | None
+) -> tuple[_Point, bool] | None:
     dated = _dated_point(text, pos, ref_year)
     if dated:
         return dated, True
     word = text[pos : pos + 2]
     if word in _RELATIVE and ref_year is not None:
-        return _year_point(ref_year + _RELATIVE[word], pos + 2), True
+        return _relative_year(text, pos + 2, ref_year + _RELATIVE[word], word == "연내"), True
+    month_word = _REL_MONTH.match(text, pos)
+    if month_word:
+        return _relative_month(text, month_word, ref_year, ref_month)
     if ctx_year is None:
         return None
-    point = _sub_point(text, pos, ctx_year, allow_bare=False)
+    point = _sub_point(text, pos, ctx_year, allow_bare=_BARE_MONTH_RANGE.match(text, pos) is not None)
+    if point is None and ref_month is not None and _DAY_RANGE_START.match(text, pos):
+        day = _DAY_ONLY.match(text, pos)  # `10일부터 21일까지` in a dated article: the dateline's month
+        point = _day_point(ctx_year, ref_month, int(day.group(1)), day.end()) if day else None
     return (point, False) if point else None
+
+
+def _relative_year(text: str, end: int, year: int, within: bool) -> _Point:
+    """`내년`, `내년 상반기`, `올해 안`, `올해 말`: the year, or the period of it that follows."""
+    after = end + 1 if text[end : end + 1] == " " else end
+    sub = None if within else _sub_point(text, after, year, allow_bare=False)
+    if sub is not None:
+        return sub
+    suffix = _REL_YEAR_SUFFIX.match(text, end)
+    if suffix and suffix.group(0).strip() in ("말", "연말"):
+        return _Point(date(year, 12, 1), date(year, 12, 31), "month", suffix.end())
+    return _year_point(year, suffix.end() if suffix else end)
+
+
+def _relative_month(
+    text: str, word: re.Match[str], ref_year: int | None, ref_month: int | None
+) -> tuple[_Point, bool] | None:
+    """`내달`, `다음 달 10~14일`, `이달 중`: months counted from the document's date (none without it)."""
+    if ref_year is None or ref_month is None:
+        return None
+    offset = 0 if word.group(0).startswith("이") else 1
+    year, month = ref_year + (ref_month + offset - 1) // 12, (ref_month + offset - 1) % 12 + 1
+    end = word.end()
+    after = end + 1 if text[end : end + 1] == " " else end
+    day = _DAY_ONLY.match(text, after) or _DAY_BEFORE_RANGE.match(text, after)
+    if day:
+        point = _day_point(year, month, int(day.group(1)), day.end())
+        if point is not None:
+            return point, True
+    first, last = _month_period(year, month, month)
+    suffix = _MONTH_SUFFIX.match(text, end)
+    return _Point(first, last, "month", suffix.end() if suffix else end), True
 
 
 def _range_end(text: str, pos: int, start: _Point, ref_year: int | None) -> _Point | None:
@@ -251,9 +298,11 @@ def _build(
     return TimeExpr(start_pos, first.end, kind, starts, first.last, first.grain, explicit)
 
 
-def parse_at(text: str, pos: int, ref_year: int | None, ctx_year: int | None) -> TimeExpr | None:
+def parse_at(
+    text: str, pos: int, ref_year: int | None, ctx_year: int | None, ref_month: int | None = None
+) -> TimeExpr | None:
     """Parse one time expression whose first token starts at `pos`."""
-    found = _point_at(text, pos, ref_year, ctx_year)
+    found = _point_at(text, pos, ref_year, ctx_year, ref_month)
     if not found:
         return None
     first, explicit = found
@@ -299,8 +348,11 @@ def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
     return expr
 
 
-def find_time_exprs(text: str, ref_year: int | None, ctx_year: int | None) -> list[TimeExpr]:
-    """All time expressions in `text`, left to right; year-less ones take the last seen year."""
+def find_time_exprs(
+    text: str, ref_year: int | None, ctx_year: int | None, ref_month: int | None = None
+) -> list[TimeExpr]:
+    """All time expressions in `text`, left to right; year-less ones take the last seen year.
+    `ref_month` (the document date's month) places `내달`, `다음 달 …일`, `10일부터 21일까지`."""
     found: list[TimeExpr] = []
     first = _ANCHOR_START.search(text)
     if first is None:
@@ -309,7 +361,7 @@ def find_time_exprs(text: str, ref_year: int | None, ctx_year: int | None) -> li
     for m in _ANCHOR.finditer(text, first.start()):
         if m.start() < last_end:
             continue
-        expr = parse_at(text, m.start(), ref_year, ctx_year)
+        expr = parse_at(text, m.start(), ref_year, ctx_year, ref_month)
         if expr is None:
             continue
         found.append(expr)

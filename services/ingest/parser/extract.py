@@ -94,7 +94,11 @@ def _condition_or_rule(norm: str, expr: TimeExpr) -> bool:
         return True
     if _DEFINITION_AFTER.match(norm, expr.end) or _DEFINITION_AFTER.search(norm, expr.end, expr.end + 30):
         return True
-    return expr.grain == "year" and norm[expr.end : expr.end + 1] == "도" and norm[expr.start : expr.start + 1] in "올금"
+    return (
+        expr.grain == "year"
+        and norm[expr.end : expr.end + 1] == "도"
+        and norm[expr.start : expr.start + 1] in "올금"
+    )
 
 
 def _is_period_header(text: str) -> bool:
@@ -217,7 +221,8 @@ def _clause_candidates(
     node: Logical, offset: int, raw: str, ctx: DocContext, label: str, cell: str = ""
 ) -> list[Candidate]:
     norm = normalise(raw)
-    exprs = find_time_exprs(norm, ctx.ref_year, ctx.year_for(node.part))
+    month = ctx.doc_date.month if ctx.doc_date is not None else None
+    exprs = find_time_exprs(norm, ctx.ref_year, ctx.year_for(node.part), month)
     kept = _select(norm, exprs, node, ctx) if exprs else []
     out: list[Candidate] = []
     if not kept:

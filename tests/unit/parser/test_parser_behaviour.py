@@ -193,3 +193,25 @@ def test_work_grows_linearly_with_input(unit: str, small: int) -> None:
 def test_one_huge_line_with_dense_dates_gives_its_milestone() -> None:
     plan = parse_plan("('25.3월, '25~'29, 10억원) 가나 " * 5_000)
     assert [m.expr for m in plan.milestones] == ["'25.3월"]
+
+
+RELATIVE_PRESS = """보도자료
+보도시점 2026. 3. 20.(금) 12:00
+□ 과학기술정보통신부는 지난 3월 2일부터 13일까지 현장 의견을 수렴했다.
+□ 과기정통부는 다음 달 10~14일 설명회를 열고, 오는 6월 말까지 세부 지침을 확정할 계획이다.
+□ 또한 내년 상반기까지 관련 법령 개정을 완료할 계획이다.
+"""
+
+
+def test_press_release_prose_is_placed_by_its_dateline() -> None:
+    plan = parse_plan(RELATIVE_PRESS)
+    found = {(m.kind, m.starts, m.due) for m in plan.milestones}
+    assert ("range", date(2026, 4, 10), date(2026, 4, 14)) in found
+    assert ("deadline", None, date(2026, 6, 30)) in found
+    assert ("deadline", None, date(2027, 6, 30)) in found
+    assert all((m.due or date.max) > date(2026, 3, 20) for m in plan.milestones)  # 지난 3월: past
+
+
+def test_relative_months_without_a_document_date_are_left_out() -> None:
+    plan = parse_plan("ㅇ 다음 달 10~14일 설명회 개최\nㅇ 내달 세부 지침 확정")
+    assert plan.milestones == ()

@@ -162,3 +162,35 @@ def test_a_by_year_deadline_does_not_set_the_year_of_a_later_month() -> None:
     text = "'27년까지 인력 2,500명을 양성하고, 로드맵을 9월까지 마련"
     found = find_time_exprs(normalise(text), 2026, 2026)
     assert [e.due for e in found] == [D(2027, 12, 31), D(2026, 9, 30)]
+
+
+# item 4: prose relative to the document date (a 2026-01-28 press release: ref year 2026, month 1)
+RELATIVE_CASES = [
+    ("내년 상반기까지 완비", "내년 상반기까지", "deadline", None, D(2027, 6, 30)),
+    ("내년 상반기 착수", "내년 상반기", "deadline", D(2027, 1, 1), D(2027, 6, 30)),
+    ("연내 마련", "연내", "deadline", D(2026, 1, 1), D(2026, 12, 31)),
+    ("올해 안 발표", "올해 안", "deadline", D(2026, 1, 1), D(2026, 12, 31)),
+    ("올해 말까지 구축", "올해 말까지", "deadline", None, D(2026, 12, 31)),
+    ("올해 연말까지 지원", "올해 연말까지", "deadline", None, D(2026, 12, 31)),
+    ("내달 공고", "내달", "deadline", D(2026, 2, 1), D(2026, 2, 28)),
+    ("다음 달 10~14일 접수", "다음 달 10~14일", "range", D(2026, 2, 10), D(2026, 2, 14)),
+    ("이달 중 고시", "이달 중", "deadline", D(2026, 1, 1), D(2026, 1, 31)),
+    ("오는 6월 말까지 신청", "6월 말까지", "deadline", None, D(2026, 6, 30)),
+    ("10일부터 21일까지 접수", "10일부터 21일까지", "range", D(2026, 1, 10), D(2026, 1, 21)),
+    ("하반기 중 시행", "하반기 중", "deadline", D(2026, 7, 1), D(2026, 12, 31)),
+    ("3∼4월 공모", "3∼4월", "range", D(2026, 3, 1), D(2026, 4, 30)),
+    ("2026년 5월 31일까지", "2026년 5월 31일까지", "deadline", None, D(2026, 5, 31)),
+    ("2024년 11월 발표", "2024년 11월", "deadline", D(2024, 11, 1), D(2024, 11, 30)),
+]
+
+
+@pytest.mark.parametrize(("text", "expr", "kind", "starts", "due"), RELATIVE_CASES)
+def test_relative_forms(text: str, expr: str, kind: str, starts: date | None, due: date | None) -> None:
+    (hit,) = find_time_exprs(normalise(text), 2026, 2026, 1)
+    assert text[hit.start : hit.end] == expr
+    assert (hit.kind, hit.starts, hit.due) == (kind, starts, due)
+
+
+@pytest.mark.parametrize("text", ["내달 공고", "다음 달 10~14일", "이달 중 고시", "10일부터 21일까지"])
+def test_relative_months_are_left_out_without_a_document_date(text: str) -> None:
+    assert find_time_exprs(normalise(text), None, None, None) == []
