@@ -38,6 +38,14 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]{1,4
 # "목표 : '25년 20개 → '26년 30개": the label before the colon names what the counts measure.
 _COLON_LABEL = re.compile(r"^(.{4,60}?)\s?:\s")
 _DIGIT = re.compile(r"\d")
+# `이행계획('26년)`, `추진일정(2026년)`: a schedule heading whose year dates the bare months below it.
+_SCHEDULE_HEADING = re.compile(
+    r"^\s?[(\[<]?\s?(?:세부\s?)?(?:이행\s?계획|추진\s?일정|추진\s?계획|이행\s?일정|향후\s?계획|일정)\s?[)\]>]?\s?"
+    r"[(\[]\s?'?((?:19|20)?\d{2})\s?년?도?\s?[)\]]\s?[:：]?\s?$"
+)
+_NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
+_GENERIC_HEADING = re.compile(r"^(?:향후\s?)?(?:추진\s?|이행\s?|세부\s?)?(?:계획|일정)$")
+_GENERIC_TAG = re.compile(r"\s?[(\[]\s?(?:추진\s?일정|일정|추진\s?계획|이행\s?계획)\s?[)\]]")
 _CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
 _ANY_COLON = re.compile(r"[:：]")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
@@ -102,15 +110,37 @@ def _condition_or_rule(norm: str, expr: TimeExpr) -> bool:
 
 
 def _is_period_header(text: str) -> bool:
-    """An extracted table's header row of periods (`1분기<TAB>2분기<TAB>…`, `2022년<TAB>2023년<TAB>…`):
-    the columns of a statistics table, not deadlines."""
+    """An extracted statistics table's row: its header of periods (`1분기<TAB>2분기<TAB>…`) or a row of
+    figures (`금융보험업<TAB>85.0<TAB>73.6<TAB>…`); not deadlines."""
     if "\t" not in text:
         return False
     row = [cell for cell in text.split("\t") if cell.strip()]
-    return len(row) >= 3 and sum(1 for cell in row if is_date_only(cell)) >= 3
+    if len(row) < 3:
+        return False
+    numbers = sum(1 for cell in row if _NUMBER_CELL.match(cell))
+    return numbers >= 3 or sum(1 for cell in row if is_date_only(cell)) >= 3
+
+
+def schedule_heading_year(text: str) -> int | None:
+    m = _SCHEDULE_HEADING.match(normalise(text))
+    if not m:
+        return None
+    year = int(m.group(1))
+    return year if year >= 1900 else 2000 + year
+
+
+def _heading_year(node: Logical) -> int | None:
+    """The year of the nearest enclosing schedule heading (`이행계획('26년)`), if any."""
+    for parent in reversed(node.parents):
+        year = schedule_heading_year(parent.text)
+        if year is not None:
+            return year
+    return None
 
 
 def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) -> list[TimeExpr]:
+    if schedule_heading_year(norm) is not None:
+        return []  # the heading's own year: it dates the rows below, it is not a milestone
     if _CONDITION_LABEL.match(norm) or (node.style == "row" and _is_period_header(node.text)):
         return []  # eligibility conditions (`참가대상: … 8월 졸업예정자`), a table's period columns
     kept = [
@@ -131,15 +161,17 @@ def _own_title(node: Logical) -> str:
     """The node's text undated and cleaned; computed once per node."""
     if node.own_title is None:
         text = _HEADING_NUMBER.sub("", node.text, count=1) if node.is_heading else node.text
-        node.own_title = clean_title(undated(text))
+        node.own_title = clean_title(undated(_GENERIC_TAG.sub("", text)))
     return node.own_title
 
 
 def _parent_titles(node: Logical) -> Iterator[str]:
     """Undated, cleaned titles of the enclosing bullets and headings, nearest first."""
     for parent in reversed(node.parents):
+        if schedule_heading_year(parent.text) is not None:
+            continue  # `이행계획('26년)` names no deliverable: the heading above it does
         title = _own_title(parent)
-        if len(title) >= 2:
+        if len(title) >= 2 and not _GENERIC_HEADING.match(title):
             yield title
 
 
@@ -222,7 +254,8 @@ def _clause_candidates(
 ) -> list[Candidate]:
     norm = normalise(raw)
     month = ctx.doc_date.month if ctx.doc_date is not None else None
-    exprs = find_time_exprs(norm, ctx.ref_year, ctx.year_for(node.part), month)
+    year = _heading_year(node) or ctx.year_for(node.part)
+    exprs = find_time_exprs(norm, ctx.ref_year, year, month)
     kept = _select(norm, exprs, node, ctx) if exprs else []
     out: list[Candidate] = []
     if not kept:

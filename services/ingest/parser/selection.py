@@ -104,7 +104,11 @@ def is_budget_only(group: str) -> bool:
 def _is_baseline(text: str, expr: TimeExpr) -> bool:
     after = text[expr.end : expr.end + 40].replace("->", "→")
     arrow = after.find("→")
-    return arrow >= 0 and "'" in after[arrow:] and ("(" not in after[:arrow] or ")" in after[:arrow])
+    if arrow < 0 or "'" not in after[arrow:] or ("(" in after[:arrow] and ")" not in after[:arrow]):
+        return False
+    return any(
+        c.isdigit() for c in after[:arrow]
+    )  # `'25년 20개 → '26년 30개`; `'24 시범 → '25 확산` is a stage chain
 
 
 def keep_year_expr(text: str, expr: TimeExpr) -> bool:

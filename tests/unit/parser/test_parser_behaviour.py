@@ -215,3 +215,50 @@ def test_press_release_prose_is_placed_by_its_dateline() -> None:
 def test_relative_months_without_a_document_date_are_left_out() -> None:
     plan = parse_plan("ㅇ 다음 달 10~14일 설명회 개최\nㅇ 내달 세부 지침 확정")
     assert plan.milestones == ()
+
+
+OTHER_STYLES = """2026년 해양수산 R&D 시행계획
+2025. 12.
+□ 스마트항만 구축
+ㅇ 이행계획('26년)
+ - 실증 착수 3월
+ - 시스템 구축 5월~
+ - 성능 검증 ~9월
+□ 수소선박 개발 (추진일정)
+ - 기본설계 완료 : '26.3월
+□ 향후 계획
+ - 결과 평가\t26.1Q
+ - 시범사업 공모\t26.3
+ㅇ 해양 데이터 플랫폼 운영('26부터)
+ㅇ 항만 AI 관제 고도화('26.3월부터)
+ㅇ 해양 안전 기본계획 수립('27년까지)
+ㅇ 연안 관리 사업('26-'28) 추진
+ㅇ 자율운항 선박 '26 시범 → '27 확산
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "starts", "due"),
+    [
+        ("스마트항만 실증 착수", "deadline", date(2026, 3, 1), date(2026, 3, 31)),  # heading year, not 2025
+        ("스마트항만 시스템 구축", "ongoing", date(2026, 5, 1), None),
+        ("성능 검증", "deadline", None, date(2026, 9, 30)),
+        ("수소선박 기본설계 완료", "deadline", date(2026, 3, 1), date(2026, 3, 31)),  # no `(추진일정)` in it
+        ("결과 평가", "deadline", date(2026, 1, 1), date(2026, 3, 31)),  # 26.1Q: no apostrophe
+        ("시범사업 공모", "deadline", date(2026, 3, 1), date(2026, 3, 31)),
+        ("해양 데이터 플랫폼 운영", "ongoing", date(2026, 1, 1), None),
+        ("항만 AI 관제 고도화", "ongoing", date(2026, 3, 1), None),
+        ("해양 안전 기본계획 수립", "deadline", None, date(2027, 12, 31)),
+        ("연안 관리 사업 추진", "program", date(2026, 1, 1), date(2028, 12, 31)),
+    ],
+)
+def test_other_official_styles(title: str, kind: str, starts: date | None, due: date | None) -> None:
+    found = {m.title: (m.kind, m.starts, m.due) for m in parse_plan(OTHER_STYLES).milestones}
+    assert found[title] == (kind, starts, due)
+
+
+def test_schedule_heading_year_is_not_a_milestone_and_stage_chains_are_stages() -> None:
+    plan = parse_plan(OTHER_STYLES)
+    assert not [m for m in plan.milestones if m.title.startswith("이행계획")]
+    stages = sorted((m.due for m in plan.milestones if m.line == 17), key=str)
+    assert stages == [date(2026, 12, 31), date(2027, 12, 31)]  # `'26 시범 → '27 확산`: not a baseline
