@@ -44,6 +44,7 @@ _SCHEDULE_HEADING = re.compile(
     r"[(\[]\s?'?((?:19|20)?\d{2})\s?년?도?\s?[)\]]\s?[:：]?\s?$"
 )
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
+_SCHEDULE_HEADING_MAX = 40
 _GENERIC_HEADING = re.compile(r"^(?:향후\s?)?(?:추진\s?|이행\s?|세부\s?)?(?:계획|일정)$")
 _GENERIC_TAG = re.compile(r"\s?[(\[]\s?(?:추진\s?일정|일정|추진\s?계획|이행\s?계획)\s?[)\]]")
 _CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
@@ -122,6 +123,8 @@ def _is_period_header(text: str) -> bool:
 
 
 def schedule_heading_year(text: str) -> int | None:
+    if len(text) > _SCHEDULE_HEADING_MAX or ("계획" not in text and "일정" not in text):
+        return None
     m = _SCHEDULE_HEADING.match(normalise(text))
     if not m:
         return None
