@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 
@@ -17,14 +18,20 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, DocumentError) as err:
         print(f"mtrack parse: {args.file}: {err}", file=sys.stderr)
         return 2
-    if args.text:
-        lines = text.splitlines()
-        width = len(str(len(lines)))
-        for number, line in enumerate(lines, start=1):
-            print(f"{number:>{width}}  {line}")
-        print(f"mtrack parse: {args.file}: {kind}, {len(lines)} lines", file=sys.stderr)
+    try:
+        return _numbered(args, kind, text) if args.text else _milestones(args, text)
+    except BrokenPipeError:  # `mtrack parse --text FILE | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    return _milestones(args, text)
+
+
+def _numbered(args: argparse.Namespace, kind: str, text: str) -> int:
+    lines = text.splitlines()
+    width = len(str(len(lines)))
+    for number, line in enumerate(lines, start=1):
+        print(f"{number:>{width}}  {line}")
+    print(f"mtrack parse: {args.file}: {kind}, {len(lines)} lines", file=sys.stderr)
+    return 0
 
 
 def _milestones(args: argparse.Namespace, text: str) -> int:

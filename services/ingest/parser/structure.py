@@ -196,6 +196,8 @@ class _Builder:
         last = self.open.last_phys
         if "\t" in last and "\t" in phys.content:
             return False  # two rows of an extracted table (cells separated by tabs), however wide
+        if self.open is self.out[0] and phys.content.rstrip().endswith("다."):
+            return False  # the document's title line, then the first sentence of an article
         if self.table_mode and self.open.style == "row":
             if len(cells(last)) > 1 and len(cells(phys.content)) > 1:
                 return False  # two rows of cells, e.g. `과제<TAB>'25.2월<TAB>담당과`
