@@ -23,6 +23,7 @@ _ANCHOR = re.compile(
     r"|(?<![\d.,'/:])\d{1,2}(?=\s?월|\.\d{1,2}\s?일|\s?[·‧・]\s?[1-4]\s?분기|\s?분기)"
     r"|(?<![\d.,'/:~])\d{1,2}(?=\s?~\s?\d{1,2}\s?월)"
     r"|(?<![\d.,'/:~월])\d{1,2}(?=\s?일\s?(?:부터|~))"
+    r"|(?<=~)\d{1,2}(?=/\d{1,2}\))"
     r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내|내달|다음\s?달|이달|이번\s?달)"
 )
 _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
@@ -56,6 +57,7 @@ _FROM_TO = re.compile(r"\.?\s?부터\s?")
 _DAY_ONLY = re.compile(r"(\d{1,2})\s?일")
 _DAY_BEFORE_RANGE = re.compile(r"(\d{1,2})(?=\s?~\s?\d{1,2}\s?일)")
 _DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
+_SLASH_DAY = re.compile(r"\d{1,2}/\d{1,2}\)")
 _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 _UNTIL = re.compile(r"\.?\s?까지")
 _FROM = re.compile(r"\.?\s?부터")
@@ -212,7 +214,8 @@ def _point_at(
         return _relative_month(text, month_word, ref_year, ref_month)
     if ctx_year is None:
         return None
-    point = _sub_point(text, pos, ctx_year, allow_bare=_BARE_MONTH_RANGE.match(text, pos) is not None)
+    bare = _BARE_MONTH_RANGE.match(text, pos) or _SLASH_DAY.match(text, pos)  # `3~4월`, `(~9/9)`
+    point = _sub_point(text, pos, ctx_year, allow_bare=bare is not None)
     if point is None and ref_month is not None and _DAY_RANGE_START.match(text, pos):
         day = _DAY_ONLY.match(text, pos)  # `10일부터 21일까지` in a dated article: the dateline's month
         point = _day_point(ctx_year, ref_month, int(day.group(1)), day.end()) if day else None
