@@ -10,8 +10,15 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
-from .docinfo import find_doc_date, find_plan_year, find_title, is_press_release, make_plan_key
-from .extract import DocContext, candidates
+from .docinfo import (
+    find_doc_date,
+    find_notice_title,
+    find_plan_year,
+    find_title,
+    is_press_release,
+    make_plan_key,
+)
+from .extract import DocContext, candidates, notice_subject
 from .merge import dedupe, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
@@ -41,7 +48,13 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     press = is_press_release(lines)
     key = plan_key or make_plan_key(title, plan_year, press)
     ref_year = doc_date.year if doc_date else plan_year
-    ctx = DocContext(ref_year=ref_year, plan_year=plan_year or ref_year, doc_date=doc_date, press=press)
+    ctx = DocContext(
+        ref_year=ref_year,
+        plan_year=plan_year or ref_year,
+        doc_date=doc_date,
+        press=press,
+        subject=notice_subject(find_notice_title(lines) or title),
+    )
     contacts = find_contacts(lines)
     items = dedupe(candidates(logical_lines(text), ctx))
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))

@@ -16,7 +16,7 @@ from .textnorm import normalise
 
 _ANCHOR = re.compile(
     r"(?=['\d상하올금내명연다이])(?:'\d{2}(?!\d|\s?[대개명건회%])"
-    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~)|-\d{2}-\d{2}(?!\d)|-(?:19|20)\d{2}(?![\d-]))"
+    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~)|-\d{2}-\d{2}(?!\d)|/\d{1,2}/\d{1,2}(?!\d)|-(?:19|20)\d{2}(?![\d-]))"
     r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?\()"
     r"|(?<![\d.,'/:~△(])(?:2\d|3[0-5])(?=\.(?:1[0-2]|0?[1-9])(?:\s?(?:Q|분기))?(?:\s*$|\s*[\t)]))"
     r"|(?<![\d.,'/:])\d{2}(?=년\s?(?:\d{1,2}\s?월|[1-4]\s?(?:/4\s?)?분기|[상하]\s?반기))"
@@ -47,7 +47,7 @@ _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
 )
 _RANGE_TILDE = re.compile(r"\.?\s?(?:~|-(?='\d{2}|(?:19|20)\d{2}(?![\d-])))\s?")  # `'24-'28`: a programme
-_ISO_DAY = re.compile(r"-(\d{2})-(\d{2})(?!\d)")
+_ISO_DAY = re.compile(r"-(\d{2})-(\d{2})(?!\d)|/(\d{1,2})/(\d{1,2})(?!\d)")  # 2024-03-04, 2025/06/05
 # What a notice writes after a day: a closing dot, the weekday `(월)` (or empty `()`), a time of day
 # (`9시`, `18:00`, `오후 6시`). Read past only to find a range's other end or a `까지`/`부터`.
 _DAY_TAIL = re.compile(
@@ -190,9 +190,9 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     if not 1900 <= year <= 2100:
         return None
     iso = _ISO_DAY.match(text, m.end()) if m.group("y4") else None
-    if iso:  # 2024-03-04
-        month = int(iso.group(1))
-        return _day_point(year, month, int(iso.group(2)), iso.end()) if 1 <= month <= 12 else None
+    if iso:
+        month, day = int(iso.group(1) or iso.group(3)), int(iso.group(2) or iso.group(4))
+        return _day_point(year, month, day, iso.end()) if 1 <= month <= 12 else None
     tail = _YEAR_TAIL.match(text, m.end())
     assert tail is not None  # every part of the pattern is optional
     after_year = m.end() + len(tail.group("nen") or "")

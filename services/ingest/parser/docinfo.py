@@ -22,6 +22,8 @@ _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일�
 _TITLE_SKIP = re.compile(
     r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"
 )
+_NOTICE_END = re.compile(r"(?:안내|공고|알림)(?:\s?\([^)]*\))?$")
+_NOTICE_HEAD = 3
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
 
@@ -66,6 +68,13 @@ def find_title(lines: list[str]) -> str:
         if len(line) >= 8 and not _TITLE_SKIP.search(line):
             return line[:120]
     return head[0][:120] if head else ""
+
+
+def find_notice_title(lines: list[str]) -> str:
+    """A notice's own title line (`2021년 자산형성지원사업 신규 가입자 모집 안내`): one of the first
+    lines, ending in 안내/공고/알림; "" when the document has none."""
+    head = [line.strip() for line in lines[:_NOTICE_HEAD] if line.strip()]
+    return next((line for line in head if _NOTICE_END.search(line) and len(line) <= 80), "")
 
 
 def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int | None:

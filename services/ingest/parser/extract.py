@@ -43,6 +43,10 @@ _SCHEDULE_HEADING = re.compile(
     r"^\s?[(\[<]?\s?(?:세부\s?)?(?:이행\s?계획|추진\s?일정|추진\s?계획|이행\s?일정|향후\s?계획|일정)\s?[)\]>]?\s?"
     r"[(\[]\s?'?((?:19|20)?\d{2})\s?년?도?\s?[)\]]\s?[:：]?\s?$"
 )
+_ITEM_LETTER = re.compile(r"^[가-하]\.\s")
+_GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
+_NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
+_TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
 _SCHEDULE_HEADING_MAX = 40
 _GENERIC_HEADING = re.compile(r"^(?:향후\s?)?(?:추진\s?|이행\s?|세부\s?)?(?:계획|일정)$")
@@ -60,6 +64,7 @@ class DocContext:
     plan_year: int | None
     doc_date: date | None
     press: bool
+    subject: str = ""  # what the document is about (its title without year and `안내`/`공고`)
 
     def year_for(self, part: str) -> int | None:
         if self.plan_year is None:
@@ -93,6 +98,23 @@ def _verb_cuts(norm: str) -> list[int]:
     """Where a clause with its own verb ends ("…본격화하고, 내년 …"): a year before such a cut
     is not attributive to a date after it."""
     return [start for start, _, word in split_points(norm) if word[:2] in _VERB_CONNECTORS]
+
+
+def _notice_step(title: str, subject: str) -> str:
+    """`가. 모집시기 : 2021.10.1.~` in a notice: the step of what the notice is about
+    (`자산형성지원사업 신규 가입자 모집`), not the bare label `모집시기`."""
+    title = _ITEM_LETTER.sub("", title, count=1)
+    generic = _GENERIC_STEP.match(title)
+    if not generic or not subject:
+        return title
+    step = generic.group(1).strip()
+    return subject if step and step in subject else f"{subject} {step}".strip()
+
+
+def notice_subject(title: str) -> str:
+    """The document title as a subject: no year, no `안내`/`공고`/`알림` at the end."""
+    text = _NOTICE_WORDS.sub("", _TITLE_YEAR.sub("", normalise(title))).strip(" -·,")
+    return text if 4 <= len(text) <= 40 else ""
 
 
 def _condition_or_rule(norm: str, expr: TimeExpr) -> bool:
@@ -279,7 +301,7 @@ def _clause_candidates(
         title = table_row_title(title, node, norm, clause, cell)
         start = max(clause_start(norm, clause), clause.end - MAX_CLAUSE)
         chunk = norm[start : clause.end]
-        shown = strip_topic(title) if prose else title
+        shown = _notice_step(strip_topic(title) if prose else title, ctx.subject)
         if shown:
             kept_core = core if core and core != shown else ""
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))

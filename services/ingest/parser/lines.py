@@ -37,6 +37,7 @@ _INCOMPLETE_END = re.compile(
     r"(?:[을를이가은는에의와과도로,·ㆍ‧(\-~→]|및|등|으로|하고|하여|하며|통해|위한|위해|대한|따라|\d|년|월|상반기|하반기)$"
 )
 _LABELLED_DATE = re.compile(r"[:：]\s?(?:'\d{2}|(?:19|20)\d{2}|\d{1,2}\s?월)")
+_CLOCK_END = re.compile(r"\d{1,2}:\d{2}$")
 _PROSE_WIDTH = 120
 _SENTENCE_WIDTH = 60
 _CELL_GAP = re.compile(r"\s*\t\s*| {2,}")
@@ -49,7 +50,7 @@ _CONT_START = re.compile(
 _META_LINE = re.compile(r"^(?:[가-힣]{2,10}(?:부|처|청|위원회)$|배포|\(?제\s?\d+\s?회\)?$)")
 _META_LABEL = re.compile(
     r"보도시점|보도일시|배포일시|제\s?출\s?자|연월일|의안번호|담당\s?부서|담당과장|담당자|책임자|연락처|전\s?화\s?:|E-?mail"
-    r"|기사입력|게시기간|게시일|조간|석간"
+    r"|기사입력|게시기간|게시일|조간|석간|공고일시|공고일자"
 )
 _ONLY_DATE = re.compile(
     r"^[<(]?\s*(?:19|20)\d{2}\.\s?\d{1,2}\.?(?:\s?\d{1,2}\.?)?\s*(?:\([월화수목금토일]\))?.{0,12}[>)]?$"
@@ -127,6 +128,8 @@ def is_incomplete(text: str) -> bool:
     if text.count("(") > text.count(")"):
         return True
     end = text.rstrip()
+    if end[-3:-2] == ":" and _CLOCK_END.search(end):
+        return False  # a time of day (`2025/06/05 15:00`) ends a line; it is no number cut short
     return _INCOMPLETE_END.search(end, max(0, len(end) - _LONGEST_END)) is not None
 
 

@@ -29,6 +29,8 @@ _HISTORY_REACH = 200
 # A bare year that names statistics (`2024년 해외직접투자 상세통계`), not a deadline.
 _STATISTIC_AFTER = re.compile(r"[^.,()~]{0,16}?(?:통계|동향|추이)")
 _DELIVERABLE_LATER = re.compile(r"(?:조성|구축|건립|완공|준공|개통|설치|완료|개발)(?:될|할|하는|을|를|\s)")
+# `2025년 여성가족부는 … 강화하겠습니다`: the year sets the scene for an actor, it is no deadline.
+_ACTOR_AFTER = re.compile(r"\s?[가-힣]{1,12}(?:부|처|청|원|시|도|군|구|위원회|공단|재단)(?:는|은)\s")
 _QUOTE_OPEN = "‘“「『<"
 _QUOTE_CLOSE = "’”」』>"
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
@@ -116,7 +118,11 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
     before = text[max(0, expr.start - 14) : expr.start]
     if _QUANTITY_BEFORE.search(before) or _NAME_AFTER.match(text[expr.end : expr.end + 12]):
         return False
-    if expr.starts is not None and (_STATISTIC_AFTER.match(text, expr.end) or _in_quoted_name(text, expr)):
+    if expr.starts is not None and (
+        _STATISTIC_AFTER.match(text, expr.end)
+        or _in_quoted_name(text, expr)
+        or _ACTOR_AFTER.match(text, expr.end)
+    ):
         return False
     if _is_baseline(text, expr) or _names_a_document(paren_text(text, expr)):
         return False
