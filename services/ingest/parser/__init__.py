@@ -53,7 +53,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
         plan_year=plan_year or ref_year,
         doc_date=doc_date,
         press=press,
-        subject=notice_subject(find_notice_title(lines) or title),
+        subject=notice_subject(find_notice_title(lines)),
     )
     contacts = find_contacts(lines)
     items = dedupe(candidates(logical_lines(text), ctx))

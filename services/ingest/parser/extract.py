@@ -43,6 +43,8 @@ _SCHEDULE_HEADING = re.compile(
     r"^\s?[(\[<]?\s?(?:세부\s?)?(?:이행\s?계획|추진\s?일정|추진\s?계획|이행\s?일정|향후\s?계획|일정)\s?[)\]>]?\s?"
     r"[(\[]\s?'?((?:19|20)?\d{2})\s?년?도?\s?[)\]]\s?[:：]?\s?$"
 )
+_CLOCK = re.compile(r"(?<![\d.])(?:오전|오후)?\s?\d{1,2}:\d{2}(?!\d)")
+_ANNOTATION = re.compile(r"「[^」]*」|\([^)]*\)")
 _ITEM_LETTER = re.compile(r"^[가-하]\.\s")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
@@ -103,7 +105,10 @@ def _verb_cuts(norm: str) -> list[int]:
 def _notice_step(title: str, subject: str) -> str:
     """`가. 모집시기 : 2021.10.1.~` in a notice: the step of what the notice is about
     (`자산형성지원사업 신규 가입자 모집`), not the bare label `모집시기`."""
-    title = _ITEM_LETTER.sub("", title, count=1)
+    title = _CLOCK.sub("", _ITEM_LETTER.sub("", title, count=1)).strip()
+    label, colon, rest = title.partition(":")
+    if colon and len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
+        title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
     generic = _GENERIC_STEP.match(title)
     if not generic or not subject:
         return title
