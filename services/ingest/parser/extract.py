@@ -122,13 +122,16 @@ def notice_subject(title: str) -> str:
     return text if 4 <= len(text) <= 40 else ""
 
 
-def _condition_or_rule(norm: str, expr: TimeExpr) -> bool:
+def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> bool:
     """A date in an eligibility condition (`참가대상: … 8월 졸업예정자`), in a rule's definition
-    (`2학기는 7월 1일로 적용`), or `올해도 …` (again this year: no date of its own)."""
-    label = _CONDITION_INLINE.search(norm, max(0, expr.start - 80), expr.start)
-    if label and not _ANY_COLON.search(norm, label.end(), expr.start):
-        return True
-    if _DEFINITION_AFTER.match(norm, expr.end) or _DEFINITION_AFTER.search(norm, expr.end, expr.end + 30):
+    (`2학기는 7월 1일로 적용`), or `올해도 …` (again this year: no date of its own). `words`: whether
+    the text names a condition at all, and a rule at all (checked once per text)."""
+    condition, rule = words
+    if condition:
+        label = _CONDITION_INLINE.search(norm, max(0, expr.start - 80), expr.start)
+        if label and not _ANY_COLON.search(norm, label.end(), expr.start):
+            return True
+    if rule and _DEFINITION_AFTER.search(norm, expr.end, expr.end + 30):
         return True
     return (
         expr.grain == "year"
@@ -173,10 +176,11 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         return []  # the heading's own year: it dates the rows below, it is not a milestone
     if _CONDITION_LABEL.match(norm) or (node.style == "row" and _is_period_header(node.text)):
         return []  # eligibility conditions (`참가대상: … 8월 졸업예정자`), a table's period columns
+    words = ("대상" in norm or "자격" in norm or "요건" in norm, "적용" in norm or "간주" in norm)
     kept = [
         e
         for e in exprs
-        if _recent_enough(e, node, ctx) and keep_expr(norm, e) and not _condition_or_rule(norm, e)
+        if _recent_enough(e, node, ctx) and keep_expr(norm, e) and not _condition_or_rule(norm, e, words)
     ]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
