@@ -86,7 +86,7 @@ class ObserveMiddleware:
         if self._primed:
             return
         self._primed = True
-        for template in {*(getattr(r, "path", None) for r in self.routes()), UNMATCHED} - {None}:
+        for template in {*route_templates(self.routes()), UNMATCHED}:
             DURATION.labels(self.service, template)
             for status_class in STATUS_CLASSES:
                 REQUESTS.labels(self.service, template, status_class)
@@ -138,6 +138,18 @@ class ObserveMiddleware:
                 },
             )
             _request_id.reset(token)
+
+
+def route_templates(routes: list[Any], prefix: str = "") -> list[str]:
+    """The path templates of `routes`, into included routers (FastAPI >= 0.165 keeps them unexpanded)."""
+    found: list[str] = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            found += route_templates(inner.routes, prefix + route.include_context.prefix)
+        elif isinstance(getattr(route, "path", None), str):
+            found.append(prefix + route.path)
+    return found
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fastapi import FastAPI, HTTPException
+from fastapi import APIRouter, FastAPI, HTTPException
 from prometheus_client import REGISTRY
 
 from shared.logs import JsonFormatter, RequestIdFilter, TextFormatter, configure_logging, redact
@@ -38,6 +38,13 @@ def _app() -> FastAPI:
     async def boom() -> None:
         raise RuntimeError("boom")
 
+    included = APIRouter(prefix="/v2")
+
+    @included.get("/items/{item_id}")
+    async def item(item_id: str) -> dict[str, str]:
+        return {"item": item_id}
+
+    app.include_router(included)
     return app
 
 
@@ -85,6 +92,11 @@ async def test_counts_by_route_template_and_status_class_with_every_series_at_ze
     assert _value("mtrack_http_requests_total", route="/boom", status_class="5xx") == 1.0
     assert _value("mtrack_http_requests_total", route="unmatched", status_class="4xx") == 1.0
     assert _value("mtrack_http_request_duration_seconds_count", route=route) == before + 2
+    # a route of an included router (added after observe()) is primed and counted by its template
+    assert _value("mtrack_http_requests_total", route="/v2/items/{item_id}", status_class="2xx") == 0.0
+    async with _client(app) as client:
+        assert (await client.get("/v2/items/7")).status_code == 200
+    assert _value("mtrack_http_requests_total", route="/v2/items/{item_id}", status_class="2xx") == 1.0
     assert _value("mtrack_http_requests_in_flight") == 0.0
     labels = {
         s.labels.get("route")
