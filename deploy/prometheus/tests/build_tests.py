@@ -188,6 +188,40 @@ CASES: dict[str, Case] = {
 }
 
 
+# Recording rules whose arithmetic is worth pinning: (input series, eval time, expr, [(labels, value)]).
+RECORDING_CASES: list[tuple[list[tuple[str, str]], str, str, list[tuple[dict[str, str], float]]]] = [
+    (
+        [
+            ('mtrack_completions_total{department="tech-policy",on_time="true"}', "3x5"),
+            ('mtrack_completions_total{department="tech-policy",on_time="false"}', "1x5"),
+            ('mtrack_completions_total{department="regulation",on_time="true"}', "0x5"),
+            ('mtrack_completions_total{department="regulation",on_time="false"}', "4x5"),
+        ],
+        "5m",
+        "department:mtrack_completions_on_time:ratio",
+        [({"department": "tech-policy"}, 0.75), ({"department": "regulation"}, 0)],
+    ),
+    (
+        [
+            ('mtrack_completions_total{department="tech-policy",on_time="true"}', "3x5"),
+            ('mtrack_completions_total{department="regulation",on_time="false"}', "1x5"),
+        ],
+        "5m",
+        "mtrack_completions_on_time:ratio",
+        [({}, 0.75)],
+    ),
+    (
+        [
+            ('mtrack_http_requests_total{service="ingest",route="/a",status_class="5xx"}', "0+3x10"),
+            ('mtrack_http_requests_total{service="ingest",route="/b",status_class="2xx"}', "0+27x10"),
+        ],
+        "10m",
+        "service:mtrack_http_errors:ratio_rate5m",
+        [({"service": "ingest"}, 0.1)],
+    ),
+]
+
+
 def alert_rules() -> dict[str, dict[str, Any]]:
     rules: dict[str, dict[str, Any]] = {}
     for path in sorted(RULES.glob("*.yml")):
@@ -237,6 +271,11 @@ def render(template: str, labels: dict[str, str], value: float) -> str:
     return re.sub(r"\{\{(.*?)\}\}", one, template)
 
 
+def _series_name(name: str, labels: dict[str, str]) -> str:
+    inner = ",".join(f'{key}="{value}"' for key, value in sorted(labels.items()))
+    return f"{name}{{{inner}}}" if inner else name
+
+
 def build() -> str:
     rules = alert_rules()
     missing = sorted(set(rules) - set(CASES))
@@ -265,6 +304,24 @@ def build() -> str:
                 "interval": "1m",
                 "input_series": [{"series": s, "values": v} for s, v in series],
                 "alert_rule_test": alert_tests,
+            }
+        )
+    for series, eval_time, expr, expected in RECORDING_CASES:
+        tests.append(
+            {
+                "name": f"recording {expr}",
+                "interval": "1m",
+                "input_series": [{"series": s, "values": v} for s, v in series],
+                "promql_expr_test": [
+                    {
+                        "expr": expr,
+                        "eval_time": eval_time,
+                        "exp_samples": [
+                            {"labels": _series_name(expr, labels), "value": value}
+                            for labels, value in expected
+                        ],
+                    }
+                ],
             }
         )
     document = {
