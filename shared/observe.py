@@ -61,6 +61,7 @@ REDACTED = "***"
 
 _request_id: ContextVar[str | None] = ContextVar("mtrack_request_id", default=None)
 access_log = logging.getLogger("mtrack.access")
+error_log = logging.getLogger("mtrack.errors")
 
 
 def current_request_id() -> str | None:
@@ -114,6 +115,10 @@ class ObserveMiddleware:
         IN_FLIGHT.labels(self.service).inc()
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # logged here, inside the request's context, so the traceback carries its request id
+            error_log.exception("unhandled error in %s %s", scope.get("method", "-"), safe_path(scope))
+            raise
         finally:
             elapsed = time.perf_counter() - started
             IN_FLIGHT.labels(self.service).dec()

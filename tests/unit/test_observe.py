@@ -132,6 +132,14 @@ async def test_request_id_is_kept_or_generated_returned_and_on_every_log_line(ca
     assert current_request_id() is None
 
 
+async def test_an_unhandled_error_is_logged_with_the_request_id(captured: io.StringIO) -> None:
+    async with _client(_app()) as client:
+        response = await client.get("/boom", headers={"X-Request-ID": "req-boom"})
+    assert response.status_code == 500
+    (error,) = (line for line in _lines(captured) if line["logger"] == "mtrack.errors")
+    assert error["request_id"] == "req-boom" and "RuntimeError: boom" in error["exc"]  # type: ignore[operator]
+
+
 async def test_tokens_and_keys_never_reach_the_access_log(captured: io.StringIO) -> None:
     async with _client(_app()) as client:
         await client.get(
