@@ -24,7 +24,8 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -67,6 +68,17 @@ error_log = logging.getLogger("mtrack.errors")
 def current_request_id() -> str | None:
     """The id of the HTTP request being handled in this task (None outside a request)."""
     return _request_id.get()
+
+
+@contextmanager
+def request_context(request_id: str | None) -> Iterator[None]:
+    """Binds a request id outside HTTP, e.g. while a consumer handles an event that carries one, so its log
+    lines name the request that caused them."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
 
 
 def observe(app: Any, service: str) -> None:

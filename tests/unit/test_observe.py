@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI, HTTPException
 from prometheus_client import REGISTRY
 
 from shared.logs import JsonFormatter, RequestIdFilter, TextFormatter, configure_logging, redact
-from shared.observe import current_request_id, observe
+from shared.observe import current_request_id, observe, request_context
 
 SERVICE = "unit-observe"
 app_log = logging.getLogger("unit.observe.app")
@@ -181,3 +181,10 @@ def test_json_format_is_one_object_per_line_and_text_is_the_default(monkeypatch:
     finally:
         root.handlers[:], _ = saved
         root.setLevel(saved[1])
+
+
+def test_request_context_binds_an_id_outside_http() -> None:
+    assert current_request_id() is None
+    with request_context("from-event"):
+        assert current_request_id() == "from-event"
+    assert current_request_id() is None
