@@ -1,25 +1,43 @@
 # One image for all three services and the migration job: `mtrack serve <name>` / `mtrack migrate`.
-FROM python:3.11-slim
+# Two stages: the builder installs the locked dependencies (requirements.lock, every file hash-checked)
+# and the project into a virtualenv; the runtime stage gets only that virtualenv: no compilers, no build
+# tools, no laptop-only packages (embedded PostgreSQL, the tansu broker and aiosmtpd are the `[local]`
+# extra, never installed here). Keep requirements.lock in step with pyproject.toml: `make lock`.
+ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
-
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/mtrack
 WORKDIR /src
+COPY requirements.lock ./
+RUN /opt/mtrack/bin/pip install --require-hashes --no-deps --only-binary=:all: -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY mtrack ./mtrack
 COPY shared ./shared
 COPY services ./services
-RUN pip install --no-cache-dir . && rm -rf /src
+# The project itself (its dependencies are all in the lock: --no-deps).
+RUN /opt/mtrack/bin/pip install --no-deps . \
+ && /opt/mtrack/bin/pip check
+
+FROM ${PYTHON_IMAGE} AS runtime
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH=/opt/mtrack/bin:$PATH \
+    MTRACK_DIRECTORY_FILE=/app/config/directory.yaml \
+    MTRACK_CALENDAR_FILE=/app/config/calendar.json \
+    MTRACK_LOG_FORMAT=json \
+    MTRACK_OWNER_DIRECTORY=/app/config/owners.json
 
 # A numeric UID, so Kubernetes can verify runAsNonRoot without looking the name up.
 RUN groupadd --system --gid 10001 mtrack \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin mtrack
 
+COPY --from=build /opt/mtrack /opt/mtrack
 WORKDIR /app
 COPY config ./config
 COPY examples ./examples
-ENV MTRACK_OWNER_DIRECTORY=/app/config/owners.json
 
 USER 10001:10001
 EXPOSE 8001 8002 8003

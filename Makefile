@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint typecheck bench chaos install tools native clean
+.PHONY: run test test-unit test-integration lint typecheck bench chaos install tools native clean lock k8s-config dashboards
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,25 @@ native: $(NATIVE_STAMP)
 
 tools:
 	@scripts/ensure-prometheus.sh
+
+# The production image installs requirements.lock (hash-checked); it follows pyproject.toml's
+# [project.dependencies] (not the [local]/[dev] extras). tests/unit/test_image.py checks it is in step.
+LOCK_COMMAND := pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+
+requirements.lock: pyproject.toml
+	$(BIN)/$(LOCK_COMMAND)
+
+lock: $(STAMP)
+	$(BIN)/$(LOCK_COMMAND)
+
+# deploy/k8s carries copies of the organisation files (kustomize loads nothing outside its folder).
+k8s-config:
+	cp config/directory.yaml config/calendar.json deploy/k8s/files/
+
+# deploy/grafana/dashboards/*.json and the promtool unit tests are generated from their Python sources.
+dashboards: $(STAMP)
+	$(BIN)/python deploy/grafana/build_dashboards.py
+	$(BIN)/python deploy/prometheus/tests/build_tests.py
 
 run: $(STAMP) native
 	$(BIN)/mtrack run

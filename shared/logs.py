@@ -1,29 +1,84 @@
-"""One-line JSON logs, UTF-8 as written (Korean titles stay readable)."""
+"""Log lines, UTF-8 as written (Korean titles stay readable), each with the request id of its request.
+
+`MTRACK_LOG_FORMAT=json` gives one JSON object per line (for a log shipper); anything else gives one plain
+line per record. Either way the message is passed through `redact()`: bearer tokens, `key=`/`token=`
+query values and `/a/<token>` links never reach a log line.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
 from datetime import UTC, datetime
+
+from shared.observe import current_request_id
+
+_SECRETS = (
+    (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(bearer|basic)?\s*[^\s\"',]+"), r"\1\2 ***"),
+    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+"), r"\1 ***"),
+    (
+        re.compile(r"(?i)([?&;](?:api_?key|key|token|access_token|secret|password|signature)=)[^&\s\"']+"),
+        r"\1***",
+    ),
+    (re.compile(r"(/a/)[A-Za-z0-9._~-]{6,}"), r"\1***"),
+    (re.compile(r"(://[^\s:/@]+:)[^\s@/]+@"), r"\1***@"),
+)
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamps every record with the request id of the HTTP request it was logged in (or None)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id()
+        return True
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
         }
+        request_id = getattr(record, "request_id", None)
+        if request_id:
+            entry["request_id"] = request_id
+        http = getattr(record, "http", None)
+        if isinstance(http, dict):
+            entry["http"] = http
         if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+            entry["exc"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = redact(super().format(record))
+        request_id = getattr(record, "request_id", None)
+        return f"{line} request_id={request_id}" if request_id else line
+
+
+def formatter() -> logging.Formatter:
+    return JsonFormatter() if os.environ.get("MTRACK_LOG_FORMAT", "").lower() == "json" else TextFormatter()
 
 
 def configure_logging(service: str) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(formatter())
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())

@@ -14,9 +14,11 @@ from services.ingest.owner_rules import load_owner_rules
 from services.ingest.service import PRODUCER
 from shared.clock import Clock
 from shared.db import make_engine, make_sessionmaker
+from shared.docs import offline_docs
 from shared.events import Topics
 from shared.http import database_check, kafka_check, ops_router
 from shared.kafka import ensure_topics, make_producer
+from shared.observe import observe
 from shared.outbox import OutboxRelay
 from shared.runtime import Background
 from shared.settings import ClockSettings, DatabaseSettings, KafkaSettings
@@ -51,6 +53,8 @@ def create_app(
             await engine.dispose()
 
     app = FastAPI(title="mtrack ingest", version="0.1.0", lifespan=lifespan)
+    observe(app, "ingest")  # HTTP metrics, access log, request id (shared/observe.py)
+    offline_docs(app)  # /docs and /redoc with no internet (shared/docs.py)
     app.state.sessions = sessions
     app.state.topics = topics
     app.state.clock = clock or settings.clock()

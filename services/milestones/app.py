@@ -18,9 +18,11 @@ from services.milestones.metrics import EVENTS, refresh_gauges
 from services.milestones.transitions import PRODUCER, Policy
 from shared.clock import SEOUL, Clock
 from shared.db import make_engine, make_sessionmaker
+from shared.docs import offline_docs
 from shared.events import Envelope, Topics
 from shared.http import database_check, kafka_check, ops_router
 from shared.kafka import ConsumerLoop, DeadLetters, Rejected, ensure_topics, make_consumer, make_producer
+from shared.observe import observe
 from shared.outbox import OutboxRelay
 from shared.runtime import Background
 from shared.settings import ClockSettings, DatabaseSettings, EnvSettings, KafkaSettings
@@ -106,6 +108,8 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
             await engine.dispose()
 
     app = FastAPI(title="mtrack milestones", version="0.1.0", lifespan=lifespan)
+    observe(app, "milestones")  # HTTP metrics, access log, request id (shared/observe.py)
+    offline_docs(app)  # /docs and /redoc with no internet (shared/docs.py)
     app.state.producer = None
     app.state.sessions = sessions
     app.state.clock = clock

@@ -15,9 +15,11 @@ from services.notifier import sender
 from services.notifier.directory import load_directory
 from services.notifier.handlers import Context, handle_batch
 from shared.db import make_engine, make_sessionmaker
+from shared.docs import offline_docs
 from shared.events import Topics
 from shared.http import database_check, kafka_check, ops_router
 from shared.kafka import ConsumerLoop, DeadLetters, ensure_topics, make_consumer, make_producer
+from shared.observe import observe
 from shared.runtime import Background
 from shared.settings import DatabaseSettings, KafkaSettings, SmtpSettings
 
@@ -66,6 +68,8 @@ def create_app(settings: NotifierSettings) -> FastAPI:
         await smtp.quit()
 
     app = FastAPI(title="mtrack notifier", version="0.1.0", lifespan=lifespan)
+    observe(app, "notifier")  # HTTP metrics, access log, request id (shared/observe.py)
+    offline_docs(app)  # /docs and /redoc with no internet (shared/docs.py)
     app.state.producer = None
     checks = {
         "database": database_check(engine),
