@@ -110,15 +110,20 @@ def _parse(args: argparse.Namespace) -> int:
 
 def _jobs(args: argparse.Namespace) -> int:
     from mtrack import services
+    from services.notifier import jobs as notifier_jobs
 
     if args.action == "list":
-        for name, seconds in services.job_schedule().items():
+        schedule = {**services.job_schedule(), **notifier_jobs.schedule()}
+        for name, seconds in schedule.items():
             print(f"{name}\tevery {seconds:g}s")
         return 0
     if not args.name:
         print("mtrack jobs run: name a job (see `mtrack jobs list`)", file=sys.stderr)
         return 2
-    result = asyncio.run(services.run_job_once(args.name, now=args.now))
+    if args.name in notifier_jobs.JOBS:
+        result = asyncio.run(notifier_jobs.run_once(args.name, now=args.now))
+    else:
+        result = asyncio.run(services.run_job_once(args.name, now=args.now))
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
