@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosmtplib
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -45,6 +45,8 @@ class DeliverySettings(EnvSettings):
     action_days: int = Field(default=14, ge=1, le=90, alias="MTRACK_ACTION_DAYS")
     environment: str = Field(default="development", alias="MTRACK_ENVIRONMENT")
     webhook_retry_seconds: float = Field(default=3600, gt=0, alias="MTRACK_WEBHOOK_RETRY_SECONDS")
+    mail_retry_seconds: float = Field(default=30, gt=0, alias="MTRACK_MAIL_RETRY_SECONDS")
+    digest_settle_seconds: float = Field(default=20, ge=0, alias="MTRACK_DIGEST_SETTLE_SECONDS")
 
     def hours(self) -> Hours:
         return Hours(parse_hour(self.work_start), parse_hour(self.work_end), parse_hour(self.digest_hour))
@@ -75,6 +77,8 @@ def make_dispatcher(
         key=key,
         hours=settings.hours(),
         link_days=settings.action_days,
+        retry_first=timedelta(seconds=settings.mail_retry_seconds),
+        settle=timedelta(seconds=settings.digest_settle_seconds),
         webhooks=WebhookSender(sessions=sessions, retry_seconds=settings.webhook_retry_seconds),  # type: ignore[arg-type]
     )
 

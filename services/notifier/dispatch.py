@@ -53,6 +53,10 @@ class Dispatcher:
     hours: Hours = field(default_factory=Hours)
     link_days: int = 14
     webhooks: WebhookSender | None = None
+    retry_first: timedelta = timedelta(seconds=30)
+    # A digest waits until a recipient's items stop arriving for this long (a sweep or a first start
+    # emits alerts over several seconds; the digest should carry them all). `force` does not wait.
+    settle: timedelta = timedelta(seconds=20)
 
     async def run(self, *, force: bool = False) -> dict[str, int]:
         now = self.clock.now()
@@ -60,7 +64,7 @@ class Dispatcher:
         if force or in_working_hours(now, self.calendar, self.hours):
             counts["immediate"] = await self._claim_immediate(now.date())
             if force or digest_due(now, self.calendar, self.hours):
-                counts["digests"] = await self._claim_digests(now.date())
+                counts["digests"] = await self._claim_digests(now.date(), force=force)
             for outcome, n in (await self._send_due(now, force=force)).items():
                 counts[outcome] += n
         if self.webhooks is not None:
@@ -68,15 +72,17 @@ class Dispatcher:
         DIGEST_LAST.set(datetime.now(UTC).timestamp())
         return counts
 
-    async def _claim_digests(self, day: date) -> int:
+    async def _claim_digests(self, day: date, *, force: bool) -> int:
         """One statement creates today's digest rows for everyone with waiting digest items (a row that
         exists already — sent earlier today or by another replica — is left alone); one attaches them."""
         async with self.sessions() as session, session.begin():
             waiting = (
                 select(PendingItem.recipient)
                 .where(PendingItem.mail_key.is_(None), PendingItem.delivery == "digest")
-                .distinct()
+                .group_by(PendingItem.recipient)
             )
+            if not force:
+                waiting = waiting.having(func.max(PendingItem.created_at) < datetime.now(UTC) - self.settle)
             people = list((await session.scalars(waiting)).all())
             if not people:
                 return 0
@@ -189,7 +195,7 @@ class Dispatcher:
                 MAILS.labels(mail.kind, "refused").inc()
                 log.warning("mail %s to %s refused permanently: %s", mail.key, mail.recipient, reason)
                 return "refused"
-            delay = min(timedelta(seconds=30) * 2 ** max(mail.attempts - 1, 0), MAX_BACKOFF)
+            delay = min(self.retry_first * 2 ** max(mail.attempts - 1, 0), MAX_BACKOFF)
             await self._mark(
                 mail.key,
                 next_attempt_at=datetime.now(UTC) + delay,
@@ -198,7 +204,7 @@ class Dispatcher:
             )
             MAILS.labels(mail.kind, "retried").inc()
             RETRIES.labels("mail").inc()
-            log.info("mail %s to %s delayed %ss: %s", mail.key, mail.recipient, delay.seconds, err)
+            log.info("mail %s to %s delayed %s: %s", mail.key, mail.recipient, delay, err)
             return "retried"
         note = "; ".join(f"{a}: {code}" for a, (code, _) in refused.items()) or None
         await self._mark(

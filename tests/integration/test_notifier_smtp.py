@@ -101,7 +101,12 @@ def _env(alert_type: type, title: str, owner: str, *, due: date, as_of: date, au
 class Rig:
     def __init__(self, env_for: dict[str, str], directory: Path, port: int, clock: Clock) -> None:
         self.settings = NotifierSettings(
-            **{**env_for, "SMTP_PORT": str(port), "MTRACK_DIRECTORY_FILE": str(directory)}
+            **{
+                **env_for,
+                "SMTP_PORT": str(port),
+                "MTRACK_DIRECTORY_FILE": str(directory),
+                "MTRACK_DIGEST_SETTLE_SECONDS": "0",
+            }
         )
         self.engine = make_engine(env_for["DATABASE_URL"])
         self.sessions = make_sessionmaker(self.engine)
@@ -342,6 +347,7 @@ async def test_alerts_from_the_broker_become_mail(env_for, tmp_path, smtp) -> No
             "MTRACK_TOPIC_PREFIX": prefix,
             "SMTP_PORT": str(port),
             "MTRACK_DIRECTORY_FILE": str(path),
+            "MTRACK_DIGEST_SETTLE_SECONDS": "0",
         }
     )
     app = create_notifier(settings, clock=clock)
