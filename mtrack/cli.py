@@ -120,6 +120,7 @@ def _jobs(args: argparse.Namespace) -> int:
     if not args.name:
         print("mtrack jobs run: name a job (see `mtrack jobs list`)", file=sys.stderr)
         return 2
+    notifier_jobs.load_stack_env()
     if args.name in notifier_jobs.JOBS:
         result = asyncio.run(notifier_jobs.run_once(args.name, now=args.now))
     else:

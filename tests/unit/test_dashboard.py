@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 
 import services.ingest.metrics
 import services.milestones.metrics
-import services.notifier.handlers  # noqa: F401
+import services.notifier.metrics  # noqa: F401
 import shared.kafka  # noqa: F401
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "dashboards" / "mtrack-overview.json"
