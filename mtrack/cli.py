@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("name", nargs="?")
     jobs.add_argument("--now", help="pin the clock for this run")
     jobs.set_defaults(func=_jobs)
+
+    directory = sub.add_parser("directory", help="the organisation directory: draft one from a plan")
+    directory.add_argument("action", choices=("draft",))
+    directory.add_argument("plan", type=Path, help="a plan document with a contact table")
+    directory.add_argument("--output", "-o", type=Path, help="write here instead of standard output")
+    directory.set_defaults(func=_directory)
     return parser
 
 
@@ -127,6 +133,12 @@ def _jobs(args: argparse.Namespace) -> int:
         result = asyncio.run(services.run_job_once(args.name, now=args.now))
     print(json.dumps(result, ensure_ascii=False))
     return 0
+
+
+def _directory(args: argparse.Namespace) -> int:
+    from mtrack.directory_cli import main_draft
+
+    return main_draft(args.plan, args.output)
 
 
 def _run(args: argparse.Namespace) -> int:
