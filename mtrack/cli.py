@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("action", choices=("list", "run"))
     jobs.add_argument("name", nargs="?")
     jobs.add_argument("--now", help="pin the clock for this run")
+    jobs.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(".mtrack"),
+        help="a running `mtrack run`'s folder (its servers)",
+    )
     jobs.set_defaults(func=_jobs)
 
     directory = sub.add_parser("directory", help="the organisation directory: draft one from a plan")
@@ -126,7 +132,7 @@ def _jobs(args: argparse.Namespace) -> int:
     if not args.name:
         print("mtrack jobs run: name a job (see `mtrack jobs list`)", file=sys.stderr)
         return 2
-    notifier_jobs.load_stack_env()
+    notifier_jobs.load_stack_env(args.state_dir)
     if args.name in notifier_jobs.JOBS:
         result = asyncio.run(notifier_jobs.run_once(args.name, now=args.now))
     else:

@@ -47,6 +47,7 @@ class DeliverySettings(EnvSettings):
     webhook_retry_seconds: float = Field(default=3600, gt=0, alias="MTRACK_WEBHOOK_RETRY_SECONDS")
     mail_retry_seconds: float = Field(default=30, gt=0, alias="MTRACK_MAIL_RETRY_SECONDS")
     digest_settle_seconds: float = Field(default=20, ge=0, alias="MTRACK_DIGEST_SETTLE_SECONDS")
+    immediate_settle_seconds: float = Field(default=5, ge=0, alias="MTRACK_IMMEDIATE_SETTLE_SECONDS")
 
     def hours(self) -> Hours:
         return Hours(parse_hour(self.work_start), parse_hour(self.work_end), parse_hour(self.digest_hour))
@@ -79,6 +80,7 @@ def make_dispatcher(
         link_days=settings.action_days,
         retry_first=timedelta(seconds=settings.mail_retry_seconds),
         settle=timedelta(seconds=settings.digest_settle_seconds),
+        immediate_settle=timedelta(seconds=settings.immediate_settle_seconds),
         webhooks=WebhookSender(sessions=sessions, retry_seconds=settings.webhook_retry_seconds),  # type: ignore[arg-type]
     )
 
@@ -106,7 +108,11 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None, send: Sen
                 again.clear()
                 result = await dispatcher.run(force=force)
                 if not again.is_set():
-                    return result
+                    break
+        wake = await dispatcher.settling_until()
+        if wake is not None and scheduler.running:  # items held back for a burst to end: come back then
+            scheduler.modify_job(JOB, next_run_time=wake.astimezone(SEOUL) + timedelta(milliseconds=200))
+        return result
 
     async def recorded() -> None:
         again.set()

@@ -57,12 +57,14 @@ class Dispatcher:
     # A digest waits until a recipient's items stop arriving for this long (a sweep or a first start
     # emits alerts over several seconds; the digest should carry them all). `force` does not wait.
     settle: timedelta = timedelta(seconds=20)
+    # Immediate mails wait this long for a burst of alerts to end (one mail, not one per batch).
+    immediate_settle: timedelta = timedelta(seconds=5)
 
     async def run(self, *, force: bool = False) -> dict[str, int]:
         now = self.clock.now()
         counts = {"digests": 0, "immediate": 0, "sent": 0, "retried": 0, "refused": 0, "webhooks": 0}
         if force or in_working_hours(now, self.calendar, self.hours):
-            counts["immediate"] = await self._claim_immediate(now.date())
+            counts["immediate"] = await self._claim_immediate(now.date(), force=force)
             if force or digest_due(now, self.calendar, self.hours):
                 counts["digests"] = await self._claim_digests(now.date(), force=force)
             for outcome, n in (await self._send_due(now, force=force)).items():
@@ -71,6 +73,24 @@ class Dispatcher:
             counts["webhooks"] = await self.webhooks.deliver_due()
         DIGEST_LAST.set(datetime.now(UTC).timestamp())
         return counts
+
+    async def settling_until(self) -> datetime | None:
+        """When items now held back by a settle window become due (the app runs the job then)."""
+        async with self.sessions() as session:
+            newest = (
+                await session.execute(
+                    select(PendingItem.delivery, func.max(PendingItem.created_at))
+                    .where(PendingItem.mail_key.is_(None))
+                    .group_by(PendingItem.delivery)
+                )
+            ).all()
+        ends = [
+            at + (self.settle if delivery == "digest" else self.immediate_settle)
+            for delivery, at in newest
+            if at is not None
+        ]
+        upcoming = [e for e in ends if e > datetime.now(UTC)]
+        return min(upcoming) if upcoming else None
 
     async def _claim_digests(self, day: date, *, force: bool) -> int:
         """One statement creates today's digest rows for everyone with waiting digest items (a row that
@@ -109,15 +129,24 @@ class Dispatcher:
                 )
         return len(created)
 
-    async def _claim_immediate(self, day: date) -> int:
+    async def _claim_immediate(self, day: date, *, force: bool) -> int:
         async with self.sessions() as session, session.begin():
-            found = (
-                await session.execute(
-                    select(PendingItem.id, PendingItem.recipient, PendingItem.delivery)
-                    .where(PendingItem.mail_key.is_(None), PendingItem.delivery != "digest")
-                    .order_by(PendingItem.id)
-                    .with_for_update(skip_locked=True)
+            query = select(PendingItem.id, PendingItem.recipient, PendingItem.delivery).where(
+                PendingItem.mail_key.is_(None), PendingItem.delivery != "digest"
+            )
+            if not force:
+                fresh = (
+                    select(PendingItem.recipient)
+                    .where(
+                        PendingItem.mail_key.is_(None),
+                        PendingItem.delivery != "digest",
+                        PendingItem.created_at >= datetime.now(UTC) - self.immediate_settle,
+                    )
+                    .distinct()
                 )
+                query = query.where(PendingItem.recipient.not_in(fresh))
+            found = (
+                await session.execute(query.order_by(PendingItem.id).with_for_update(skip_locked=True))
             ).all()
             groups: dict[tuple[str, str], list[int]] = defaultdict(list)
             for item_id, recipient, delivery in found:

@@ -106,6 +106,7 @@ class Rig:
                 "SMTP_PORT": str(port),
                 "MTRACK_DIRECTORY_FILE": str(directory),
                 "MTRACK_DIGEST_SETTLE_SECONDS": "0",
+                "MTRACK_IMMEDIATE_SETTLE_SECONDS": "0",
             }
         )
         self.engine = make_engine(env_for["DATABASE_URL"])
@@ -226,7 +227,7 @@ async def test_hostile_titles_through_the_real_server(rig, title: str) -> None: 
     text = mail.get_body(("plain",)).get_content()
     assert not any(line.startswith(("과제: 가짜", "Bcc:", "X-Evil")) for line in text.splitlines())
     html = mail.get_body(("html",)).get_content()
-    assert "<script>" not in html and "49" not in text
+    assert "<script>" not in html and ("{{7*7}}" in text) == ("{{7*7}}" in title)
 
 
 async def test_two_replicas_send_each_digest_once(rig) -> None:  # type: ignore[no-untyped-def]
@@ -348,6 +349,7 @@ async def test_alerts_from_the_broker_become_mail(env_for, tmp_path, smtp) -> No
             "SMTP_PORT": str(port),
             "MTRACK_DIRECTORY_FILE": str(path),
             "MTRACK_DIGEST_SETTLE_SECONDS": "0",
+            "MTRACK_IMMEDIATE_SETTLE_SECONDS": "0",
         }
     )
     app = create_notifier(settings, clock=clock)

@@ -107,7 +107,7 @@ def test_hostile_titles_add_no_header_and_forge_no_line(title: str) -> None:
     lines = text.splitlines()
     assert not any(line.startswith(("Bcc:", "X-Evil", "과제: 가짜", "처리: http://evil")) for line in lines)
     html = parsed.get_body(("html",)).get_content()
-    assert "<script>" not in html and "49" not in text
+    assert "<script>" not in html and ("{{7*7}}" in text) == ("{{7*7}}" in title)
 
 
 def test_one_line_neutralises_encoded_words_and_controls() -> None:
