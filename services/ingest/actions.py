@@ -5,7 +5,7 @@ Safety: the token is an HMAC-signed (milestone, recipient, expiry) link (service
 never changes anything (mail scanners follow links); the form carries a nonce bound to the token by HMAC
 and repeated in a SameSite=Strict cookie (double submit), a foreign Origin is refused, and each nonce is
 recorded when used, so a replayed POST changes nothing. Pages are Korean, server-rendered, no external
-assets, no referrer (the token is in the URL)."""
+assets, no referrer beyond this origin (the token is in the URL)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ _pages = Environment(
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
+    # The token is in the URL: it may go to this origin only. (`no-referrer` would make browsers send
+    # `Origin: null` with the form post.)
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "X-Robots-Tag": "noindex, nofollow",
@@ -240,8 +242,10 @@ def _same_origin(request: Request) -> bool:
     if site is not None and site not in ("same-origin", "none"):
         return False
     origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        return origin is None
+    if origin is None:
+        return True
+    if origin == "null":  # privacy modes hide the origin; the browser's own Sec-Fetch-Site then decides
+        return site == "same-origin"
     own = urlsplit(str(request.base_url))
     theirs = urlsplit(origin)
     return (theirs.scheme, theirs.netloc) == (own.scheme, own.netloc)

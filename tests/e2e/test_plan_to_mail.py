@@ -101,7 +101,7 @@ async def test_plan_to_overdue_mail(stack) -> None:  # type: ignore[no-untyped-d
     )
     page = await stack.ingest.get(path)
     assert page.status_code == 200 and "GATC" in page.text and "2025-03-31" in page.text
-    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["referrer-policy"] == "same-origin"
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     cookie = page.headers["set-cookie"].split(";")[0]
     assert "samesite=strict" in page.headers["set-cookie"].lower()
