@@ -130,6 +130,7 @@ class Letter:
     day: date
     entries: list[Entry]
     public_url: str
+    link_days: int = 14
 
 
 def subject(letter: Letter) -> str:

@@ -272,6 +272,7 @@ class Dispatcher:
             day=mail.slot,
             entries=entries,
             public_url=self.public_url,
+            link_days=self.link_days,
         )
 
     def _name(self, address: str) -> str | None:

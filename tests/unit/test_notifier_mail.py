@@ -198,3 +198,40 @@ def test_production_refuses_a_missing_action_secret() -> None:
     with pytest.raises(RuntimeError, match="MTRACK_ACTION_SECRET"):
         tokens.action_key(None, environment="production", service="notifier", seed="x")
     assert tokens.action_key("s3cret", environment="production", service="notifier", seed="x") == b"s3cret"
+
+
+def test_metric_series_exist_at_zero() -> None:
+    from prometheus_client import REGISTRY
+
+    from services.notifier.metrics import init_series
+
+    init_series()
+    for kind in ("digest", "immediate", "escalation"):
+        for outcome in ("sent", "retried", "refused", "failed"):
+            assert (
+                REGISTRY.get_sample_value("mtrack_mails_total", {"kind": kind, "outcome": outcome})
+                is not None
+            )
+    for outcome in ("delivered", "retried", "dead"):
+        assert REGISTRY.get_sample_value("mtrack_webhook_deliveries_total", {"outcome": outcome}) is not None
+    for channel in ("mail", "webhook"):
+        assert REGISTRY.get_sample_value("mtrack_notifier_retries_total", {"channel": channel}) is not None
+    assert REGISTRY.get_sample_value("mtrack_notifier_pending_items") is not None
+
+
+def test_ingest_and_notifier_refuse_to_start_in_production_without_the_secret(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from services.ingest.app import IngestSettings
+    from services.ingest.app import create_app as create_ingest
+    from services.notifier.app import NotifierSettings
+    from services.notifier.app import create_app as create_notifier
+
+    env = {"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none", "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"}
+    monkeypatch.setenv("MTRACK_ENVIRONMENT", "production")
+    monkeypatch.delenv("MTRACK_ACTION_SECRET", raising=False)
+    with pytest.raises(RuntimeError, match="MTRACK_ACTION_SECRET"):
+        create_ingest(IngestSettings(**env))
+    with pytest.raises(RuntimeError, match="MTRACK_ACTION_SECRET"):
+        create_notifier(NotifierSettings(**env))
+    monkeypatch.setenv("MTRACK_ACTION_SECRET", "a-secret-from-the-environment")
+    create_ingest(IngestSettings(**env))
+    create_notifier(NotifierSettings(**env))
