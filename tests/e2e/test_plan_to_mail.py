@@ -5,13 +5,14 @@ would, marks the milestone done → the next digest no longer lists it."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes
 from email.policy import default
 
 import httpx
 from sqlalchemy import select
 
+from services.notifier import tokens
 from services.notifier.models import PendingItem
 from shared.db import make_engine
 from tests.conftest import EXAMPLES
@@ -118,6 +119,12 @@ async def test_plan_to_overdue_mail(stack) -> None:  # type: ignore[no-untyped-d
     assert done.status_code == 200 and "완료 처리되었습니다" in done.text, done.text
     replay = await stack.ingest.post(path, data=form, headers=headers)
     assert replay.status_code == 409 and "이미 처리된 요청" in replay.text
+    stale = tokens.sign(
+        notifier.state.dispatcher.key, milestone_id=gatc["id"], recipient="tech-policy-1@example.com",
+        expires=stack.clock.now() - timedelta(seconds=1),
+    )  # fmt: skip
+    expired = await stack.ingest.post(f"/a/{stale}", data=form, headers=headers)
+    assert expired.status_code == 410 and "유효 기간" in expired.text
     altered = await stack.ingest.get(path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB"))
     assert altered.status_code == 403 and "올바르지 않은 링크" in altered.text
 

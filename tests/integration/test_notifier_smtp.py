@@ -117,10 +117,10 @@ class Rig:
     def dispatcher(self) -> Any:
         return make_dispatcher(self.settings, self.sessions, clock=self.clock)
 
-    async def record(self, *envelopes: Any) -> None:
+    async def record(self, *envelopes: Any, escalation_immediate: bool = False) -> None:
         async with self.sessions() as session, session.begin():
             await record_alerts(
-                session, list(envelopes), directory=self.directory, escalation_immediate=False
+                session, list(envelopes), directory=self.directory, escalation_immediate=escalation_immediate
             )
 
 
@@ -199,6 +199,30 @@ async def test_escalation_goes_to_the_manager_with_officers_copied(rig) -> None:
         m for m in smtp.to(people["fallback"]) if "미지정 부서" in m.get_body(("plain",)).get_content()
     ]
     assert len(unknown) == 1 and unknown[0]["Reply-To"] == people["fallback"]
+
+
+async def test_immediate_escalation_waits_for_working_hours(rig) -> None:  # type: ignore[no-untyped-def]
+    rig, smtp, people, dept = rig
+    esc = _env(
+        MilestoneEscalated,
+        "즉시 에스컬",
+        dept,
+        due=date(2025, 5, 23),
+        as_of=date(2025, 6, 2),
+        audience="manager",
+    )
+    await rig.record(esc, escalation_immediate=True)
+    rig.clock.pinned = _at(date(2025, 6, 2), 19)  # Monday evening: quiet
+    await rig.dispatcher().run()
+    rig.clock.pinned = _at(date(2025, 6, 3), 10)  # 대통령 선거일 (a holiday): quiet
+    await rig.dispatcher().run()
+    assert smtp.to(people["head"]) == []
+    rig.clock.pinned = _at(date(2025, 6, 4), 9, 0)
+    await rig.dispatcher().run()
+    (mail,) = smtp.to(people["head"])
+    assert mail["Subject"].startswith("[mtrack] 에스컬레이션: 즉시 에스컬 (2025-05-23, ")
+    assert mail["Cc"] == f"{people['officer']}, {people['fast']}"
+    assert mail["Date"] == "Wed, 04 Jun 2025 09:00:00 +0900"
 
 
 @pytest.mark.parametrize(
