@@ -129,6 +129,8 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None, send: Sen
         await producer.start()
         await ensure_topics(settings, topics.all())
         consumer = make_consumer(settings, topic=topics.alerts, group_id=settings.consumer_group)
+        # Milestone events too: a milestone done or withdrawn before the digest leaves is not listed.
+        consumer.subscribe(topics=[topics.alerts, topics.milestone_events])
         await consumer.start()
         background = Background()
         loop = ConsumerLoop(consumer, handle, DeadLetters(producer, topics.dead_letter, NAME))

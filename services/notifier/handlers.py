@@ -1,5 +1,6 @@
 """What the notifier does with an alert: record one pending item per recipient (and one webhook delivery
 per subscription) in one transaction. Sending happens later, in the dispatcher, by the clock's rules.
+A milestone reported done or withdrawn (the milestone-events topic) takes its waiting items out.
 
 Recipients come only from the directory: audience `owner` → the department's officers; `manager` → its
 manager (the officers are copied when the mail goes); an unknown department → the fallback desk."""
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -134,6 +136,32 @@ async def record_alerts(
     return len(items)
 
 
+RESOLVING = ("milestone.status_reported", "milestone.withdrawn")
+
+
+def resolved_milestones(envelopes: list[Envelope]) -> set[str]:
+    """Milestones a batch of milestone events finishes (done or withdrawn): what waits for them is moot."""
+    done: set[str] = set()
+    for env in envelopes:
+        if env.type == "milestone.withdrawn" or (
+            env.type == "milestone.status_reported" and env.data.get("status") == "done"
+        ):
+            done.add(env.subject)
+    return done
+
+
+async def drop_resolved(session: AsyncSession, milestones: set[str]) -> int:
+    """Items not yet in a mail, for milestones now done or withdrawn, are set aside (never sent)."""
+    if not milestones:
+        return 0
+    result = await session.execute(
+        update(PendingItem)
+        .where(PendingItem.milestone_id.in_(milestones), PendingItem.mail_key.is_(None))
+        .values(mail_key="resolved")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def batch_handler(
     sessions: async_sessionmaker,  # type: ignore[type-arg]
     directory: Directory,
@@ -146,6 +174,7 @@ def batch_handler(
             count = await record_alerts(
                 session, envelopes, directory=directory, escalation_immediate=escalation_immediate
             )
+            await drop_resolved(session, resolved_milestones(envelopes))
         if count and recorded is not None:
             await recorded()
         return []

@@ -23,13 +23,21 @@ from standardwebhooks.webhooks import Webhook
 from mtrack.stack.ports import free_port
 from services.notifier.app import NotifierSettings, make_dispatcher
 from services.notifier.app import create_app as create_notifier
-from services.notifier.handlers import record_alerts
+from services.notifier.handlers import batch_handler, record_alerts
 from services.notifier.models import Mail, WebhookDelivery
 from services.notifier.webhooks import WebhookSender
 from shared.clock import SEOUL, Clock
 from shared.db import make_engine, make_sessionmaker
 from shared.directory import load_directory
-from shared.events import MilestoneDueSoon, MilestoneEscalated, MilestoneOverdue, Topics, encode, new_envelope
+from shared.events import (
+    MilestoneDueSoon,
+    MilestoneEscalated,
+    MilestoneOverdue,
+    MilestoneStatusReported,
+    Topics,
+    encode,
+    new_envelope,
+)
 from tests.kafka_tools import produce
 from tests.waiting import eventually
 
@@ -199,6 +207,24 @@ async def test_escalation_goes_to_the_manager_with_officers_copied(rig) -> None:
         m for m in smtp.to(people["fallback"]) if "미지정 부서" in m.get_body(("plain",)).get_content()
     ]
     assert len(unknown) == 1 and unknown[0]["Reply-To"] == people["fallback"]
+
+
+async def test_a_milestone_done_before_the_digest_is_not_listed(rig) -> None:  # type: ignore[no-untyped-def]
+    rig, smtp, people, dept = rig
+    settled = _env(MilestoneOverdue, "이미 끝난 과제", dept, due=date(2025, 3, 3), as_of=date(2025, 3, 24))
+    still = _env(MilestoneOverdue, "남은 과제", dept, due=date(2025, 3, 4), as_of=date(2025, 3, 24))
+    handle = batch_handler(rig.sessions, rig.directory, escalation_immediate=False)
+    await handle([settled, still])
+    done = new_envelope(
+        MilestoneStatusReported(status="done", done_date=date(2025, 3, 21)),
+        subject=settled.subject, source="ingest", occurred_at=datetime.now(UTC),
+    )  # fmt: skip
+    await handle([done])
+    rig.clock.pinned = _at(date(2025, 3, 24), 9)
+    await rig.dispatcher().run()
+    (digest,) = smtp.to(people["officer"])
+    body = digest.get_body(("plain",)).get_content()
+    assert "남은 과제" in body and "이미 끝난 과제" not in body
 
 
 async def test_immediate_escalation_waits_for_working_hours(rig) -> None:  # type: ignore[no-untyped-def]
