@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import aiosmtplib
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 from pydantic import Field
@@ -51,6 +52,19 @@ class DeliverySettings(EnvSettings):
 
     def hours(self) -> Hours:
         return Hours(parse_hour(self.work_start), parse_hour(self.work_end), parse_hour(self.digest_hour))
+
+
+class AlertDeadLetters(DeadLetters):
+    """Dead-letters only records of the alerts topic: the milestone-events topic, read here only to drop
+    items of finished milestones, has its own consumer (milestones) that dead-letters its bad records."""
+
+    def __init__(self, producer: AIOKafkaProducer, topics: Topics) -> None:
+        super().__init__(producer, topics.dead_letter, NAME)
+        self._alerts = topics.alerts
+
+    async def send(self, record: ConsumerRecord, reason: str, stage: str) -> None:
+        if record.topic == self._alerts:
+            await super().send(record, reason, stage)
 
 
 class NotifierSettings(DatabaseSettings, KafkaSettings, SmtpSettings, ClockSettings, DeliverySettings):
@@ -133,7 +147,7 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None, send: Sen
         consumer.subscribe(topics=[topics.alerts, topics.milestone_events])
         await consumer.start()
         background = Background()
-        loop = ConsumerLoop(consumer, handle, DeadLetters(producer, topics.dead_letter, NAME))
+        loop = ConsumerLoop(consumer, handle, AlertDeadLetters(producer, topics))
         background.spawn("consumer", loop.run)
         scheduler.add_job(
             run_digest,

@@ -36,7 +36,9 @@ from shared.workdays import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+# 20 mails x the 15 s SMTP timeout stays well inside the lease, so no other replica re-sends one.
+SEND_BATCH = 20
+LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -175,30 +177,38 @@ class Dispatcher:
         }
 
     async def _send_due(self, now: datetime, *, force: bool) -> dict[str, int]:
+        """Leases due mails a batch at a time (a lease outlives a batch's worst-case send time) until
+        none is left; each mail is tried at most once per pass."""
         counts = {"sent": 0, "retried": 0, "refused": 0}
-        real = datetime.now(UTC)
-        async with self.sessions() as session, session.begin():
+        tried: set[str] = set()
+        while True:
+            real = datetime.now(UTC)
             conditions = [Mail.status == "pending", or_(Mail.lease_until.is_(None), Mail.lease_until < real)]
             if not force:
                 conditions.append(Mail.next_attempt_at <= real)
-            leased = list(
-                (
-                    await session.scalars(
-                        select(Mail)
-                        .where(*conditions)
-                        .order_by(Mail.created_at)
-                        .limit(200)
-                        .with_for_update(skip_locked=True)
-                    )
-                ).all()
-            )
+            if tried:
+                conditions.append(Mail.key.not_in(tried))
+            async with self.sessions() as session, session.begin():
+                leased = list(
+                    (
+                        await session.scalars(
+                            select(Mail)
+                            .where(*conditions)
+                            .order_by(Mail.created_at)
+                            .limit(SEND_BATCH)
+                            .with_for_update(skip_locked=True)
+                        )
+                    ).all()
+                )
+                for mail in leased:
+                    mail.lease_until = real + LEASE
+                    mail.attempts += 1
             for mail in leased:
-                mail.lease_until = real + LEASE
-                mail.attempts += 1
-        for mail in leased:
-            outcome = await self._send_one(mail, now)
-            counts[outcome] += 1
-        return counts
+                tried.add(mail.key)
+                outcome = await self._send_one(mail, now)
+                counts[outcome] += 1
+            if len(leased) < SEND_BATCH:
+                return counts
 
     async def _send_one(self, mail: Mail, now: datetime) -> str:
         async with self.sessions() as session:
