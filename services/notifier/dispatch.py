@@ -30,7 +30,7 @@ from services.notifier.mailer import Send
 from services.notifier.metrics import DIGEST_LAST, MAILS, OLDEST, PENDING, RETRIES
 from services.notifier.models import Mail, PendingItem
 from services.notifier.webhooks import WebhookSender
-from shared.clock import Clock
+from shared.clock import SEOUL, Clock
 from shared.directory import Directory
 from shared.workdays import WorkingCalendar
 
@@ -64,11 +64,12 @@ class Dispatcher:
 
     async def run(self, *, force: bool = False) -> dict[str, int]:
         now = self.clock.now()
+        today = now.astimezone(SEOUL).date()  # the Korean working day the mails belong to
         counts = {"digests": 0, "immediate": 0, "sent": 0, "retried": 0, "refused": 0, "webhooks": 0}
         if force or in_working_hours(now, self.calendar, self.hours):
-            counts["immediate"] = await self._claim_immediate(now.date(), force=force)
+            counts["immediate"] = await self._claim_immediate(today, force=force)
             if force or digest_due(now, self.calendar, self.hours):
-                counts["digests"] = await self._claim_digests(now.date(), force=force)
+                counts["digests"] = await self._claim_digests(today, force=force)
             for outcome, n in (await self._send_due(now, force=force)).items():
                 counts[outcome] += n
         if self.webhooks is not None:

@@ -288,9 +288,12 @@ async def test_two_replicas_send_each_digest_once(rig) -> None:  # type: ignore[
             for i in range(5)
         )
     )
-    rig.clock.pinned = _at(date(2025, 3, 24), 9, 30)
+    rig.clock.pinned = datetime(2025, 3, 24, 0, 30, tzinfo=UTC)  # 09:30 in Seoul
     await asyncio.gather(*(rig.dispatcher().run() for _ in range(4)))
     assert len(smtp.to(people["officer"])) == 1 and len(smtp.to(people["fast"])) == 1
+    async with rig.sessions() as session:
+        slots = (await session.scalars(select(Mail.slot).where(Mail.recipient == people["officer"]))).all()
+    assert slots == [date(2025, 3, 24)]  # the Seoul working day
 
 
 async def test_smtp_delay_retries_and_permanent_refusal_is_recorded(rig) -> None:  # type: ignore[no-untyped-def]
