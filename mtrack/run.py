@@ -191,7 +191,11 @@ def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) 
     print(f"  milestones list  {base}/v1/milestones")
     if "MTRACK_MAIL_FOLDER" in env:
         mails = len(list(Path(env["MTRACK_MAIL_FOLDER"]).glob("*.eml")))
-        print(f"  mail folder      {env['MTRACK_MAIL_FOLDER']}  ({mails} alert e-mails so far)")
+        print(
+            f"  mail folder      {env['MTRACK_MAIL_FOLDER']}  ({mails} mails so far; one digest per officer a working day)"
+        )
+        where = "" if state_dir == Path(".mtrack").resolve() else f" --state-dir {state_dir}"
+        print(f"  digest now       mtrack jobs run digest{where}   (what is due today, whatever the hour)")
     print(f"  logs             {state_dir / 'logs'}")
     print()
     print(render(["state", "milestones"], rows, [14, 12]))
