@@ -235,3 +235,14 @@ def test_ingest_and_notifier_refuse_to_start_in_production_without_the_secret(mo
     monkeypatch.setenv("MTRACK_ACTION_SECRET", "a-secret-from-the-environment")
     create_ingest(IngestSettings(**env))
     create_notifier(NotifierSettings(**env))
+
+
+def test_webhook_urls_are_http_or_https_from_the_directory_only() -> None:
+    from pydantic import ValidationError
+
+    from shared.directory import Webhook
+
+    Webhook(id="ops", url="https://hooks.example.com/mtrack", secret_env="HOOK_SECRET")
+    for url in ("file:///etc/passwd", "gopher://example.com/", "javascript:alert(1)", "http://a b"):
+        with pytest.raises(ValidationError):
+            Webhook(id="ops", url=url, secret_env="HOOK_SECRET")
