@@ -28,7 +28,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MTRACK_DIRECTORY_FILE=/app/config/directory.yaml \
     MTRACK_CALENDAR_FILE=/app/config/calendar.json \
     MTRACK_LOG_FORMAT=json \
-    MTRACK_OWNER_DIRECTORY=/app/config/owners.json
+    MTRACK_DIRECTORY_FILE=/app/config/directory.yaml
 
 # A numeric UID, so Kubernetes can verify runAsNonRoot without looking the name up.
 RUN groupadd --system --gid 10001 mtrack \

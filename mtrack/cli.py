@@ -85,7 +85,19 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("action", choices=("list", "run"), help="list the jobs, or run one once")
     jobs.add_argument("name", nargs="?", help="the job to run (see `mtrack jobs list`)")
     jobs.add_argument("--now", help="pin the clock for this run")
+    jobs.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(".mtrack"),
+        help="a running `mtrack run`'s folder (its servers)",
+    )
     jobs.set_defaults(func=_jobs)
+
+    directory = sub.add_parser("directory", help="the organisation directory: draft one from a plan")
+    directory.add_argument("action", choices=("draft",))
+    directory.add_argument("plan", type=Path, help="a plan document with a contact table")
+    directory.add_argument("--output", "-o", type=Path, help="write here instead of standard output")
+    directory.set_defaults(func=_directory)
     return parser
 
 
@@ -126,17 +138,29 @@ def _parse(args: argparse.Namespace) -> int:
 
 def _jobs(args: argparse.Namespace) -> int:
     from mtrack import services
+    from services.notifier import jobs as notifier_jobs
 
     if args.action == "list":
-        for name, seconds in services.job_schedule().items():
+        schedule = {**services.job_schedule(), **notifier_jobs.schedule()}
+        for name, seconds in schedule.items():
             print(f"{name}\tevery {seconds:g}s")
         return 0
     if not args.name:
         print("mtrack jobs run: name a job (see `mtrack jobs list`)", file=sys.stderr)
         return 2
-    result = asyncio.run(services.run_job_once(args.name, now=args.now))
+    notifier_jobs.load_stack_env(args.state_dir)
+    if args.name in notifier_jobs.JOBS:
+        result = asyncio.run(notifier_jobs.run_once(args.name, now=args.now))
+    else:
+        result = asyncio.run(services.run_job_once(args.name, now=args.now))
     print(json.dumps(result, ensure_ascii=False))
     return 0
+
+
+def _directory(args: argparse.Namespace) -> int:
+    from mtrack.directory_cli import main_draft
+
+    return main_draft(args.plan, args.output)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -36,6 +37,9 @@ def run_stack(*, state_dir: Path, ports: dict[str, int], now: str | None, plans:
             if now:
                 env["MTRACK_NOW"] = now
             env["MTRACK_MILESTONES_URL"] = f"http://127.0.0.1:{ports['milestones']}"
+            env.setdefault("MTRACK_PUBLIC_URL", f"http://127.0.0.1:{ports['ingest']}")
+            env.setdefault("MTRACK_ACTION_SECRET", action_secret(state_dir))
+            write_stack_env(state_dir, env)
             print("• applying migrations", flush=True)
             upgrade(env["DATABASE_URL"])
             children = stack.enter_context(_services(env, ports, state_dir / "logs"))
@@ -50,6 +54,27 @@ def run_stack(*, state_dir: Path, ports: dict[str, int], now: str | None, plans:
             return 1
     print("• stopped; state kept in", state_dir)
     return 0
+
+
+def action_secret(state_dir: Path) -> str:
+    """The one-click links' signing key for this state folder: generated once, kept in
+    `.mtrack/action-secret` (mode 0600) so links in earlier mails stay valid across restarts."""
+    path = state_dir / "action-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+STACK_ENV = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "SMTP_HOST", "SMTP_PORT", "MTRACK_NOW",
+             "MTRACK_PUBLIC_URL", "MTRACK_MILESTONES_URL", "MTRACK_TOPIC_PREFIX")  # fmt: skip
+
+
+def write_stack_env(state_dir: Path, env: dict[str, str]) -> None:
+    """Where this stack's servers are (`.mtrack/stack.env`), so `mtrack jobs run …` in another shell
+    reaches them; it holds no secret (the action key stays in `action-secret`)."""
+    lines = [f"{k}={env[k]}" for k in STACK_ENV if env.get(k)]
+    (state_dir / "stack.env").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _trap_signals() -> None:
@@ -166,7 +191,11 @@ def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) 
     print(f"  milestones list  {base}/v1/milestones")
     if "MTRACK_MAIL_FOLDER" in env:
         mails = len(list(Path(env["MTRACK_MAIL_FOLDER"]).glob("*.eml")))
-        print(f"  mail folder      {env['MTRACK_MAIL_FOLDER']}  ({mails} alert e-mails so far)")
+        print(
+            f"  mail folder      {env['MTRACK_MAIL_FOLDER']}  ({mails} mails so far; one digest per officer a working day)"
+        )
+        where = "" if state_dir == Path(".mtrack").resolve() else f" --state-dir {state_dir}"
+        print(f"  digest now       mtrack jobs run digest{where}   (what is due today, whatever the hour)")
     print(f"  logs             {state_dir / 'logs'}")
     print()
     print(render(["state", "milestones"], rows, [14, 12]))

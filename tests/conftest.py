@@ -125,7 +125,7 @@ async def stack(env_for: dict[str, str], mail: MailFolder) -> AsyncIterator[Stac
     )
     apps = {
         "milestones": milestones_app,
-        "notifier": create_notifier(NotifierSettings(**env_for)),
+        "notifier": create_notifier(NotifierSettings(**env_for), clock=clock),
         "ingest": create_ingest(
             IngestSettings(**env_for),
             clock=clock,

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from pydantic import Field
 
-from services.ingest import api
+from services.ingest import actions, api
 from services.ingest.lookup import MilestoneLookup
 from services.ingest.owner_rules import load_owner_rules
 from services.ingest.service import PRODUCER
@@ -62,6 +62,7 @@ def create_app(
     app.state.owner_rules = load_owner_rules(settings.owner_rules)
     app.state.milestone_lookup = milestone_lookup or MilestoneLookup(settings.milestones_url)
     app.include_router(api.router)
+    app.include_router(actions.router(settings))
     app.include_router(
         ops_router(
             {

@@ -1,73 +1,177 @@
-"""Builds the alert e-mail in Korean. Titles come from documents: they never add a header or markup."""
+"""Builds the mails (Jinja2 templates, multipart text + HTML, Korean). Document text never becomes a
+header other than the Subject, and there only as one printable line with encoded words neutralised."""
 
 from __future__ import annotations
 
-import html
+import unicodedata
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
 
-from shared.clock import SEOUL, to_seoul_datetime
-from shared.events import AlertPayload, Envelope
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from shared.clock import SEOUL
 
 MESSAGE_ID_NAMESPACE = uuid.UUID("0b7e6a8e-2f5d-4c6b-9a0e-5d1c3b2a4f90")
 MESSAGE_ID_DOMAIN = "mtrack.example.com"
+LIST_ID = "mtrack deadline alerts <alerts.mtrack.example.com>"
 
-HEADLINES = {
-    "milestone.due_soon": ("기한 임박", "마감 {days}일 전"),
-    "milestone.overdue": ("기한 경과", "{days}일 경과"),
+# Group order in a digest: what needs a person most comes first.
+GROUPS = (
+    ("milestone.escalated", "에스컬레이션 (책임자 확인 필요)"),
+    ("milestone.overdue", "기한 경과"),
+    ("milestone.due_soon", "기한 임박"),
+    ("milestone.update_requested", "추진실적 보고 요청"),
+)
+SHORT = {
+    "milestone.escalated": "에스컬레이션",
+    "milestone.overdue": "기한 경과",
+    "milestone.due_soon": "기한 임박",
+    "milestone.update_requested": "실적 보고 요청",
 }
+HEALTH = {"green": "양호", "amber": "주의", "red": "위험", "done": "완료", "withdrawn": "철회"}
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"], default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
-def message_id(alert_event_id: uuid.UUID, recipient: str) -> str:
-    """The same alert to the same recipient always carries the same Message-ID."""
-    return (
-        f"<{uuid.uuid5(MESSAGE_ID_NAMESPACE, f'{alert_event_id}|{recipient.lower()}')}@{MESSAGE_ID_DOMAIN}>"
-    )
-
-
-def one_line(text: str, limit: int = 120) -> str:
-    flat = " ".join(text.split())
+def one_line(text: str | None, limit: int = 120) -> str:
+    """One printable line: control and separator characters become spaces, runs of space one, the
+    encoded-word markers `=?` and `?=` are broken apart, and it is cut at `limit` characters."""
+    chars = (" " if unicodedata.category(c)[0] in "CZ" else c for c in (text or ""))
+    flat = " ".join("".join(chars).split()).replace("=?", "= ?").replace("?=", "? =")
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def compose(envelope: Envelope, alert: AlertPayload, *, sender: str, recipient: str) -> EmailMessage:
-    label, when = HEADLINES[envelope.type]
-    when = when.format(days=alert.days)
-    title = one_line(alert.title)
-    msg = EmailMessage(policy=SMTP)
-    msg["Subject"] = f"[mtrack] {label}: {title} (기한 {alert.due.isoformat()}, {when})"
-    msg["From"] = sender
-    msg["To"] = recipient
-    msg["Date"] = format_datetime(to_seoul_datetime(envelope.occurred_at).astimezone(SEOUL))
-    msg["Message-ID"] = message_id(envelope.event_id, recipient)
-    msg["X-Mtrack-Milestone"] = envelope.subject
-    msg["X-Mtrack-Alert"] = envelope.type
-    text = _body_text(envelope, alert, label, when)
-    msg.set_content(text, charset="utf-8")
-    msg.add_alternative(_body_html(text), subtype="html", charset="utf-8")
-    return msg
+def message_id(key: str, recipient: str) -> str:
+    """The same mail (digest slot or immediate batch) to the same recipient: the same Message-ID."""
+    return f"<{uuid.uuid5(MESSAGE_ID_NAMESPACE, f'{key}|{recipient.lower()}')}@{MESSAGE_ID_DOMAIN}>"
 
 
-def _body_text(envelope: Envelope, alert: AlertPayload, label: str, when: str) -> str:
-    section = " > ".join(one_line(s, 60) for s in alert.section) or "-"
-    return "\n".join(
-        [
-            f"담당자님, 안녕하십니까. mtrack 기한 알림({label})입니다.",
-            "",
-            f"과제: {alert.title}",
-            f"구분: {section}",
-            f"기한: {alert.due.isoformat()} ({when}, {alert.as_of.isoformat()} 기준)",
-            f"담당 부서: {alert.owner or '미지정'}",
-            f"마일스톤 ID: {envelope.subject}",
-            "",
-            "완료되었다면 진행 상황을 mtrack에 보고해 주십시오.",
-            "이 메일은 mtrack이 자동으로 보냈습니다.",
-        ]
+@dataclass(frozen=True)
+class Entry:
+    milestone_id: str
+    alert_type: str
+    title: str
+    section: str
+    owner: str
+    due: date | None
+    when: str  # "3일 남음" / "5일 경과" / "기한 없음"
+    step: str
+    health: str
+    link: str
+
+
+def entry(alert: dict[str, Any], link: str) -> Entry:
+    due = date.fromisoformat(alert["due"]) if alert.get("due") else None
+    as_of = date.fromisoformat(alert["as_of"])
+    if due is None:
+        when = "기한 없음"
+    elif due >= as_of:
+        when = "오늘 마감" if due == as_of else f"{(due - as_of).days}일 남음"
+    else:
+        when = f"{(as_of - due).days}일 경과"
+    health = alert.get("health")
+    return Entry(
+        milestone_id=one_line(alert["milestone_id"], 128),
+        alert_type=alert["type"],
+        title=one_line(alert["title"], 200),
+        section=" > ".join(one_line(s, 60) for s in alert.get("section") or []) or "-",
+        owner=one_line(alert.get("owner"), 100) or "미지정",
+        due=due,
+        when=when,
+        step=one_line(alert.get("step"), 16),
+        health=HEALTH.get(health or "", "-"),
+        link=link,
     )
 
 
-def _body_html(text: str) -> str:
-    lines = "".join(f"<p>{html.escape(line)}</p>" if line else "<br>" for line in text.split("\n"))
-    return f'<!doctype html><html lang="ko"><meta charset="utf-8"><body>{lines}</body></html>'
+def grouped(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    """Groups in GROUPS order, each sorted by due date (undated last); a milestone appears once, under
+    its most urgent alert."""
+    rank = {t: i for i, (t, _) in enumerate(GROUPS)}
+    best: dict[str, Entry] = {}
+    for item in entries:
+        held = best.get(item.milestone_id)
+        if held is None or rank.get(item.alert_type, 9) < rank.get(held.alert_type, 9):
+            best[item.milestone_id] = item
+    out = []
+    for alert_type, label in GROUPS:
+        rows = [e for e in best.values() if e.alert_type == alert_type]
+        rows.sort(key=lambda e: (e.due is None, e.due or date.max, e.title))
+        if rows:
+            out.append((label, rows))
+    return out
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything a mail is made of; only `entries` carry document text."""
+
+    key: str
+    kind: str  # digest | immediate | escalation
+    sender: str
+    recipient: str
+    name: str | None
+    cc: list[str]
+    reply_to: str
+    day: date
+    entries: list[Entry]
+    public_url: str
+    link_days: int = 14
+
+
+def subject(letter: Letter) -> str:
+    groups = grouped(letter.entries)
+    count = sum(len(rows) for _, rows in groups)
+    if letter.kind != "digest" and count == 1:
+        only = groups[0][1][0]
+        due = only.due.isoformat() if only.due else "기한 없음"
+        return f"[mtrack] {SHORT[only.alert_type]}: {one_line(only.title, 80)} ({due}, {only.when})"
+    counts = ", ".join(f"{SHORT[rows[0].alert_type]} {len(rows)}건" for _, rows in groups if rows)
+    what = "일일 기한 알림" if letter.kind == "digest" else "기한 알림"
+    return f"[mtrack] {letter.day.isoformat()} {what} {count}건 ({counts})"
+
+
+def render(letter: Letter, *, now: datetime) -> EmailMessage:
+    context = {
+        "letter": letter,
+        "groups": grouped(letter.entries),
+        "name": one_line(letter.name, 60) if letter.name else "담당자",
+        "day": letter.day.isoformat(),
+    }
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = letter.sender
+    msg["To"] = _plain(letter.recipient)
+    if letter.cc:
+        msg["Cc"] = ", ".join(_plain(a) for a in letter.cc)
+    msg["Subject"] = subject(letter)
+    msg["Date"] = format_datetime(now.astimezone(SEOUL))
+    msg["Message-ID"] = message_id(letter.key, letter.recipient)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["Reply-To"] = _plain(letter.reply_to)
+    msg["List-Id"] = LIST_ID
+    msg.set_content(_templates.get_template("mail.txt").render(context), charset="utf-8")
+    msg.add_alternative(_templates.get_template("mail.html").render(context), subtype="html", charset="utf-8")
+    return msg
+
+
+def _plain(address: str) -> str:
+    """A directory address, re-checked to be one plain addr-spec (no display name, no folding)."""
+    parsed = Address(addr_spec=address)
+    return parsed.addr_spec
+
+
+LinkMaker = Callable[[str, str], str]

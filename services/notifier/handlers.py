@@ -1,111 +1,182 @@
-"""What the notifier does with an alert: look up the owner's addresses and mail each one exactly once."""
+"""What the notifier does with an alert: record one pending item per recipient (and one webhook delivery
+per subscription) in one transaction. Sending happens later, in the dispatcher, by the clock's rules.
+A milestone reported done or withdrawn (the milestone-events topic) takes its waiting items out.
+
+Recipients come only from the directory: audience `owner` → the department's officers; `manager` → its
+manager (the officers are copied when the mail goes); an unknown department → the fallback desk."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from typing import Any
 
-from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
-from prometheus_client import Counter
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.notifier.compose import compose
-from services.notifier.directory import OwnerDirectory
-from services.notifier.models import Notification
-from shared.events import AlertPayload, Envelope, MilestoneDueSoon, MilestoneOverdue
+from services.notifier.models import PendingItem, WebhookDelivery
+from shared.directory import Department, Directory
+from shared.events import ALERT_TYPES, AlertPayload, Envelope
 from shared.kafka import Rejected
 
-MAILS = Counter("mtrack_notifier_emails_total", "Alert e-mails by outcome", ["type", "outcome"])
-
-ALERT_TYPES = {MilestoneDueSoon.TYPE, MilestoneOverdue.TYPE}
-
-Send = Callable[[EmailMessage], Awaitable[None]]
+WEBHOOK_NAMESPACE = uuid.UUID("5f0c8f0e-7f6a-4d55-9a4f-3c7e2b1d9a11")
 
 
 @dataclass(frozen=True)
-class Context:
-    sessions: async_sessionmaker  # type: ignore[type-arg]
-    directory: OwnerDirectory
-    send: Send
-    sender: str
+class Recipient:
+    address: str
+    delivery: str  # digest | immediate | escalation
 
 
-async def handle_batch(envelopes: list[Envelope], ctx: Context) -> list[Rejected]:
-    rejected: list[Rejected] = []
+def recipients(
+    directory: Directory, alert: AlertPayload, *, escalation_immediate: bool
+) -> tuple[Department | None, list[Recipient]]:
+    """Who an alert is for, and how each wants it (pure)."""
+    dept = directory.resolve(alert.owner)
+    people: list[Recipient] = []
+    if alert.audience == "manager":
+        if dept is not None and dept.manager is not None:
+            manager = dept.manager
+            immediate = escalation_immediate or manager.delivery == "immediate"
+            people.append(Recipient(manager.email, "escalation" if immediate else "digest"))
+    elif dept is not None:
+        people.extend(Recipient(p.email, p.delivery) for p in dept.officers)
+        if not people and dept.desk:
+            people.append(Recipient(dept.desk, "digest"))
+    if not people:
+        fallback = directory.fallback
+        people = [Recipient(p.email, p.delivery) for p in fallback.officers] or [
+            Recipient(fallback.desk, "digest")
+        ]
+    unique: dict[str, Recipient] = {}
+    for person in people:
+        unique.setdefault(person.address.lower(), person)
+    return dept, list(unique.values())
+
+
+def scrub(value: Any) -> Any:
+    """NUL characters out of every string (PostgreSQL text and JSONB refuse them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", " ")
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    return value
+
+
+def webhook_body(env: Envelope, alert: AlertPayload, department: str) -> str:
+    data = {
+        "milestone_id": env.subject,
+        "title": alert.title,
+        "owner": alert.owner,
+        "department": department,
+        "section": alert.section,
+        "due": alert.due.isoformat() if alert.due else None,
+        "as_of": alert.as_of.isoformat(),
+        "days": alert.days,
+        "step": alert.step,
+        "audience": alert.audience,
+        "health": alert.health,
+        "plan_key": alert.plan_key,
+    }
+    body = {"type": env.type, "timestamp": env.occurred_at.isoformat(), "data": scrub(data)}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+async def record_alerts(
+    session: AsyncSession, envelopes: list[Envelope], *, directory: Directory, escalation_immediate: bool
+) -> int:
+    """Items and webhook deliveries for a batch, two statements; a redelivered alert adds nothing."""
+    items: list[dict[str, object]] = []
+    hooks: list[dict[str, object]] = []
     for env in envelopes:
         if env.type not in ALERT_TYPES:
             continue
         alert = env.payload()
         assert isinstance(alert, AlertPayload)
-        recipients = ctx.directory.recipients(alert.owner)
-        if not recipients:
-            rejected.append(Rejected(env, f"no recipient for owner {alert.owner!r} and no fallback"))
-            continue
-        refused = [
-            f"{recipient}: {reason}"
-            for recipient in recipients
-            if (reason := await notify_once(env, alert, recipient, ctx)) is not None
-        ]
-        if refused:
-            rejected.append(Rejected(env, "the mail server refused: " + "; ".join(refused)))
-    return rejected
-
-
-async def notify_once(env: Envelope, alert: AlertPayload, recipient: str, ctx: Context) -> str | None:
-    """Records the mail as pending, sends it, marks it sent. A crash between send and mark resends
-    with the same Message-ID, which mail clients fold into one. A permanent refusal (SMTP 5xx) is
-    recorded as `failed` and returned as the reason; a transient one raises, and the alert is retried."""
-    message = compose(env, alert, sender=ctx.sender, recipient=recipient)
-    key = {"alert_event_id": env.event_id, "recipient": recipient}
-    async with ctx.sessions() as session, session.begin():
-        await session.execute(
-            insert(Notification)
-            .values(
-                **key,
-                milestone_id=env.subject,
-                alert_type=env.type,
-                message_id=message["Message-ID"],
-                subject=str(message["Subject"]),
-                status="pending",
-                attempts=0,
+        dept, people = recipients(directory, alert, escalation_immediate=escalation_immediate)
+        code = dept.code if dept else "other"
+        snapshot = scrub({**alert.model_dump(mode="json"), "type": env.type, "milestone_id": env.subject})
+        items.extend(
+            {
+                "alert_event_id": env.event_id,
+                "recipient": person.address,
+                "delivery": person.delivery,
+                "milestone_id": env.subject,
+                "alert_type": env.type,
+                "department": code,
+                "due": alert.due,
+                "alert": snapshot,
+            }
+            for person in people
+        )
+        for hook in dept.webhooks if dept else []:
+            hooks.append(
+                {
+                    "id": "msg_" + uuid.uuid5(WEBHOOK_NAMESPACE, f"{env.event_id}|{code}|{hook.id}").hex,
+                    "alert_event_id": env.event_id,
+                    "subscription": f"{code}/{hook.id}",
+                    "url": hook.url,
+                    "secret_env": hook.secret_env,
+                    "body": webhook_body(env, alert, code),
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": datetime.now(UTC),
+                }
             )
-            .on_conflict_do_nothing()
-        )
-        status = await session.scalar(select(Notification.status).filter_by(**key).with_for_update())
-        if status in ("sent", "failed"):
-            MAILS.labels(env.type, "duplicate").inc()
-            return None
-        await session.execute(
-            update(Notification).filter_by(**key).values(attempts=Notification.attempts + 1)
-        )
-    try:
-        await ctx.send(message)
-    except SMTPException as err:
-        reason = permanent_refusal(err)
-        if reason is None:
-            raise
-        await _mark(ctx, key, status="failed")
-        MAILS.labels(env.type, "refused").inc()
-        return reason
-    await _mark(ctx, key, status="sent", sent_at=datetime.now(UTC))
-    MAILS.labels(env.type, "sent").inc()
-    return None
+    if items:
+        await session.execute(insert(PendingItem).values(items).on_conflict_do_nothing())
+    if hooks:
+        await session.execute(insert(WebhookDelivery).values(hooks).on_conflict_do_nothing())
+    return len(items)
 
 
-async def _mark(ctx: Context, key: dict[str, object], **values: object) -> None:
-    async with ctx.sessions() as session, session.begin():
-        await session.execute(update(Notification).filter_by(**key).values(**values))
+RESOLVING = ("milestone.status_reported", "milestone.withdrawn")
 
 
-def permanent_refusal(err: SMTPException) -> str | None:
-    """The reason when the server will never take this message (5xx); None for what may pass later."""
-    if isinstance(err, SMTPRecipientsRefused):
-        codes = [refusal.code for refusal in err.recipients]
-        return f"recipient refused ({', '.join(map(str, codes))})" if codes and min(codes) >= 500 else None
-    if isinstance(err, SMTPResponseException) and err.code >= 500:
-        return f"{err.code} {err.message}"
-    return None
+def resolved_milestones(envelopes: list[Envelope]) -> set[str]:
+    """Milestones a batch of milestone events finishes (done or withdrawn): what waits for them is moot."""
+    done: set[str] = set()
+    for env in envelopes:
+        if env.type == "milestone.withdrawn" or (
+            env.type == "milestone.status_reported" and env.data.get("status") == "done"
+        ):
+            done.add(env.subject)
+    return done
+
+
+async def drop_resolved(session: AsyncSession, milestones: set[str]) -> int:
+    """Items not yet in a mail, for milestones now done or withdrawn, are set aside (never sent)."""
+    if not milestones:
+        return 0
+    result = await session.execute(
+        update(PendingItem)
+        .where(PendingItem.milestone_id.in_(milestones), PendingItem.mail_key.is_(None))
+        .values(mail_key="resolved")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def batch_handler(
+    sessions: async_sessionmaker,  # type: ignore[type-arg]
+    directory: Directory,
+    *,
+    escalation_immediate: bool,
+    recorded: Callable[[], Awaitable[None]] | None = None,
+) -> Callable[[list[Envelope]], Awaitable[list[Rejected]]]:
+    async def handle(envelopes: list[Envelope]) -> list[Rejected]:
+        async with sessions() as session, session.begin():
+            count = await record_alerts(
+                session, envelopes, directory=directory, escalation_immediate=escalation_immediate
+            )
+            await drop_resolved(session, resolved_milestones(envelopes))
+        if count and recorded is not None:
+            await recorded()
+        return []
+
+    return handle

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes
+from email.policy import default
 from typing import Any
 
 import httpx
@@ -15,7 +17,7 @@ from mtrack.stack.smtp import MailFolder
 from services.milestones.app import MilestonesSettings
 from services.milestones.app import create_app as create_milestones
 from services.milestones.models import MilestoneHistory
-from services.notifier.models import Notification
+from services.notifier.models import Mail, PendingItem
 from shared.clock import Clock
 from shared.db import make_engine
 from shared.events import MilestoneDeclared, Topics, encode, new_envelope
@@ -46,31 +48,60 @@ async def _running(app: Any):  # type: ignore[no-untyped-def]
 
 
 async def test_smtp_outage_delays_mail_but_loses_none(stack, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    stack.clock.pin(date(2025, 1, 6))
+    """The immediate officer's mail (tech-policy-2) waits out a dead SMTP server and arrives once."""
+    stack.clock.pin(date(2025, 1, 6))  # a Monday, 09:00 KST: inside working hours
+    notifier = stack.notifier._transport.app  # the in-process app behind the client
+    notifier.state.dispatcher.retry_first = timedelta(seconds=0.2)
     stack.mail.stop()
+    subject = f"smtp-down-{uuid.uuid4().hex[:8]}"
+    mail_of = (
+        select(Mail.attempts, Mail.status)
+        .join(PendingItem, PendingItem.mail_key == Mail.key)
+        .where(PendingItem.milestone_id == subject, Mail.recipient == "tech-policy-2@example.com")
+    )
     try:
-        subject = f"smtp-down-{uuid.uuid4().hex[:8]}"
         await produce(stack.kafka_servers, Topics(stack.topics_prefix).milestone_events,
                       [(subject.encode(), _declared(subject, date(2024, 12, 31)))])  # fmt: skip
-        attempts = select(Notification.attempts).where(Notification.milestone_id == subject)
-        await eventually(lambda: _retried(stack.database_url, attempts), timeout=60)
+
+        async def retried() -> bool:
+            await notifier.state.run_job()
+            row = await _row(stack.database_url, mail_of)
+            return bool(row and row[0] >= 2 and row[1] == "pending")
+
+        await eventually(retried, timeout=60)
     finally:
         restarted = MailFolder(stack.mail.folder, port=stack.mail.port)
         restarted.start()
     try:
-        mails = await eventually(
-            lambda: [p for p in restarted.messages() if subject in p.read_text(errors="replace")]
-        )
+
+        async def delivered() -> list[Any]:
+            await notifier.state.run_job()
+            return [
+                p
+                for p in restarted.messages()
+                if "tech-policy-2@example.com" in p.name and subject in _plain_body(p)
+            ]
+
+        mails = await eventually(delivered)
         assert len(mails) == 1
-        status = select(Notification.status).where(Notification.milestone_id == subject)
-        assert await _scalar(stack.database_url, status) == "sent"
+        assert (await _row(stack.database_url, mail_of))[1] == "sent"
     finally:
         restarted.stop()
         stack.mail.start()
 
 
-async def _retried(url: str, stmt: Any) -> bool:
-    return (await _scalar(url, stmt) or 0) >= 2
+def _plain_body(path: Any) -> str:
+    message = message_from_bytes(path.read_bytes(), policy=default)
+    return str(message.get_body(("plain",)).get_content())
+
+
+async def _row(url: str, stmt: Any) -> Any:
+    engine = make_engine(url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            return (await conn.execute(stmt)).first()
+    finally:
+        await engine.dispose()
 
 
 async def test_milestones_restart_mid_stream_applies_each_event_once(env_for) -> None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
 """`mtrack run` as a newcomer runs it: embedded servers, the three services, the sample plans ingested,
-overdue mail in the folder, and Ctrl-C leaving no process behind."""
+one digest per officer in the folder (`mtrack jobs run digest` adds none the same day), and Ctrl-C
+leaving no process behind."""
 
 from __future__ import annotations
 
@@ -30,6 +31,17 @@ def _wait_for_line(process: subprocess.Popen[str], marker: str, seen: list[str])
         if marker in line:
             return
     raise AssertionError(f"no {marker!r} within {STARTUP_SECONDS}s:\n" + "".join(seen))
+
+
+def _wait_for_mail(folder: Path, recipient: str, seen: list[str]) -> list[Path]:
+    """The officer's digest: sent once the alerts of the first start stop arriving (a settle window)."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        found = sorted(folder.glob(f"*{recipient}.eml"))
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"no mail for {recipient} within {STARTUP_SECONDS}s:\n" + "".join(seen))
 
 
 def _processes_of(state_dir: Path, root: int) -> list[psutil.Process]:
@@ -78,8 +90,13 @@ def test_mtrack_run_starts_ingests_mails_and_stops_cleanly(tmp_path: Path) -> No
         gatc = [m for m in listed["items"] if "GATC" in m["title"] and m["due"] == "2025-03-31"]
         assert gatc and gatc[0]["state"] == "overdue"
         assert listed["total"] > 100
-        mails = list((state / "mail").glob("*.eml"))
-        assert mails, "".join(seen)
+        digests = _wait_for_mail(state / "mail", "tech-policy-1@example.com", seen)
+        job = subprocess.run(
+            [sys.executable, "-m", "mtrack.cli", "jobs", "run", "digest", "--state-dir", str(state)],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        assert job.returncode == 0, job.stderr
+        assert sorted((state / "mail").glob("*tech-policy-1@example.com.eml")) == digests  # one a day
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from services.milestones.jobs import sweep_deadlines
 from services.milestones.models import Alert, MilestoneHistory
+from services.notifier.models import PendingItem
 from shared.db import make_engine
 from shared.events import MilestoneDeclared, MilestoneOverdue, Topics, encode, new_envelope
 from shared.outbox import OutboxMessage
@@ -41,11 +42,11 @@ async def test_redelivered_events_change_nothing_twice(stack) -> None:  # type: 
     subject = f"redeliver-{uuid.uuid4().hex[:8]}"
     record = _declared(
         subject, due=date(2024, 12, 31)
-    )  # already overdue on the pinned clock: one alert, one mail
+    )  # already overdue on the pinned clock: one alert, one mail to the immediate officer
     await produce(stack.kafka_servers, topics.milestone_events, [(subject.encode(), record)] * 3)
 
-    async def overdue_mail() -> list:  # type: ignore[type-arg]
-        return [p for p in stack.mail.messages() if subject in p.read_text(errors="replace")]
+    def overdue_mail() -> list:  # type: ignore[type-arg]
+        return _mails_about(stack.mail, subject, FAST)
 
     mails = await eventually(overdue_mail)
     history = (
@@ -66,11 +67,26 @@ async def test_redelivered_events_change_nothing_twice(stack) -> None:  # type: 
         topics.milestone_events,
         [(marker.encode(), _declared(marker, date(2024, 12, 1)))],
     )
-    await eventually(lambda: any(marker in p.read_text(errors="replace") for p in stack.mail.messages()))
-    assert [p for p in stack.mail.messages() if subject in p.read_text(errors="replace")] == mails
+    await eventually(lambda: _mails_about(stack.mail, marker, FAST))
+    assert _mails_about(stack.mail, subject, FAST) == mails
     parsed = message_from_bytes(mails[0].read_bytes(), policy=default)
-    assert parsed["To"] == "tech-policy@example.com"
-    assert parsed["Subject"].startswith("[mtrack] 기한 경과: 시험 과제")
+    assert parsed["To"] == FAST  # the department's officer who asked for immediate mail
+    assert parsed["Subject"] == f"[mtrack] 기한 경과: 시험 과제 {subject} (2024-12-31, 6일 경과)"
+
+
+FAST = "tech-policy-2@example.com"  # `delivery: immediate` in config/directory.yaml
+
+
+def _mails_about(mail, milestone_id: str, recipient: str) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """The mails to `recipient` that list `milestone_id` (its ID line in the text body)."""
+    found = []
+    for path in mail.messages():
+        if recipient not in path.name:
+            continue
+        message = message_from_bytes(path.read_bytes(), policy=default)
+        if f"ID: {milestone_id}" in message.get_body(("plain",)).get_content():
+            found.append(path)
+    return found
 
 
 def encode_json(value: dict) -> bytes:  # type: ignore[type-arg]
@@ -152,15 +168,32 @@ async def test_due_soon_then_overdue_mails_follow_the_clock(stack) -> None:  # t
         [(subject.encode(), _declared(subject, due=date(2025, 1, 16), owner="산업규제혁신과"))],
     )
 
-    def subjects_mailed() -> list[str]:
-        found = [message_from_bytes(p.read_bytes(), policy=default) for p in stack.mail.messages()]
-        return sorted(m["Subject"] for m in found if m["X-Mtrack-Milestone"] == subject)
+    notifier = stack.notifier._transport.app
+    officer = "regulation-1@example.com"  # 산업규제혁신과's officer, on the daily digest
 
-    (soon,) = await eventually(subjects_mailed)
-    assert soon == f"[mtrack] 기한 임박: 시험 과제 {subject} (기한 2025-01-16, 마감 10일 전)"
+    async def digest_listing(day: str) -> object:
+        recorded = (
+            select(func.count())
+            .select_from(PendingItem)
+            .where(PendingItem.milestone_id == subject, PendingItem.alert["as_of"].as_string() == day)
+        )
+        if not await _count(stack.database_url, recorded):
+            return None
+        await notifier.state.run_job(force=True)  # the day's digest now (as `mtrack jobs run digest`)
+        mails = [
+            message_from_bytes(p.read_bytes(), policy=default)
+            for p in _mails_about(stack.mail, subject, officer)
+        ]
+        return next((m for m in mails if m["Subject"].startswith(f"[mtrack] {day} 일일 기한 알림")), None)
+
+    soon = await eventually(lambda: digest_listing("2025-01-06"))
+    assert (
+        f"시험 과제 {subject}\r\n   기한: 2025-01-16 (10일 남음)" in soon.get_body(("plain",)).get_content()
+    )  # type: ignore[attr-defined]
     stack.clock.pin(date(2025, 1, 17))
     assert (await stack.milestones_app.state.run_job("deadline-sweep"))["alerts"] >= 1
-    mailed = await eventually(lambda: (s := subjects_mailed()) and len(s) == 2 and s)
-    assert f"[mtrack] 기한 경과: 시험 과제 {subject} (기한 2025-01-16, 1일 경과)" in mailed
+    late = await eventually(lambda: digest_listing("2025-01-17"))
+    body = late.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
+    assert "■ 기한 경과" in body and "기한: 2025-01-16 (1일 경과)" in body
     detail = await get_when_found(stack.milestones, f"/v1/milestones/{subject}")
     assert [h["to_state"] for h in detail["history"]] == ["due_soon", "overdue"]

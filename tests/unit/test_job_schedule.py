@@ -10,5 +10,6 @@ def test_jobs_list_shows_the_configured_sweep_interval(
 ) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MTRACK_SWEEP_SECONDS", "15")
+    monkeypatch.setenv("MTRACK_DIGEST_SECONDS", "30")
     assert main(["jobs", "list"]) == 0
-    assert capsys.readouterr().out == "deadline-sweep\tevery 15s\n"
+    assert capsys.readouterr().out == "deadline-sweep\tevery 15s\ndigest\tevery 30s\n"
