@@ -27,8 +27,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/mtrack/bin:$PATH \
     MTRACK_DIRECTORY_FILE=/app/config/directory.yaml \
     MTRACK_CALENDAR_FILE=/app/config/calendar.json \
-    MTRACK_LOG_FORMAT=json \
-    MTRACK_DIRECTORY_FILE=/app/config/directory.yaml
+    MTRACK_LOG_FORMAT=json
 
 # A numeric UID, so Kubernetes can verify runAsNonRoot without looking the name up.
 RUN groupadd --system --gid 10001 mtrack \
