@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from mtrack.keys_cli import ensure_admin_key
 from mtrack.migrate import upgrade
 from mtrack.stack.kafka import EmbeddedKafka
 from mtrack.stack.postgres import EmbeddedPostgres
@@ -35,13 +36,13 @@ def run_stack(*, state_dir: Path, ports: dict[str, int], now: str | None, plans:
             env = stack.enter_context(_infrastructure(state_dir))
             if now:
                 env["MTRACK_NOW"] = now
-            env["MTRACK_MILESTONES_URL"] = f"http://127.0.0.1:{ports['milestones']}"
             print("• applying migrations", flush=True)
             upgrade(env["DATABASE_URL"])
+            key = ensure_admin_key(env["DATABASE_URL"], state_dir / "admin.key")
             children = stack.enter_context(_services(env, ports, state_dir / "logs"))
             _wait_ready(ports, children)
-            _ingest_samples(plans, ports["ingest"])
-            _print_summary(env, ports, state_dir)
+            _ingest_samples(plans, ports["ingest"], key)
+            _print_summary(env, ports, state_dir, key)
             _watch(children)
         except Stop:
             print("\n• stopping mtrack …", flush=True)
@@ -136,12 +137,12 @@ def _wait_ready(ports: dict[str, int], children: dict[str, subprocess.Popen[byte
         time.sleep(0.3)
 
 
-def _ingest_samples(plans: Path, port: int) -> None:
+def _ingest_samples(plans: Path, port: int, key: str) -> None:
     for path in sorted(plans.glob("*.txt")):
         response = httpx.post(
             f"http://127.0.0.1:{port}/v1/plans",
             content=path.read_bytes(),
-            headers={"content-type": "text/plain; charset=utf-8"},
+            headers={"content-type": "text/plain; charset=utf-8", "authorization": f"Bearer {key}"},
             timeout=60,
         )
         response.raise_for_status()
@@ -154,9 +155,9 @@ def _ingest_samples(plans: Path, port: int) -> None:
         )
 
 
-def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) -> None:
+def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path, key: str) -> None:
     base = f"http://127.0.0.1:{ports['milestones']}"
-    summary = _settled_summary(base)
+    summary = _settled_summary(base, key)
     rows = [[state, str(count)] for state, count in summary["by_state"].items()]
     rows.append(["total", str(summary["total"])])
     print()
@@ -168,6 +169,8 @@ def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) 
         mails = len(list(Path(env["MTRACK_MAIL_FOLDER"]).glob("*.eml")))
         print(f"  mail folder      {env['MTRACK_MAIL_FOLDER']}  ({mails} alert e-mails so far)")
     print(f"  logs             {state_dir / 'logs'}")
+    print(f"  admin API key    {state_dir / 'admin.key'} (all scopes, all departments); for curl:")
+    print(f"export MTRACK_API_KEY={key}")
     print()
     print(render(["state", "milestones"], rows, [14, 12]))
     ratio = summary.get("on_time_ratio")
@@ -179,11 +182,12 @@ def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) 
     print(flush=True)
 
 
-def _settled_summary(base: str, timeout: float = 30.0) -> dict:  # type: ignore[type-arg]
+def _settled_summary(base: str, key: str, timeout: float = 30.0) -> dict:  # type: ignore[type-arg]
     """The summary once the milestone count stops moving (events are still flowing right after ingest)."""
     deadline, last = time.monotonic() + timeout, None
+    headers = {"authorization": f"Bearer {key}"}
     while True:
-        summary = httpx.get(f"{base}/v1/summary", timeout=5).json()
+        summary = httpx.get(f"{base}/v1/summary", headers=headers, timeout=5).json()
         if (summary["total"] and summary["total"] == last) or time.monotonic() > deadline:
             return summary
         last = summary["total"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.ingest import api
-from services.ingest.lookup import MilestoneLookup
+from services.ingest import api, status_api
 from services.ingest.owner_rules import load_owner_rules
-from services.ingest.service import PRODUCER
+from services.ingest.service import PRODUCER, EventTooLarge
+from shared import api_errors
 from shared.clock import Clock
 from shared.db import make_engine, make_sessionmaker
 from shared.events import Topics
@@ -21,15 +22,29 @@ from shared.outbox import OutboxRelay
 from shared.runtime import Background
 from shared.settings import ClockSettings, DatabaseSettings, KafkaSettings
 
+PLAN_LIMIT = 10 * 1024 * 1024
+IMPORT_LIMIT = 5 * 1024 * 1024
+
 
 class IngestSettings(DatabaseSettings, KafkaSettings, ClockSettings):
-    milestones_url: str | None = Field(default=None, alias="MTRACK_MILESTONES_URL")
     owner_rules: str | None = Field(default=None, alias="MTRACK_OWNER_RULES")
 
 
-def create_app(
-    settings: IngestSettings, clock: Clock | None = None, milestone_lookup: MilestoneLookup | None = None
-) -> FastAPI:
+def body_limits(path: str) -> tuple[int, bool]:
+    """Bytes a request body may have on `path`, and whether it must be JSON."""
+    if path.startswith("/v1/plans"):
+        return PLAN_LIMIT, False
+    if path.startswith("/v1/imports"):
+        return IMPORT_LIMIT, False
+    return api_errors.JSON_LIMIT, True
+
+
+async def _too_large(request: Request, err: Exception) -> JSONResponse:
+    api_errors.REJECTIONS.labels("size").inc()
+    return JSONResponse({"detail": str(err)}, status_code=413)
+
+
+def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
     topics = Topics(settings.topic_prefix)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
@@ -46,7 +61,6 @@ def create_app(
             yield
         finally:
             await background.close()
-            await app.state.milestone_lookup.close()
             await producer.stop()
             await engine.dispose()
 
@@ -56,8 +70,11 @@ def create_app(
     app.state.clock = clock or settings.clock()
     app.state.producer = None
     app.state.owner_rules = load_owner_rules(settings.owner_rules)
-    app.state.milestone_lookup = milestone_lookup or MilestoneLookup(settings.milestones_url)
+    app.state.relay = None
+    api_errors.install(app, limits=body_limits)
+    app.add_exception_handler(EventTooLarge, _too_large)
     app.include_router(api.router)
+    app.include_router(status_api.router)
     app.include_router(
         ops_router(
             {
