@@ -11,12 +11,14 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter
+from pydantic import BeforeValidator
 from sqlalchemy import exc as sa_exc
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -55,6 +57,17 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         for code in codes
     }
 
+
+def _iso_only(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    if not isinstance(value, str | date):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_only)]
+"""A date in a query string: only `YYYY-MM-DD` (pydantic alone would take `0` as 1970-01-01)."""
 
 Limits = Callable[[str], tuple[int, bool]]
 
@@ -177,6 +190,12 @@ class RequestGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        if json_only and not _utf8(body):
+            REJECTIONS.labels("validation").inc()
+            await _respond(
+                send, 422, [{"loc": ["body"], "msg": "the body is not UTF-8 JSON", "type": "json_invalid"}]
+            )
+            return
         sent = False
 
         async def replay() -> Message:
@@ -187,6 +206,14 @@ class RequestGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+def _utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_json(content_type: bytes) -> bool:

@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
 from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -179,25 +180,25 @@ def _unauthorized(reason: str) -> HTTPException:
     return HTTPException(401, reason, headers={"WWW-Authenticate": 'Bearer realm="mtrack"'})
 
 
-def require(scope: str, *, query_key: bool = False) -> Callable[[Request], Awaitable[Principal]]:
+def require(scope: str, *, query_key: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the calling key's Principal, with `scope`; 401 / 403 / 429 otherwise. The same
     callable for the same arguments, so FastAPI runs it once per request however often it is declared."""
     return _require(scope, query_key)
 
 
+BEARER = HTTPBearer(auto_error=False, description="an mtrack API key: `Authorization: Bearer mtk_…`")
+QUERY_KEY = APIKeyQuery(name="key", auto_error=False, description="the API key (calendar feeds only)")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+
+
 @cache
-def _require(scope: str, query_key: bool) -> Callable[[Request], Awaitable[Principal]]:
+def _require(scope: str, query_key: bool) -> Callable[..., Awaitable[Principal]]:
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
 
-    async def dependency(request: Request) -> Principal:
-        header = request.headers.get("authorization", "")
-        scheme, _, secret = header.partition(" ")
-        if not header and query_key:
-            secret, scheme = request.query_params.get("key", ""), "bearer"
-        if scheme.lower() != "bearer" or not secret.strip():
+    async def check(request: Request, secret: str | None) -> Principal:
+        if not secret:
             raise _unauthorized("send an API key as `Authorization: Bearer <key>`")
-        secret = secret.strip()
         cache, limits = _state(request)
         principal = None
         if secret.startswith(PREFIX) and len(secret) <= 100:
@@ -218,8 +219,21 @@ def _require(scope: str, query_key: bool) -> Callable[[Request], Awaitable[Princ
         request.state.principal = principal
         return principal
 
-    dependency.__name__ = f"require_{scope.replace(':', '_')}"
-    return dependency
+    if query_key:
+
+        async def with_query(
+            request: Request,
+            credentials: Credentials,
+            key: Annotated[str | None, Depends(QUERY_KEY)] = None,
+        ) -> Principal:
+            return await check(request, credentials.credentials if credentials else key)
+
+        return with_query
+
+    async def bearer(request: Request, credentials: Credentials) -> Principal:
+        return await check(request, credentials.credentials.strip() if credentials else None)
+
+    return bearer
 
 
 def principal_dep(scope: str) -> Any:

@@ -24,7 +24,7 @@ from services.ingest.metrics import DOCUMENTS, PARSE_SECONDS
 from services.ingest.ownership import IdTaken, OwnerProblem, claim_external, owner_for
 from services.ingest.parser import parse_plan
 from services.ingest.schemas import MilestoneIn
-from shared.api_errors import REJECTIONS, error_responses
+from shared.api_errors import REJECTIONS, IsoDate, error_responses
 from shared.auth import Principal, principal_dep
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
@@ -75,7 +75,7 @@ async def ingest_plan(
     request: Request,
     principal: PlanWriter,
     plan_key: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")] = None,
-    doc_date: Annotated[date | None, Query(ge=date(1990, 1, 1), le=date(2100, 12, 31))] = None,
+    doc_date: Annotated[IsoDate | None, Query(ge=date(1990, 1, 1), le=date(2100, 12, 31))] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """A plan document as UTF-8 text (the request body, ≤ 10 MB). Re-sending the same text publishes nothing."""

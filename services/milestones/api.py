@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.milestones.domain import State
 from services.milestones.models import Milestone, MilestoneHistory
+from shared.api_errors import IsoDate
 from shared.auth import Principal, require
 
 
@@ -98,8 +99,8 @@ async def list_milestones(
     owner: str | None = None,
     state: Annotated[State | None, Query()] = None,
     plan: str | None = None,
-    due_from: date | None = None,
-    due_to: date | None = None,
+    due_from: IsoDate | None = None,
+    due_to: IsoDate | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> MilestonePage:
