@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint typecheck bench chaos install tools native clean
+.PHONY: run test test-unit test-integration lint typecheck bench chaos fuzz install tools native clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ typecheck: $(STAMP)
 bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/pipeline_bench.py
+	$(BIN)/python bench/http_bench.py
+
+# schemathesis (all checks) against both OpenAPI documents on a stack started for the run; bounded.
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py
 
 chaos: $(STAMP)
 	$(BIN)/python -m pytest -q -m chaos tests/chaos

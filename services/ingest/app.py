@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from services.ingest import api, status_api
+from services.ingest import api, fast_path, status_api
 from services.ingest.owner_rules import load_owner_rules
 from services.ingest.service import PRODUCER, EventTooLarge
 from shared import api_errors
@@ -55,12 +55,14 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
         await producer.start()
         await ensure_topics(settings, topics.all())
         app.state.relay = OutboxRelay(sessions=sessions, producer=producer, name=PRODUCER)
+        app.state.fast_pool = await fast_path.make_pool(settings.database_url)
         background = Background()
         background.spawn("outbox-relay", app.state.relay.run)
         try:
             yield
         finally:
             await background.close()
+            await app.state.fast_pool.close()
             await producer.stop()
             await engine.dispose()
 
@@ -71,6 +73,7 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
     app.state.producer = None
     app.state.owner_rules = load_owner_rules(settings.owner_rules)
     app.state.relay = None
+    app.state.fast_pool = None
     api_errors.install(app, limits=body_limits)
     app.add_exception_handler(EventTooLarge, _too_large)
     app.include_router(api.router)

@@ -105,10 +105,14 @@ def access(principal: Principal, owners: dict[str, str | None], milestone_id: st
 
 def require_access(principal: Principal, owners: dict[str, str | None], milestone_id: str) -> None:
     status = access(principal, owners, milestone_id)
+    if status != 202:
+        raise refusal(status, milestone_id)
+
+
+def refusal(status: int, milestone_id: str) -> HTTPException:
     if status == 404:
-        raise HTTPException(404, f"no milestone {milestone_id!r}; declare it first")
-    if status == 403:
-        raise HTTPException(403, f"milestone {milestone_id!r} belongs to a department this key does not have")
+        return HTTPException(404, f"no milestone {milestone_id!r}; declare it first")
+    return HTTPException(403, f"milestone {milestone_id!r} belongs to a department this key does not have")
 
 
 def _short(text: str | None, limit: int = 80) -> str:

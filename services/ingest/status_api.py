@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from services.ingest import idempotency, service
+from services.ingest import fast_path, idempotency, service
 from services.ingest.api import Accepted, IdempotencyKey
 from services.ingest.idempotency import Outcome
-from services.ingest.ownership import access, owners_of, require_access
+from services.ingest.ownership import access, owners_of, refusal, require_access
 from services.ingest.schemas import AcknowledgeIn, SnoozeIn, StatusBatchIn, StatusIn, StatusItem
 from shared.api_errors import REJECTIONS, error_responses
 from shared.auth import Principal, principal_dep
@@ -78,6 +79,19 @@ async def _one(
     request: Request, principal: Principal, milestone_id: str, payload: Payload, key: str | None
 ) -> Any:
     state = request.app.state
+    pool = getattr(state, "fast_pool", None)
+    if key is None and pool is not None:
+        try:
+            status, event_id = await fast_path.publish_status(
+                pool, principal, milestone_id, payload, topic=state.topics.milestone_events, clock=state.clock
+            )
+        except fast_path.Fallback:
+            pass
+        else:
+            if status != 202:
+                raise refusal(status, milestone_id)
+            state.relay.wake()
+            return JSONResponse({"event_ids": [str(event_id)]}, status_code=202)
 
     async def work(session: Any) -> Outcome:
         require_access(principal, await owners_of(session, [milestone_id]), milestone_id)
