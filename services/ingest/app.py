@@ -36,7 +36,7 @@ def body_limits(path: str) -> tuple[int, bool]:
         return PLAN_LIMIT, False
     if path.startswith("/v1/imports"):
         return IMPORT_LIMIT, False
-    return api_errors.JSON_LIMIT, True
+    return api_errors.JSON_LIMIT, path.startswith("/v1/")  # other routers (action pages) take forms
 
 
 async def _too_large(request: Request, err: Exception) -> JSONResponse:

@@ -333,3 +333,41 @@ async def test_an_unreachable_database_is_503_with_retry_after(stack) -> None:  
     ) as client:
         response = await asyncio.wait_for(client.post("/v1/milestones/x/status", json={"status": "done"}), 30)
     assert response.status_code == 503 and response.headers["retry-after"]
+
+
+async def test_a_retry_while_the_first_is_in_flight_is_409(stack) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    key = f"inflight-{uuid.uuid4().hex}"
+    conn = await asyncpg.connect(_asyncpg_dsn(stack.database_url))
+    try:
+        name = await conn.fetchval(
+            "SELECT name FROM api_key WHERE key_hash = $1",
+            hashlib.sha256(stack.admin_key.encode()).hexdigest(),
+        )
+        await conn.execute(
+            "INSERT INTO idempotency_record (key_name, idempotency_key, request_hash) VALUES ($1, $2, 'x')",
+            name,
+            key,
+        )
+        body = {"status": "in_progress"}
+        response = await stack.ingest.post(
+            "/v1/milestones/x/status", json=body, headers={"Idempotency-Key": key}
+        )
+        assert response.status_code == 422  # another body than the one in flight
+        digest = await conn.fetchval(
+            "SELECT request_hash FROM idempotency_record WHERE idempotency_key = $1", key
+        )
+        assert digest == "x"
+        await conn.execute("DELETE FROM idempotency_record WHERE idempotency_key = $1", key)
+        first = await stack.ingest.post(
+            "/v1/milestones/x/status", json=body, headers={"Idempotency-Key": key}
+        )
+        assert first.status_code == 404  # stored: the same answer on a retry
+        await conn.execute("UPDATE idempotency_record SET status_code = NULL WHERE idempotency_key = $1", key)
+        retry = await stack.ingest.post(
+            "/v1/milestones/x/status", json=body, headers={"Idempotency-Key": key}
+        )
+        assert retry.status_code == 409 and retry.headers["retry-after"]
+    finally:
+        await conn.close()
