@@ -15,11 +15,13 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from prometheus_client import Counter
 from pydantic import BeforeValidator
 from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -78,9 +80,27 @@ def install(app: FastAPI, *, limits: Limits | None = None) -> None:
     for reason in REASONS:
         REJECTIONS.labels(reason)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     for kind in DATABASE_DOWN:
         app.add_exception_handler(kind, _database_down)
     app.add_middleware(RequestGuard, limits=limits or (lambda path: (JSON_LIMIT, True)))
+
+
+async def _http_error(request: Request, err: Exception) -> Response:
+    """FastAPI's own answer, except its 400 for a body it could not parse (too deeply nested JSON),
+    which is a validation error like any other."""
+    assert isinstance(err, StarletteHTTPException)
+    if err.status_code == 400:
+        REJECTIONS.labels("validation").inc()
+        detail = [
+            {
+                "loc": ["body"],
+                "msg": "the body is not valid JSON (or nested too deeply)",
+                "type": "json_invalid",
+            }
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
+    return await http_exception_handler(request, err)
 
 
 def _short(value: Any) -> Any:

@@ -228,7 +228,7 @@ async def import_milestones(
     except ImportRejected as err:
         REJECTIONS.labels("validation").inc()
         detail = {"reason": str(err), "rows": [asdict(r) for r in err.rows[:100]]}
-        return JSONResponse({"detail": detail}, status_code=422)
+        return JSONResponse({"detail": detail}, status_code=err.status)
     state = request.app.state
 
     async def work(session: Any) -> Outcome:

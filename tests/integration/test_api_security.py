@@ -371,3 +371,25 @@ async def test_a_retry_while_the_first_is_in_flight_is_409(stack) -> None:  # ty
         assert retry.status_code == 409 and retry.headers["retry-after"]
     finally:
         await conn.close()
+
+
+async def test_imports_over_the_row_limit_or_malformed_are_refused(stack) -> None:  # type: ignore[no-untyped-def]
+    before = await _outbox_rows(stack)
+    rows = "id,title,due,owner\n" + "".join(f"many-{n},과제,2025-06-30,{MARKET}\n" for n in range(10_001))
+    many = await stack.ingest.post("/v1/imports", content=rows.encode(), headers={"content-type": "text/csv"})
+    assert many.status_code == 413 and "10,000" in many.json()["detail"]["reason"]
+    deep = await stack.ingest.post(
+        "/v1/imports", content=b"[" * 100_000, headers={"content-type": "application/json"}
+    )
+    assert deep.status_code == 422
+    nul = await stack.ingest.post(
+        "/v1/imports",
+        content="id,title,due,owner\nn-1,널\x00값,2025-06-30,산업기술시장과\n".encode(),
+        headers={"content-type": "text/csv"},
+    )
+    assert nul.status_code == 422 and "title" in json.dumps(nul.json(), ensure_ascii=False)
+    nested = await stack.ingest.post(
+        "/v1/milestones", content=b"[" * 100_000, headers={"content-type": "application/json"}
+    )
+    assert nested.status_code == 422
+    assert await _outbox_rows(stack) == before
