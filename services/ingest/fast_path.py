@@ -28,6 +28,9 @@ SELECT EXISTS (SELECT 1 FROM m) AS known, (SELECT owner FROM m) AS owner, (SELEC
 """
 
 
+POOL_SIZE = 32  # commits wait for the WAL flush: concurrent ones share it, so more in flight = more per flush
+
+
 class Fallback(Exception):
     """The fast path cannot decide; the general path answers."""
 
@@ -39,7 +42,7 @@ def dsn(database_url: str) -> str:
 
 
 async def make_pool(database_url: str) -> asyncpg.Pool:
-    return await asyncpg.create_pool(dsn(database_url), min_size=1, max_size=8)
+    return await asyncpg.create_pool(dsn(database_url), min_size=1, max_size=POOL_SIZE)
 
 
 async def publish_status(
