@@ -49,6 +49,9 @@ typecheck: $(STAMP)
 bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/pipeline_bench.py
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "note: no wrk (Debian package); the HTTP bench uses its httpx load generator"
 	$(BIN)/python bench/http_bench.py
 
 # schemathesis (all checks) against both OpenAPI documents on a stack started for the run; bounded.
