@@ -74,13 +74,25 @@ async def claim_external(session: AsyncSession, principal: Principal, ids_owners
             + ", ".join(_short(t) for t in taken[:20])
         )
     rows = [{"id": i, "owner": o, "origin": "external", "plan_key": None} for i, o in ids_owners.items()]
+    visible = principal.visible_owners()
+    written = 0
     for start in range(0, len(rows), CHUNK):
         stmt = insert(KnownMilestone).values(rows[start : start + CHUNK])
-        await session.execute(
+        # A row another transaction inserted since the check above is updated only if it is still ours
+        # to restate (two departments declaring one new id at once: the second gets 409, not the id).
+        mine = KnownMilestone.origin == "external"
+        if visible is not None:
+            mine = mine & (KnownMilestone.owner.in_(sorted(visible)) | KnownMilestone.owner.is_(None))
+        result = await session.execute(
             stmt.on_conflict_do_update(
-                index_elements=["id"], set_={"owner": stmt.excluded.owner, "updated_at": func.now()}
-            )
+                index_elements=["id"],
+                set_={"owner": stmt.excluded.owner, "updated_at": func.now()},
+                where=mine,
+            ).returning(KnownMilestone.id)
         )
+        written += len(result.all())
+    if written != len(rows):
+        raise IdTaken("an id was declared by a plan or another department meanwhile; nothing was declared")
 
 
 async def owners_of(session: AsyncSession, ids: Iterable[str]) -> dict[str, str | None]:

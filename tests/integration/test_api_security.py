@@ -393,3 +393,21 @@ async def test_imports_over_the_row_limit_or_malformed_are_refused(stack) -> Non
     )
     assert nested.status_code == 422
     assert await _outbox_rows(stack) == before
+
+
+async def test_two_departments_declaring_one_new_id_at_once_get_one_owner(stack, keys) -> None:  # type: ignore[no-untyped-def]
+    async with (
+        _client(stack, "ingest", keys["market"]) as market,
+        _client(stack, "ingest", keys["policy"]) as policy,
+    ):
+        for _ in range(5):
+            mid = f"race-{uuid.uuid4().hex[:8]}"
+            answers = await asyncio.gather(
+                market.post(
+                    "/v1/milestones", json={"id": mid, "title": "경쟁", "due": "2025-06-30", "owner": MARKET}
+                ),
+                policy.post(
+                    "/v1/milestones", json={"id": mid, "title": "경쟁", "due": "2025-06-30", "owner": POLICY}
+                ),
+            )
+            assert sorted(a.status_code for a in answers) == [202, 409], [a.text for a in answers]
