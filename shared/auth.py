@@ -89,6 +89,12 @@ class Principal:
         return (department_name(owner) or owner) in self.departments
 
 
+def owner_filter(principal: Principal, column: Any) -> list[Any]:
+    """SQL conditions limiting `column` (an owner column) to what the key sees: `.where(*owner_filter(...))`."""
+    owners = principal.visible_owners()
+    return [] if owners is None else [column.in_(sorted(owners))]
+
+
 def new_secret() -> str:
     return PREFIX + secrets.token_urlsafe(32)
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.milestones.domain import State
 from services.milestones.models import Milestone, MilestoneHistory
 from shared.api_errors import IsoDate
-from shared.auth import Principal, require
+from shared.auth import Principal, owner_filter, require
 
 
 async def _session(request: Request) -> Any:
@@ -27,8 +27,7 @@ ReaderDep = Annotated[Principal, Depends(require("read"))]  # also the router's 
 
 def _visible(principal: Principal) -> list[Any]:
     """The owners filter of a key limited to departments (none for '*')."""
-    owners = principal.visible_owners()
-    return [] if owners is None else [Milestone.owner.in_(sorted(owners))]
+    return owner_filter(principal, Milestone.owner)
 
 
 class MilestoneOut(BaseModel):
