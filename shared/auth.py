@@ -8,6 +8,7 @@ sliding-window counters in memory, the engine slowapi builds on); `MTRACK_RATE_L
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import math
@@ -116,6 +117,7 @@ class KeyCache:
     ttl: float = CACHE_SECONDS
     entries: dict[str, _Entry] = field(default_factory=dict)
     touched: dict[str, float] = field(default_factory=dict)
+    loading: dict[str, asyncio.Future[Principal | None]] = field(default_factory=dict)
 
     async def principal(self, session_factory: Callable[[], Any], secret: str) -> Principal | None:
         digest = hash_key(secret)
@@ -123,11 +125,18 @@ class KeyCache:
         entry = self.entries.get(digest)
         if entry is not None and entry.expires > now:
             return entry.principal
+        loading = self.loading.get(digest)
+        if loading is None:  # one load per key at a time: the requests arriving meanwhile share it
+            loading = self.loading[digest] = asyncio.ensure_future(self._load(session_factory, digest, now))
+            loading.add_done_callback(lambda _: self.loading.pop(digest, None))
+        return await asyncio.shield(loading)
+
+    async def _load(self, session_factory: Callable[[], Any], digest: str, now: float) -> Principal | None:
         async with session_factory() as session, session.begin():
             principal = await _load(session, digest, touch=self._due_touch(digest, now))
         if len(self.entries) >= CACHE_MAX:
             self.entries.clear()
-        self.entries[digest] = _Entry(principal, now + self.ttl)
+        self.entries[digest] = _Entry(principal, time.monotonic() + self.ttl)
         return principal
 
     def _due_touch(self, digest: str, now: float) -> bool:
