@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-integration lint typecheck bench chaos install tools native clean lock k8s-config dashboards
+.PHONY: run test test-unit test-integration lint typecheck bench chaos install tools native fuzz clean lock k8s-config dashboards
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,14 @@ bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/corpus_score.py
 	$(BIN)/python bench/pipeline_bench.py
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "note: no wrk (Debian package); the HTTP bench uses its httpx load generator"
+	$(BIN)/python bench/http_bench.py
+
+# schemathesis (all checks) against both OpenAPI documents on a stack started for the run; bounded.
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py
 
 chaos: $(STAMP)
 	$(BIN)/python -m pytest -q -m chaos tests/chaos

@@ -98,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     directory.add_argument("plan", type=Path, help="a plan document with a contact table")
     directory.add_argument("--output", "-o", type=Path, help="write here instead of standard output")
     directory.set_defaults(func=_directory)
+    from mtrack import keys_cli
+
+    keys_cli.add_parser(sub)
     return parser
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from mtrack.keys_cli import ensure_admin_key
 from mtrack.migrate import upgrade
 from mtrack.stack.kafka import EmbeddedKafka
 from mtrack.stack.postgres import EmbeddedPostgres
@@ -42,10 +43,12 @@ def run_stack(*, state_dir: Path, ports: dict[str, int], now: str | None, plans:
             write_stack_env(state_dir, env)
             print("• applying migrations", flush=True)
             upgrade(env["DATABASE_URL"])
+            key = ensure_admin_key(env["DATABASE_URL"], state_dir / "admin.key")
+            env.setdefault("MTRACK_SERVICE_KEY", key)  # ingest's action pages read the milestone with it
             children = stack.enter_context(_services(env, ports, state_dir / "logs"))
             _wait_ready(ports, children)
-            _ingest_samples(plans, ports["ingest"])
-            _print_summary(env, ports, state_dir)
+            _ingest_samples(plans, ports["ingest"], key)
+            _print_summary(env, ports, state_dir, key)
             _watch(children)
         except Stop:
             print("\n• stopping mtrack …", flush=True)
@@ -161,12 +164,12 @@ def _wait_ready(ports: dict[str, int], children: dict[str, subprocess.Popen[byte
         time.sleep(0.3)
 
 
-def _ingest_samples(plans: Path, port: int) -> None:
+def _ingest_samples(plans: Path, port: int, key: str) -> None:
     for path in sorted(plans.glob("*.txt")):
         response = httpx.post(
             f"http://127.0.0.1:{port}/v1/plans",
             content=path.read_bytes(),
-            headers={"content-type": "text/plain; charset=utf-8"},
+            headers={"content-type": "text/plain; charset=utf-8", "authorization": f"Bearer {key}"},
             timeout=60,
         )
         response.raise_for_status()
@@ -179,9 +182,9 @@ def _ingest_samples(plans: Path, port: int) -> None:
         )
 
 
-def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) -> None:
+def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path, key: str) -> None:
     base = f"http://127.0.0.1:{ports['milestones']}"
-    summary = _settled_summary(base)
+    summary = _settled_summary(base, key)
     rows = [[state, str(count)] for state, count in summary["by_state"].items()]
     rows.append(["total", str(summary["total"])])
     print()
@@ -197,6 +200,8 @@ def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) 
         where = "" if state_dir == Path(".mtrack").resolve() else f" --state-dir {state_dir}"
         print(f"  digest now       mtrack jobs run digest{where}   (what is due today, whatever the hour)")
     print(f"  logs             {state_dir / 'logs'}")
+    print(f"  admin API key    {state_dir / 'admin.key'} (all scopes, all departments); for curl:")
+    print(f"export MTRACK_API_KEY={key}")
     print()
     print(render(["state", "milestones"], rows, [14, 12]))
     ratio = summary.get("on_time_ratio")
@@ -208,11 +213,12 @@ def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path) 
     print(flush=True)
 
 
-def _settled_summary(base: str, timeout: float = 30.0) -> dict:  # type: ignore[type-arg]
+def _settled_summary(base: str, key: str, timeout: float = 30.0) -> dict:  # type: ignore[type-arg]
     """The summary once the milestone count stops moving (events are still flowing right after ingest)."""
     deadline, last = time.monotonic() + timeout, None
+    headers = {"authorization": f"Bearer {key}"}
     while True:
-        summary = httpx.get(f"{base}/v1/summary", timeout=5).json()
+        summary = httpx.get(f"{base}/v1/summary", headers=headers, timeout=5).json()
         if (summary["total"] and summary["total"] == last) or time.monotonic() > deadline:
             return summary
         last = summary["total"]

@@ -89,6 +89,8 @@ class Stack:
     database_url: str
     kafka_servers: str
     mail: MailFolder
+    ingest_app: object = None
+    admin_key: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +113,6 @@ async def stack(env_for: dict[str, str], mail: MailFolder) -> AsyncIterator[Stac
     tests use their own milestone ids and pin the clock they need."""
     from services.ingest.app import IngestSettings
     from services.ingest.app import create_app as create_ingest
-    from services.ingest.lookup import MilestoneLookup
     from services.milestones.app import MilestonesSettings
     from services.milestones.app import create_app as create_milestones
     from services.notifier.app import NotifierSettings
@@ -119,24 +120,26 @@ async def stack(env_for: dict[str, str], mail: MailFolder) -> AsyncIterator[Stac
 
     clock = Clock()
     clock.pin(date(2025, 1, 6))
+    from shared.auth import SCOPES, RateLimits
+
     milestones_app = create_milestones(MilestonesSettings(**env_for), clock=clock)
-    lookup_client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=milestones_app), base_url="http://milestones"
-    )
     apps = {
         "milestones": milestones_app,
         "notifier": create_notifier(NotifierSettings(**env_for), clock=clock),
-        "ingest": create_ingest(
-            IngestSettings(**env_for),
-            clock=clock,
-            milestone_lookup=MilestoneLookup("http://milestones", lookup_client),
-        ),
+        "ingest": create_ingest(IngestSettings(**env_for), clock=clock),
     }
+    admin_key = await make_key(env_for["DATABASE_URL"], f"admin-{uuid.uuid4().hex[:8]}", ["*"], list(SCOPES))
     async with AsyncExitStack() as exits:
         clients = {}
         for name, app in apps.items():
+            # the tests poll quickly with one key; a rate-limit test sets its own limits
+            app.state.rate_limits = RateLimits("100000/second")
             await exits.enter_async_context(app.router.lifespan_context(app))
-            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}")
+            client = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url=f"http://{name}",
+                headers={"authorization": f"Bearer {admin_key}"},
+            )
             clients[name] = await exits.enter_async_context(client)
         yield Stack(
             ingest=clients["ingest"],
@@ -148,4 +151,19 @@ async def stack(env_for: dict[str, str], mail: MailFolder) -> AsyncIterator[Stac
             database_url=env_for["DATABASE_URL"],
             kafka_servers=env_for["KAFKA_BOOTSTRAP_SERVERS"],
             mail=mail,
+            ingest_app=apps["ingest"],
+            admin_key=admin_key,
         )
+
+
+async def make_key(database_url: str, name: str, departments: list[str], scopes: list[str]) -> str:
+    """A new API key in the test database; returns its secret."""
+    from shared.auth import create_key
+    from shared.db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            return await create_key(session, name=name, departments=departments, scopes=scopes)
+    finally:
+        await engine.dispose()

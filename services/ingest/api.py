@@ -1,36 +1,54 @@
-"""HTTP inbound edge: plan documents, single milestones and status updates become events (202)."""
+"""HTTP inbound edge: plan documents, declared and imported milestones become events (202). Every write
+needs an API key with the right scope (`shared/auth.py`) and takes an `Idempotency-Key`."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.ingest import service
-from services.ingest.documents import MAX_BYTES, DocumentError, read_document
-from services.ingest.imports import ImportRejected, read_rows
+from services.ingest import idempotency, service
+from services.ingest.documents import DocumentError, read_document
+from services.ingest.idempotency import KEY_PATTERN, Outcome
+from services.ingest.imports import ImportRejected, RowError, read_rows
 from services.ingest.metrics import DOCUMENTS, PARSE_SECONDS
+from services.ingest.ownership import IdTaken, OwnerProblem, claim_external, owner_for
 from services.ingest.parser import parse_plan
 from services.ingest.schemas import MilestoneIn
-from shared.events import MilestoneStatusReported
-from shared.events.envelope import SUBJECT_PATTERN
+from shared.api_errors import REJECTIONS, IsoDate, error_responses
+from shared.auth import Principal, principal_dep
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        pattern=KEY_PATTERN,
+        description="Makes a retry safe: the same key and body replay the first answer (24 h).",
+    ),
+]
+PlanWriter = principal_dep("plans:write")
+MilestoneWriter = principal_dep("milestones:write")
+Reader = principal_dep("read")
+WRITE_ERRORS = error_responses(401, 403, 409, 413, 415, 422, 429, 503)
+_outbox_transaction = idempotency.unit_of_work  # the one unit of work (older name, for other routers)
+BAD_TEXT = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 class Accepted(BaseModel):
     event_ids: list[uuid.UUID]
+
+
+class Declared(Accepted):
+    milestone_id: str
 
 
 class PlanAccepted(Accepted):
@@ -40,46 +58,56 @@ class PlanAccepted(Accepted):
     unchanged: bool
 
 
-class StatusIn(BaseModel):
-    status: Literal["planned", "in_progress", "done"]
-    done_date: date | None = None
-    note: str | None = Field(default=None, max_length=2000)
-    reported_by: str | None = Field(default=None, max_length=200)
-
-
-@router.post("/plans", status_code=202, response_model=PlanAccepted)
+@router.post(
+    "/plans",
+    status_code=202,
+    response_model=PlanAccepted,
+    responses={200: {"description": "the same text again: nothing published", "model": PlanAccepted}}
+    | WRITE_ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/plain": {"schema": {"type": "string", "maxLength": 10 * 1024 * 1024}}},
+        }
+    },
+)
 async def ingest_plan(
     request: Request,
+    principal: PlanWriter,
     plan_key: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")] = None,
-    doc_date: date | None = None,
+    doc_date: Annotated[IsoDate | None, Query(ge=date(1990, 1, 1), le=date(2100, 12, 31))] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """A plan document (the request body): HWP, HWPX, PDF, DOCX or text (UTF-8, UTF-16, CP949), detected
-    by content. Re-sending the same text publishes nothing."""
+    by content, ≤ 10 MB. Re-sending the same text publishes nothing."""
     state = request.app.state
-    declared_size = request.headers.get("content-length", "")
-    if declared_size.isdigit() and int(declared_size) > MAX_BYTES:
-        DOCUMENTS.labels("rejected").inc()
-        raise HTTPException(413, f"the plan is {int(declared_size):,} bytes; the limit is {MAX_BYTES:,}")
     try:
         body, content_type = await request.body(), request.headers.get("content-type")
         text = await run_in_threadpool(read_document, body, content_type)  # HWP/PDF: a bounded child
     except DocumentError as err:
         DOCUMENTS.labels("rejected").inc()
         raise HTTPException(err.status, str(err)) from err
+    if "\x00" in text or re.search(r"[\ud800-\udfff]", text):
+        DOCUMENTS.labels("rejected").inc()
+        raise HTTPException(422, "the document contains NUL bytes; convert it to UTF-8 text first")
+    text = BAD_TEXT.sub(" ", text)  # stray control characters (form feeds, escapes) are spaces
     with PARSE_SECONDS.time():
         plan = await run_in_threadpool(parse_plan, text, doc_date=doc_date, plan_key=plan_key)
     plan = state.owner_rules.apply(plan)
     digest = hashlib.sha256(text.encode()).hexdigest()
+
+    async def work(session: Any) -> Outcome:
+        result = await service.ingest_plan(
+            session, plan=plan, digest=digest, topics=state.topics, clock=state.clock
+        )
+        DOCUMENTS.labels("unchanged" if result.unchanged else "new_version").inc()
+        body = PlanAccepted(**result.__dict__).model_dump(mode="json")
+        return Outcome(200 if result.unchanged else 202, body)
+
     try:
-        async with _outbox_transaction(request) as session:
-            result = await service.ingest_plan(
-                session, plan=plan, digest=digest, topics=state.topics, clock=state.clock
-            )
+        return await idempotency.run(request, principal, idempotency_key, work)
     except IntegrityError as err:
         raise HTTPException(409, "this plan is being ingested concurrently; retry") from err
-    DOCUMENTS.labels("unchanged" if result.unchanged else "new_version").inc()
-    body = PlanAccepted(**result.__dict__)
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.unchanged else 202)
 
 
 class PlanVersionOut(BaseModel):
@@ -92,8 +120,16 @@ class PlanVersionOut(BaseModel):
     received_at: datetime
 
 
-@router.get("/plans/{plan_key}/versions", response_model=list[PlanVersionOut])
-async def list_plan_versions(plan_key: str, request: Request) -> list[PlanVersionOut]:
+@router.get(
+    "/plans/{plan_key}/versions",
+    response_model=list[PlanVersionOut],
+    responses=error_responses(401, 403, 404, 422, 429, 503),
+)
+async def list_plan_versions(
+    plan_key: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$")],
+    request: Request,
+    principal: Reader,
+) -> list[PlanVersionOut]:
     """Every version of a plan this service received, oldest first."""
     async with request.app.state.sessions() as session:
         versions = await service.plan_versions(session, plan_key)
@@ -113,65 +149,108 @@ async def list_plan_versions(plan_key: str, request: Request) -> list[PlanVersio
     ]
 
 
-@router.post("/milestones", status_code=202, response_model=Accepted)
-async def declare_milestone(milestone: MilestoneIn, request: Request) -> Accepted:
+@router.post(
+    "/milestones",
+    status_code=202,
+    response_model=Declared,
+    responses={202: {"headers": {"Location": {"schema": {"type": "string"}}}}} | WRITE_ERRORS,
+)
+async def declare_milestone(
+    milestone: MilestoneIn,
+    request: Request,
+    principal: MilestoneWriter,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """A milestone another system tracks, owned by one of the key's departments. Answers with its id and a
+    `Location` naming its resource (`GET /v1/milestones/{id}` on the milestones service)."""
     state = request.app.state
-    async with _outbox_transaction(request) as session:
+    milestone = _owned(principal, milestone)
+
+    async def work(session: Any) -> Outcome:
+        subject = milestone.subject()
+        await _claim(session, principal, {subject: milestone.owner})
         event_id = await service.declare_external(session, milestone, topics=state.topics, clock=state.clock)
-    return Accepted(event_ids=[event_id])
+        body = {"milestone_id": subject, "event_ids": [str(event_id)]}
+        return Outcome(202, body, {"Location": f"/v1/milestones/{subject}"})
+
+    return await idempotency.run(request, principal, idempotency_key, work)
 
 
-@router.post("/imports", status_code=202, response_model=Accepted)
-async def import_milestones(request: Request) -> Any:
-    """Many milestones at once, as CSV (`text/csv`) or JSON (`application/json`); see the column list in
-    `services/ingest/imports.py`. Row-level errors come back as 422 and nothing is imported."""
+def _owned(principal: Principal, milestone: MilestoneIn) -> MilestoneIn:
+    try:
+        owner = owner_for(principal, milestone.owner)
+    except OwnerProblem as err:
+        REJECTIONS.labels("validation").inc()
+        raise HTTPException(
+            422, [{"loc": ["body", "owner"], "msg": str(err), "type": "value_error.owner"}]
+        ) from err
+    return milestone.model_copy(update={"owner": owner})
+
+
+async def _claim(session: Any, principal: Principal, ids_owners: dict[str, str]) -> None:
+    try:
+        await claim_external(session, principal, ids_owners)
+    except IdTaken as err:
+        REJECTIONS.labels("conflict").inc()
+        raise HTTPException(409, str(err)) from err
+
+
+@router.post(
+    "/imports",
+    status_code=202,
+    response_model=Accepted,
+    responses=WRITE_ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {
+                    "schema": {"type": "array", "items": {"type": "object"}, "maxItems": 10000}
+                },
+            },
+        }
+    },
+)
+async def import_milestones(
+    request: Request, principal: MilestoneWriter, idempotency_key: IdempotencyKey = None
+) -> Any:
+    """Many milestones at once (≤ 5 MB, ≤ 10,000 rows), as CSV (`text/csv`) or JSON (`application/json`);
+    see the column list in `services/ingest/imports.py`. Row-level errors come back as 422 and nothing is
+    imported."""
     media_type = (request.headers.get("content-type") or "").partition(";")[0].strip().lower()
     if media_type not in ("text/csv", "application/json"):
         raise HTTPException(415, "send the import as text/csv or application/json (UTF-8)")
     try:
         text = (await request.body()).decode("utf-8").removeprefix("\ufeff")
-        rows = read_rows(text, media_type)
+        rows = await run_in_threadpool(read_rows, text, media_type)
+        rows = _owned_rows(principal, rows)
     except UnicodeDecodeError as err:
         raise HTTPException(422, f"the import is not UTF-8 (offset {err.start})") from err
     except ImportRejected as err:
-        detail = {"reason": str(err), "rows": [asdict(r) for r in err.rows]}
-        return JSONResponse({"detail": detail}, status_code=422)
+        REJECTIONS.labels("validation").inc()
+        detail = {"reason": str(err), "rows": [asdict(r) for r in err.rows[:100]]}
+        return JSONResponse({"detail": detail}, status_code=err.status)
     state = request.app.state
-    async with _outbox_transaction(request) as session:
+
+    async def work(session: Any) -> Outcome:
+        await _claim(session, principal, {row.subject(): row.owner for row in rows})
         ids = [
             await service.declare_external(session, row, topics=state.topics, clock=state.clock)
             for row in rows
         ]
-    return Accepted(event_ids=ids)
+        return Outcome(202, {"event_ids": [str(i) for i in ids]})
+
+    return await idempotency.run(request, principal, idempotency_key, work)
 
 
-@router.post("/milestones/{milestone_id}/status", status_code=202, response_model=Accepted)
-async def report_status(
-    milestone_id: Annotated[str, Path(pattern=SUBJECT_PATTERN)],
-    update: StatusIn,
-    request: Request,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> Accepted:
-    """Progress from an officer or another system. Send an `Idempotency-Key` header to make retries safe."""
-    state = request.app.state
-    await state.milestone_lookup.require(milestone_id)
-    payload = MilestoneStatusReported(**update.model_dump())
-    async with _outbox_transaction(request) as session:
-        event_id = await service.report_status(
-            session,
-            milestone_id,
-            payload,
-            idempotency_key=idempotency_key,
-            topics=state.topics,
-            clock=state.clock,
-        )
-    return Accepted(event_ids=[event_id])
-
-
-@asynccontextmanager
-async def _outbox_transaction(request: Request) -> AsyncIterator[AsyncSession]:
-    """One unit of work; after its commit the relay is woken so the queued events leave at once."""
-    state = request.app.state
-    async with state.sessions() as session, session.begin():
-        yield session
-    state.relay.wake()
+def _owned_rows(principal: Principal, rows: list[MilestoneIn]) -> list[MilestoneIn]:
+    owned, errors = [], []
+    for number, row in enumerate(rows, 1):
+        try:
+            owned.append(row.model_copy(update={"owner": owner_for(principal, row.owner)}))
+        except OwnerProblem as err:
+            errors.append(RowError(number, [f"owner: {err}"]))
+    if errors:
+        raise ImportRejected(f"{len(errors)} of {len(rows)} rows are invalid; nothing was imported", errors)
+    return owned

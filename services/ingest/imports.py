@@ -31,9 +31,10 @@ class RowError:
 
 
 class ImportRejected(ValueError):
-    def __init__(self, reason: str, rows: list[RowError] | None = None) -> None:
+    def __init__(self, reason: str, rows: list[RowError] | None = None, *, status: int = 422) -> None:
         super().__init__(reason)
         self.rows = rows or []
+        self.status = status
 
 
 def read_rows(text: str, media_type: str) -> list[MilestoneIn]:
@@ -41,7 +42,7 @@ def read_rows(text: str, media_type: str) -> list[MilestoneIn]:
     if not records:
         raise ImportRejected("the import has no rows")
     if len(records) > MAX_ROWS:
-        raise ImportRejected(f"{len(records):,} rows; the limit is {MAX_ROWS:,} per import")
+        raise ImportRejected(f"{len(records):,} rows; the limit is {MAX_ROWS:,} per import", status=413)
     valid: list[MilestoneIn] = []
     errors: list[RowError] = []
     for number, record in records:
@@ -66,21 +67,31 @@ def _json_records(text: str) -> list[tuple[int, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise ImportRejected(f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from err
+    except RecursionError as err:
+        raise ImportRejected("not valid JSON: nested too deeply") from err
     if not isinstance(data, list):
         raise ImportRejected("the JSON import must be an array of milestone objects")
     return list(enumerate(data, 1))
 
 
 def _csv_records(text: str) -> list[tuple[int, Any]]:
+    try:
+        return _csv_rows(text)
+    except csv.Error as err:
+        raise ImportRejected(f"not valid CSV: {str(err)[:200]}") from err
+
+
+def _csv_rows(text: str) -> list[tuple[int, Any]]:
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+    header = [h.strip() if isinstance(h, str) else "" for h in reader.fieldnames or []]
     unknown = sorted(set(header) - set(CSV_COLUMNS))
     if "title" not in header:
         raise ImportRejected(
             f"the CSV header needs a `title` column; known columns: {', '.join(CSV_COLUMNS)}"
         )
     if unknown:
-        raise ImportRejected(f"unknown CSV columns: {', '.join(unknown)}; known: {', '.join(CSV_COLUMNS)}")
+        named = ", ".join(u[:40] for u in unknown[:10])
+        raise ImportRejected(f"unknown CSV columns: {named}; known: {', '.join(CSV_COLUMNS)}")
     return [(reader.line_num, _csv_record(row)) for row in reader]
 
 

@@ -23,3 +23,30 @@ class PlanVersion(Base):
     doc_date: Mapped[date | None] = mapped_column(Date)
     milestones: Mapped[list[dict[str, Any]]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     received_at: Mapped[datetime] = created_at_column()
+
+
+class KnownMilestone(Base):
+    """Every milestone ingest declared, with its owner and origin: answers "unknown milestone" (404) and
+    "not yours" (403/409) without asking another service. Written in the declaring transaction."""
+
+    __tablename__ = "ingest_milestone"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(16))  # plan | external
+    plan_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = created_at_column()
+
+
+class IdempotencyRecord(Base):
+    """One `Idempotency-Key` of one API key: the request's hash and, once done, its response (24 h)."""
+
+    __tablename__ = "idempotency_record"
+
+    key_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()

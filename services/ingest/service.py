@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -12,15 +14,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.metrics import EVENTS
 from services.ingest.models import PlanVersion
+from services.ingest.ownership import register_plan
 from services.ingest.parser.model import ParsedPlan
 from services.ingest.revisions import plan_events
 from services.ingest.schemas import MilestoneIn
 from shared.clock import Clock
-from shared.events import MilestoneStatusReported, Payload, Topics, new_envelope
+from shared.events import Payload, Topics, encode, new_envelope
 from shared.outbox import add_to_outbox
 
 PRODUCER = "ingest"
 EXTERNAL_NAMESPACE = uuid.UUID("9d4c2b7a-1e3f-4a6b-8c5d-0f2e1a3b4c5d")
+DEFAULT_MAX_EVENT_BYTES = 256 * 1024
+
+
+class EventTooLarge(ValueError):
+    """An event over `MTRACK_MAX_EVENT_BYTES` (well below the broker's record limit) is never queued."""
+
+    def __init__(self, subject: str, size: int, limit: int) -> None:
+        super().__init__(f"the event for {subject[:128]!r} would be {size:,} bytes; the limit is {limit:,}")
+
+
+@lru_cache(maxsize=1)
+def max_event_bytes() -> int:
+    return int(os.environ.get("MTRACK_MAX_EVENT_BYTES") or DEFAULT_MAX_EVENT_BYTES)
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,7 @@ async def ingest_plan(
         .with_for_update()
     )
     if latest is not None and latest.content_sha256 == digest:
+        await register_plan(session, latest.milestones, plan_key=plan.plan_key)
         return PlanIngested(plan.plan_key, latest.version, len(latest.milestones), [], unchanged=True)
     version = (latest.version if latest else 0) + 1
     items = _one_per_id([m.to_json() for m in plan.milestones])
@@ -62,6 +79,7 @@ async def ingest_plan(
             milestones=items,
         )
     )
+    await register_plan(session, items, plan_key=plan.plan_key)
     previous = latest.milestones if latest else []
     ids = []
     for subject, payload, event_id in plan_events(previous, items, plan_key=plan.plan_key, version=version):
@@ -79,7 +97,8 @@ def _one_per_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def declare_external(
     session: AsyncSession, milestone: MilestoneIn, *, topics: Topics, clock: Clock
 ) -> uuid.UUID:
-    """A milestone from another system. The event id follows the content: the same post twice is one event."""
+    """A milestone from another system (ownership already claimed). The event id follows the content:
+    the same post twice is one event."""
     payload = milestone.declared()
     subject = milestone.subject()
     canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
@@ -87,22 +106,13 @@ async def declare_external(
     return await publish(session, payload, subject=subject, topics=topics, clock=clock, event_id=event_id)
 
 
-async def report_status(
-    session: AsyncSession,
-    milestone_id: str,
-    payload: MilestoneStatusReported,
-    *,
-    idempotency_key: str | None,
-    topics: Topics,
-    clock: Clock,
-) -> uuid.UUID:
-    """Progress from outside. With an idempotency key a retried request is the same event."""
-    event_id = (
-        uuid.uuid5(EXTERNAL_NAMESPACE, f"{milestone_id}|{idempotency_key}") if idempotency_key else None
-    )
-    return await publish(
-        session, payload, subject=milestone_id, topics=topics, clock=clock, event_id=event_id
-    )
+def keyed_event_id(
+    key_name: str, subject: str, event_type: str, idempotency_key: str | None
+) -> uuid.UUID | None:
+    """With an idempotency key a retried request is the same event (scoped to the API key)."""
+    if idempotency_key is None:
+        return None
+    return uuid.uuid5(EXTERNAL_NAMESPACE, f"{key_name}|{subject}|{event_type}|{idempotency_key}")
 
 
 async def publish(
@@ -117,6 +127,9 @@ async def publish(
     envelope = new_envelope(
         payload, subject=subject, source=PRODUCER, occurred_at=clock.now(), event_id=event_id
     )
+    size, limit = len(encode(envelope)), max_event_bytes()
+    if size > limit:
+        raise EventTooLarge(subject, size, limit)
     if await add_to_outbox(session, producer=PRODUCER, topic=topics.milestone_events, envelope=envelope):
         EVENTS.labels(payload.TYPE).inc()
     return envelope.event_id

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.milestones.domain import State
 from services.milestones.models import Milestone, MilestoneHistory
+from shared.api_errors import IsoDate
+from shared.auth import Principal, owner_filter, require
 
 
 async def _session(request: Request) -> Any:
@@ -20,6 +22,12 @@ async def _session(request: Request) -> Any:
 
 
 SessionDep = Annotated[AsyncSession, Depends(_session)]
+ReaderDep = Annotated[Principal, Depends(require("read"))]  # also the router's dependency (app.py): run once
+
+
+def _visible(principal: Principal) -> list[Any]:
+    """The owners filter of a key limited to departments (none for '*')."""
+    return owner_filter(principal, Milestone.owner)
 
 
 class MilestoneOut(BaseModel):
@@ -86,13 +94,14 @@ router = APIRouter(prefix="/v1", tags=["milestones"])
 @router.get("/milestones", response_model=MilestonePage)
 async def list_milestones(
     session: SessionDep,
+    principal: ReaderDep,
     owner: str | None = None,
     state: Annotated[State | None, Query()] = None,
     plan: str | None = None,
-    due_from: date | None = None,
-    due_to: date | None = None,
+    due_from: IsoDate | None = None,
+    due_to: IsoDate | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> MilestonePage:
     if due_from and due_to and due_from > due_to:
         raise HTTPException(422, f"due_from {due_from} is after due_to {due_to}")
@@ -106,7 +115,7 @@ async def list_milestones(
             Milestone.due_date <= due_to if due_to else None,
         )
         if cond is not None
-    ]
+    ] + _visible(principal)
     total = await session.scalar(select(func.count()).select_from(Milestone).where(*filters))
     rows = await session.scalars(
         select(Milestone)
@@ -119,9 +128,9 @@ async def list_milestones(
 
 
 @router.get("/milestones/{milestone_id}", response_model=MilestoneDetail)
-async def get_milestone(milestone_id: str, session: SessionDep) -> MilestoneDetail:
-    milestone = await session.get(Milestone, milestone_id)
-    if milestone is None:
+async def get_milestone(milestone_id: str, session: SessionDep, principal: ReaderDep) -> MilestoneDetail:
+    milestone = await session.get(Milestone, milestone_id[:128])
+    if milestone is None or not principal.sees(milestone.owner):
         raise HTTPException(404, f"no milestone {milestone_id!r}")
     history = await session.scalars(
         select(MilestoneHistory)
@@ -145,14 +154,17 @@ async def get_milestone(milestone_id: str, session: SessionDep) -> MilestoneDeta
 
 
 @router.get("/summary")
-async def summary(session: SessionDep) -> dict[str, Any]:
-    """Milestones by state, and the on-time share of those done."""
-    rows = (await session.execute(select(Milestone.state, func.count()).group_by(Milestone.state))).all()
+async def summary(session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
+    """Milestones by state, and the on-time share of those done (of the key's departments)."""
+    visible = _visible(principal)
+    rows = (
+        await session.execute(select(Milestone.state, func.count()).where(*visible).group_by(Milestone.state))
+    ).all()
     by_state = {state.value: 0 for state in State} | {state: count for state, count in rows}
     done = (
         await session.execute(
             select(Milestone.on_time, func.count())
-            .where(Milestone.on_time.is_not(None))
+            .where(Milestone.on_time.is_not(None), *visible)
             .group_by(Milestone.on_time)
         )
     ).all()

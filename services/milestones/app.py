@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from pydantic import Field
 
 from services.milestones import api
@@ -16,6 +16,8 @@ from services.milestones.handlers import Context, apply_batch
 from services.milestones.jobs import JOBS, JobContext
 from services.milestones.metrics import EVENTS, refresh_gauges
 from services.milestones.transitions import PRODUCER, Policy
+from shared import api_errors
+from shared.auth import require
 from shared.clock import SEOUL, Clock
 from shared.db import make_engine, make_sessionmaker
 from shared.docs import offline_docs
@@ -114,7 +116,12 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
     app.state.sessions = sessions
     app.state.clock = clock
     app.state.jobs = jobs
-    app.include_router(api.router)
+    api_errors.install(app)
+    app.include_router(
+        api.router,
+        dependencies=[Depends(require("read"))],
+        responses=api_errors.error_responses(401, 403, 404, 422, 429, 503),
+    )
     checks = {
         "database": database_check(engine),
         "kafka": kafka_check(lambda: app.state.producer, topics.milestone_events),

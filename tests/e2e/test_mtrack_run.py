@@ -86,7 +86,12 @@ def test_mtrack_run_starts_ingests_mails_and_stops_cleanly(tmp_path: Path) -> No
         _wait_for_line(process, "on-time rate", seen)
         running = _processes_of(state, process.pid)
         names = {p.name() for p in running}
-        listed = httpx.get(f"http://127.0.0.1:{ports[1]}/v1/milestones", params={"limit": 1000}).json()
+        key = (state / "admin.key").read_text(encoding="utf-8").strip()
+        assert f"export MTRACK_API_KEY={key}" in "".join(seen)
+        assert (state / "admin.key").stat().st_mode & 0o077 == 0
+        url = f"http://127.0.0.1:{ports[1]}/v1/milestones"
+        assert httpx.get(url).status_code == 401
+        listed = httpx.get(url, params={"limit": 1000}, headers={"authorization": f"Bearer {key}"}).json()
         gatc = [m for m in listed["items"] if "GATC" in m["title"] and m["due"] == "2025-03-31"]
         assert gatc and gatc[0]["state"] == "overdue"
         assert listed["total"] > 100

@@ -51,6 +51,7 @@ async def test_bad_documents_get_a_clear_4xx(stack, body, headers, status, reaso
     ],
 )
 async def test_bad_milestones_get_a_reason(stack, payload, reason) -> None:  # type: ignore[no-untyped-def]
+    payload = {"owner": "산업기술시장과", **payload}
     response = await stack.ingest.post("/v1/milestones", json=payload)
     assert response.status_code == 422
     assert reason in str(response.json()["detail"])
@@ -103,6 +104,10 @@ async def test_status_updates_mark_done_on_time_and_unknown_ids_get_404(stack) -
     assert again.json()["event_ids"] == declared.json()["event_ids"]  # same content, same event: applied once
     items = await eventually(lambda: _titled(stack, "외부 시스템 과제"))
     mid = items[0]["id"]
+    early = {"status": "done", "done_date": "2025-02-20"}
+    future = await stack.ingest.post(f"/v1/milestones/{mid}/status", json=early)
+    assert future.status_code == 422 and "future" in future.text  # today is 2025-01-06
+    stack.clock.pin(date(2025, 2, 21))
     update = {"status": "done", "done_date": "2025-02-20", "reported_by": "rnd-system"}
     response = await stack.ingest.post(
         f"/v1/milestones/{mid}/status", json=update, headers={"Idempotency-Key": "k1"}
@@ -135,7 +140,7 @@ async def _titled(stack, title: str) -> list:  # type: ignore[no-untyped-def,typ
 async def test_csv_import_publishes_every_row_or_names_the_bad_ones(stack) -> None:  # type: ignore[no-untyped-def]
     stack.clock.pin(date(2025, 1, 6))
     tag = uuid.uuid4().hex[:6]
-    csv_text = f"id,title,due,owner\nimp-{tag}-1,가져온 과제 1,2025-06-30,산업기술정책과\nimp-{tag}-2,가져온 과제 2,2025-09-30,\n"
+    csv_text = f"id,title,due,owner\nimp-{tag}-1,가져온 과제 1,2025-06-30,산업기술정책과\nimp-{tag}-2,가져온 과제 2,2025-09-30,산업기술시장과\n"
     response = await stack.ingest.post(
         "/v1/imports", content=csv_text.encode(), headers={"content-type": "text/csv"}
     )
@@ -143,7 +148,7 @@ async def test_csv_import_publishes_every_row_or_names_the_bad_ones(stack) -> No
     second = await get_when_found(stack.milestones, f"/v1/milestones/imp-{tag}-2")
     assert second["title"] == "가져온 과제 2" and second["due"] == "2025-09-30"
 
-    bad = f"id,title,due\nimp-{tag}-3,좋은 행,2025-06-30\nimp-{tag}-4,나쁜 행,2025-02-30\n"
+    bad = f"id,title,due,owner\nimp-{tag}-3,좋은 행,2025-06-30,산업기술정책과\nimp-{tag}-4,나쁜 행,2025-02-30,산업기술정책과\n"
     rejected = await stack.ingest.post(
         "/v1/imports", content=bad.encode(), headers={"content-type": "text/csv"}
     )

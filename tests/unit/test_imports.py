@@ -19,13 +19,18 @@ def test_csv_rows_become_milestones() -> None:
 
 def test_json_rows_become_milestones() -> None:
     rows = read_rows(
-        json.dumps([{"title": "AI 팩토리 구축", "due": "2030-12-31"}], ensure_ascii=False), "application/json"
+        json.dumps(
+            [{"title": "AI 팩토리 구축", "due": "2030-12-31", "owner": "산업인공지능정책과"}],
+            ensure_ascii=False,
+        ),
+        "application/json",
     )
     assert rows[0].title == "AI 팩토리 구축" and rows[0].subject().startswith("api-")
 
 
 def test_every_bad_row_is_named_and_nothing_passes() -> None:
-    text = "title,due,starts\n좋은 행,2025-01-31,\n,2025-01-31,\n기한 없음,,\n뒤집힘,2025-01-01,2025-05-01\n"
+    owner = "산업기술정책과"
+    text = f"title,due,starts,owner\n좋은 행,2025-01-31,,{owner}\n,2025-01-31,,{owner}\n기한 없음,,,{owner}\n뒤집힘,2025-01-01,2025-05-01,{owner}\n"
     with pytest.raises(ImportRejected) as caught:
         read_rows(text, "text/csv")
     assert str(caught.value) == "3 of 4 rows are invalid; nothing was imported"
