@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     jobs.set_defaults(func=_jobs)
 
     directory = sub.add_parser("directory", help="the organisation directory: draft one from a plan")
-    directory.add_argument("action", choices=("draft",))
+    directory.add_argument("action", choices=("draft",), help="draft: write a directory draft from a plan")
     directory.add_argument("plan", type=Path, help="a plan document with a contact table")
     directory.add_argument("--output", "-o", type=Path, help="write here instead of standard output")
     directory.set_defaults(func=_directory)

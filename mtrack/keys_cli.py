@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     listing = actions.add_parser("list", help="names, departments, scopes, created/last used (no secrets)")
     listing.set_defaults(func=_list)
     revoke = actions.add_parser("revoke", help="stop a key working (within seconds on every replica)")
-    revoke.add_argument("name")
+    revoke.add_argument("name", help="the name the key was created with")
     revoke.set_defaults(func=_revoke)
 
 
