@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     jobs.add_argument("name", nargs="?")
     jobs.add_argument("--now", help="pin the clock for this run")
     jobs.set_defaults(func=_jobs)
+
+    from mtrack import dead_letters_cli
+
+    dead_letters_cli.add_parser(sub)
     return parser
 
 
