@@ -4,6 +4,7 @@ It has consumer groups and offset commits but no idempotent producer and no tran
 
 from __future__ import annotations
 
+import signal
 import subprocess
 from pathlib import Path
 
@@ -44,9 +45,23 @@ class EmbeddedKafka:
         wait_for_port(self.port, timeout=timeout)
         return self.bootstrap_servers
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def freeze(self) -> None:
+        """SIGSTOP: the broker keeps its sockets but answers nothing (a hung broker, for fault tests)."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self._process is None:
             return
+        self.thaw()  # a frozen broker would not see the SIGTERM
         self._process.terminate()
         try:
             self._process.wait(timeout=10)
