@@ -253,3 +253,16 @@ class OutboxRelay:
             )
             for task in pending:
                 task.cancel()
+
+
+async def republish_retained(sessions: async_sessionmaker) -> int:  # type: ignore[type-arg]
+    """Marks every published, still retained row unpublished, so the relays publish it again in its
+    original order (for a new, empty broker: `mtrack run`'s in-memory one after a restart).
+    Quarantined rows stay set aside. Returns how many rows were queued again."""
+    async with sessions() as session, session.begin():
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.published_at.is_not(None), OutboxMessage.quarantined_at.is_(None))
+            .values(published_at=None)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
