@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -24,6 +25,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -111,7 +114,7 @@ def _wait(condition: Any, timeout: float, what: str) -> float:
     return time.monotonic() - started
 
 
-def _kill_and_recover(supervisor: Supervisor, name: str, watcher: threading.Event) -> float:
+def _kill_and_recover(supervisor: Supervisor, name: str) -> float:
     """kill -9 of the service; seconds until it answers /readyz 200 again."""
     child = supervisor.children[name]
     started = time.monotonic()
@@ -211,13 +214,31 @@ def _mails(folder: Path, run: str) -> Counter[tuple[str, str]]:
     return counts
 
 
-def main() -> int:
+@dataclass
+class Stack:
+    run: str
+    root: Path
+    pg: EmbeddedPostgres
+    broker: EmbeddedKafka
+    mail: MailFolder
+    supervisor: Supervisor
+    database: str
+    servers: str
+    ports: dict[str, int]
+    topics: Topics
+
+    def all_ready(self) -> bool:
+        return all(_ready(p) for p in self.ports.values())
+
+
+@contextlib.contextmanager
+def chaos_stack() -> Iterator[Stack]:
+    """Own PostgreSQL, broker and SMTP sink; the three services under the supervisor of `mtrack run`."""
     run = uuid.uuid4().hex[:6]
     root = Path(tempfile.mkdtemp(prefix="mtrack-chaos-"))
-    os.chmod(root, 0o755)  # the embedded server runs as an unprivileged user when we are root
-    figures: dict[str, Any] = {"events": EVENTS, "broker_pause_seconds": BROKER_PAUSE}
-    started = time.monotonic()
-    with contextlib.ExitStack() as stack, contextlib.redirect_stdout(sys.stderr):
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("CHAOS_KEEP"):  # CHAOS_KEEP=1 keeps the servers' data and the logs
+            stack.callback(shutil.rmtree, root, ignore_errors=True)
         pg = EmbeddedPostgres(root / "pg")
         database = pg.start()
         stack.callback(pg.stop)
@@ -244,20 +265,28 @@ def main() -> int:
         supervisor.start_all()
         stack.callback(supervisor.stop_all)
         stop = threading.Event()
-        watcher = threading.Thread(target=_supervise, args=(supervisor, stop), daemon=True)
-        watcher.start()
+        threading.Thread(target=_supervise, args=(supervisor, stop), daemon=True).start()
         stack.callback(stop.set)
-        _wait(lambda: all(_ready(p) for p in ports.values()), 120, "services ready")
-        topics = Topics(env["MTRACK_TOPIC_PREFIX"])
-        say(f"stack up in {root}; importing {EVENTS} milestones")
+        chaos = Stack(run, root, pg, broker, mail, supervisor, database, servers, ports,
+                      Topics(env["MTRACK_TOPIC_PREFIX"]))  # fmt: skip
+        _wait(chaos.all_ready, 120, "services ready")
+        say(f"stack up in {root}")
+        yield chaos
 
+
+def main() -> int:
+    figures: dict[str, Any] = {"events": EVENTS, "broker_pause_seconds": BROKER_PAUSE}
+    started = time.monotonic()
+    with contextlib.redirect_stdout(sys.stderr), chaos_stack() as chaos:
+        run, pg, broker, mail, supervisor = chaos.run, chaos.pg, chaos.broker, chaos.mail, chaos.supervisor
+        database, servers, ports, topics = chaos.database, chaos.servers, chaos.ports, chaos.topics
         rows = _rows(run, EVENTS)
         load = Load(ports["ingest"], rows)
         load.start()
         recoveries: dict[str, list[float]] = {"milestones": [], "notifier": []}
         for round_ in range(KILLS):
             for name in ("milestones", "notifier"):
-                seconds = _kill_and_recover(supervisor, name, stop)
+                seconds = _kill_and_recover(supervisor, name)
                 recoveries[name].append(seconds)
                 say(f"kill -9 {name} #{round_ + 1}: ready again after {seconds}s")
             if round_ == 0:

@@ -248,3 +248,32 @@ async def test_an_oversize_record_is_dead_lettered_bounded_and_kept_whole(
         await eventually(lambda: _equals(rig.rows(), {"next": 1, "marker": 1}), timeout=60)
         letters = await rig.dead_letters()
         assert len(letters) == 2 and {d.value_sha256 for d in letters} == {letter.value_sha256}
+
+
+async def test_the_milestones_service_dead_letters_a_nul_title_and_applies_the_rest(stack) -> None:  # type: ignore[no-untyped-def]
+    """The real milestones handler (one transaction per batch) raising on one event: the loop isolates it."""
+    from shared.events import Topics
+
+    topics = Topics(stack.topics_prefix)
+    tag = uuid.uuid4().hex[:6]
+    good = [f"nul-ok-{tag}-{i}" for i in range(4)]
+    records = [(0, s.encode(), _event(s)) for s in good[:2]]
+    records += [(0, f"nul-{tag}".encode(), _event(f"nul-{tag}", title="제목\x00끝"))]
+    records += [(0, s.encode(), _event(s)) for s in good[2:]]
+    await _produce(stack.kafka_servers, topics.milestone_events, records)
+    for subject in good:
+        response = await eventually(lambda s=subject: _found(stack.milestones, s), timeout=60)
+        assert response["id"] == subject
+    dead = await read_json(
+        stack.kafka_servers,
+        topics.dead_letter,
+        until=lambda got: any((d.get("key") or {}).get("text") == f"nul-{tag}" for d in got),
+    )
+    (mine,) = [d for d in dead if (d.get("key") or {}).get("text") == f"nul-{tag}"]
+    assert mine["stage"] == "apply" and "22021" in mine["exception"]
+    assert (await stack.milestones.get(f"/v1/milestones/nul-{tag}")).status_code == 404
+
+
+async def _found(client, subject: str):  # type: ignore[no-untyped-def]
+    response = await client.get(f"/v1/milestones/{subject}")
+    return response.json() if response.status_code == 200 else None
