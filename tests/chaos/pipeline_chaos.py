@@ -35,6 +35,7 @@ from typing import Any
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client import REGISTRY
 
 from mtrack.migrate import upgrade
 from mtrack.run import Supervisor
@@ -371,7 +372,10 @@ def main() -> int:
                 "dead_letters": len(dead),
                 "recovery_seconds": recoveries,
                 "max_recovery_seconds": max(s for v in recoveries.values() for s in v),
-                "restarts": {name: KILLS for name in recoveries},
+                "restarts": {
+                    name: REGISTRY.get_sample_value("mtrack_service_restarts_total", {"service": name})
+                    for name in ports
+                },
                 "checks": checks,
                 "oracle_held": all(checks.values()),
                 "elapsed_seconds": round(time.monotonic() - started, 1),
