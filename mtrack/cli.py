@@ -101,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     from mtrack import keys_cli
 
     keys_cli.add_parser(sub)
+    from mtrack import dead_letters_cli
+
+    dead_letters_cli.add_parser(sub)
     return parser
 
 
@@ -117,7 +120,9 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mtrack import services
+    from mtrack.run import die_with_parent
 
+    die_with_parent()
     default_port = 8001 + SERVICES.index(args.service)
     app = services.build(args.service)
     uvicorn.run(app, host=args.host, port=args.port or default_port, log_config=None, access_log=False)

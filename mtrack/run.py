@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import signal
@@ -13,15 +14,18 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
+from prometheus_client import Counter, start_http_server
 
 from mtrack.keys_cli import ensure_admin_key
 from mtrack.migrate import upgrade
 from mtrack.stack.kafka import EmbeddedKafka
+from mtrack.stack.ports import free_port, set_parent_death_signal
 from mtrack.stack.postgres import EmbeddedPostgres
 from mtrack.stack.smtp import MailFolder
 from mtrack.table import render
 
 READY_TIMEOUT = 90.0
+RESTARTS = Counter("mtrack_service_restarts_total", "Services started again after they exited", ["service"])
 
 
 class Stop(Exception):
@@ -45,11 +49,16 @@ def run_stack(*, state_dir: Path, ports: dict[str, int], now: str | None, plans:
             upgrade(env["DATABASE_URL"])
             key = ensure_admin_key(env["DATABASE_URL"], state_dir / "admin.key")
             env.setdefault("MTRACK_SERVICE_KEY", key)  # ingest's action pages read the milestone with it
-            children = stack.enter_context(_services(env, ports, state_dir / "logs"))
-            _wait_ready(ports, children)
+            if env.get("MTRACK_EMBEDDED_BROKER") == "new":
+                # A new in-memory broker has none of the events already published: everything the
+                # outbox still holds is published again (the consumers are idempotent).
+                count = republish_retained(env["DATABASE_URL"])
+                print(f"• new in-memory broker: {count} retained outbox events queued again", flush=True)
+            supervisor = stack.enter_context(_services(env, ports, state_dir / "logs"))
+            _wait_ready(ports, supervisor)
             _ingest_samples(plans, ports["ingest"], key)
-            _print_summary(env, ports, state_dir, key)
-            _watch(children)
+            _print_summary(env, ports, state_dir, supervisor, key)
+            supervisor.watch()
         except Stop:
             print("\n• stopping mtrack …", flush=True)
         except Exception as err:
@@ -80,6 +89,17 @@ def write_stack_env(state_dir: Path, env: dict[str, str]) -> None:
     (state_dir / "stack.env").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def die_with_parent() -> None:
+    """In a service started by `mtrack run`: SIGTERM when `mtrack run` dies, even by SIGKILL (Linux),
+    so no service is left holding its port."""
+    parent = os.environ.get("MTRACK_SUPERVISOR_PID")
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != int(parent):  # it died before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _trap_signals() -> None:
     def raise_stop(signum: int, frame: object) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -99,9 +119,11 @@ def _infrastructure(state_dir: Path) -> Iterator[dict[str, str]]:
             pg = EmbeddedPostgres(state_dir / "pg")
             env["DATABASE_URL"] = pg.start()
             stack.callback(pg.stop)
+            print("• PostgreSQL at", env["DATABASE_URL"], flush=True)
         if not env.get("KAFKA_BOOTSTRAP_SERVERS"):
-            kafka = EmbeddedKafka(port=9092, log_file=state_dir / "tansu.log")
+            kafka = EmbeddedKafka(port=9092, log_file=state_dir / "tansu.log", die_with_parent=True)
             env["KAFKA_BOOTSTRAP_SERVERS"] = kafka.start()
+            env["MTRACK_EMBEDDED_BROKER"] = "new"
             print("• started tansu Kafka-protocol broker on", env["KAFKA_BOOTSTRAP_SERVERS"], flush=True)
             stack.callback(kafka.stop)
         if not env.get("SMTP_HOST"):
@@ -114,29 +136,92 @@ def _infrastructure(state_dir: Path) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def _services(
-    env: dict[str, str], ports: dict[str, int], log_dir: Path
-) -> Iterator[dict[str, subprocess.Popen[bytes]]]:
-    log_dir.mkdir(parents=True, exist_ok=True)
-    children: dict[str, subprocess.Popen[bytes]] = {}
+def _services(env: dict[str, str], ports: dict[str, int], log_dir: Path) -> Iterator[Supervisor]:
+    supervisor = Supervisor(env, ports, log_dir)
     try:
-        for name, port in ports.items():
-            log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115
-            children[name] = subprocess.Popen(
-                [sys.executable, "-m", "mtrack.cli", "serve", name, "--port", str(port)],
-                env=env,
+        supervisor.start_all()
+        yield supervisor
+    finally:
+        supervisor.stop_all()
+
+
+class Supervisor:
+    """Keeps the three services running: one that exits is started again after a backoff (1 s, doubling
+    to 30 s; back to 1 s once it has run a minute), with a line saying why; the others go on."""
+
+    def __init__(self, env: dict[str, str], ports: dict[str, int], log_dir: Path) -> None:
+        self.env = {**env, "MTRACK_SUPERVISOR_PID": str(os.getpid())}
+        self.ports = ports
+        self.log_dir = log_dir.resolve()
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self._started: dict[str, float] = {}
+        self._due: dict[str, float] = {}  # restart at (monotonic)
+        self._delay: dict[str, float] = dict.fromkeys(ports, 1.0)
+        self.metrics_port: int | None = None
+        for name in ports:
+            RESTARTS.labels(name)
+
+    def log_of(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def start_all(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for name in self.ports:
+            self._start(name)
+        try:
+            port = free_port(8000)
+            start_http_server(port, addr="127.0.0.1")
+            self.metrics_port = port
+        except OSError:  # the restarts metric is a convenience; the stack runs without it
+            self.metrics_port = None
+
+    def _start(self, name: str) -> None:
+        with open(self.log_of(name), "ab") as log:
+            self.children[name] = subprocess.Popen(
+                [sys.executable, "-m", "mtrack.cli", "serve", name, "--port", str(self.ports[name])],
+                env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                start_new_session=True,
+                start_new_session=True,  # Ctrl-C reaches `mtrack run`, which stops them in order
             )
-        yield children
-    finally:
-        for child in children.values():
+        self._started[name] = time.monotonic()
+
+    def check(self) -> None:
+        """Notices exits and starts what is due; called every half second."""
+        now = time.monotonic()
+        for name, child in self.children.items():
+            if name in self._due:
+                if now >= self._due[name]:
+                    del self._due[name]
+                    self._start(name)
+                    RESTARTS.labels(name).inc()
+                    print(f"• {name} restarted (pid {self.children[name].pid})", flush=True)
+                continue
+            code = child.poll()
+            if code is None:
+                continue
+            if now - self._started[name] > 60:
+                self._delay[name] = 1.0
+            delay = self._delay[name]
+            self._delay[name] = min(delay * 2, 30.0)
+            self._due[name] = now + delay
+            print(
+                f"• {name} {_exit_reason(code)}; restarting in {delay:.0f}s (log: {self.log_of(name)})",
+                flush=True,
+            )
+
+    def watch(self) -> None:
+        while True:
+            self.check()
+            time.sleep(0.5)
+
+    def stop_all(self) -> None:
+        for child in self.children.values():
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
-        for child in children.values():
+        for child in self.children.values():
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -144,14 +229,38 @@ def _services(
                 child.wait()
 
 
-def _wait_ready(ports: dict[str, int], children: dict[str, subprocess.Popen[bytes]]) -> None:
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with code {code}"
+
+
+def republish_retained(database_url: str) -> int:
+    from shared.db import make_engine, make_sessionmaker
+    from shared.outbox import republish_retained as republish
+
+    async def run() -> int:
+        engine = make_engine(database_url, pool_size=1)
+        try:
+            return await republish(make_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _wait_ready(ports: dict[str, int], supervisor: Supervisor) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     pending = dict(ports)
     while pending:
         for name, port in list(pending.items()):
-            if children[name].poll() is not None:
+            code = supervisor.children[name].poll()
+            if code is not None:
                 raise RuntimeError(
-                    f"{name} exited with {children[name].returncode}; see .mtrack/logs/{name}.log"
+                    f"{name} {_exit_reason(code)} while starting; see {supervisor.log_of(name)}"
                 )
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
@@ -182,7 +291,9 @@ def _ingest_samples(plans: Path, port: int, key: str) -> None:
         )
 
 
-def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path, key: str) -> None:
+def _print_summary(
+    env: dict[str, str], ports: dict[str, int], state_dir: Path, supervisor: Supervisor, key: str
+) -> None:
     base = f"http://127.0.0.1:{ports['milestones']}"
     summary = _settled_summary(base, key)
     rows = [[state, str(count)] for state, count in summary["by_state"].items()]
@@ -199,7 +310,9 @@ def _print_summary(env: dict[str, str], ports: dict[str, int], state_dir: Path, 
         )
         where = "" if state_dir == Path(".mtrack").resolve() else f" --state-dir {state_dir}"
         print(f"  digest now       mtrack jobs run digest{where}   (what is due today, whatever the hour)")
-    print(f"  logs             {state_dir / 'logs'}")
+    print(f"  logs             {supervisor.log_dir}")
+    if supervisor.metrics_port:
+        print(f"  supervisor       http://127.0.0.1:{supervisor.metrics_port}/metrics  (service restarts)")
     print(f"  admin API key    {state_dir / 'admin.key'} (all scopes, all departments); for curl:")
     print(f"export MTRACK_API_KEY={key}")
     print()
@@ -223,11 +336,3 @@ def _settled_summary(base: str, key: str, timeout: float = 30.0) -> dict:  # typ
             return summary
         last = summary["total"]
         time.sleep(1.0)
-
-
-def _watch(children: dict[str, subprocess.Popen[bytes]]) -> None:
-    while True:
-        for name, child in children.items():
-            if child.poll() is not None:
-                raise RuntimeError(f"{name} exited with {child.returncode}; see .mtrack/logs/{name}.log")
-        time.sleep(0.5)

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from shared.dead_letters import DEAD_LETTERS, KEY_BOUND, Letter, clean_text, init_metrics, store
 from shared.events import DecodeError, Envelope, decode
+from shared.failures import Failure, classify, describe, is_transient, reason
 from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
-
-DEAD_LETTERS = Counter(
-    "mtrack_dead_letter_records_total", "Records sent to the dead-letter topic", ["consumer", "stage"]
-)
 
 
 def make_producer(settings: KafkaSettings) -> AIOKafkaProducer:
@@ -65,44 +62,99 @@ class Rejected:
 BatchHandler = Callable[[list[Envelope]], Awaitable[list[Rejected]]]
 
 
-class DeadLetters:
-    """Writes a record no consumer could use, and why, to the dead-letter topic."""
+CONSUMER_RETRIES = Counter(
+    "mtrack_consumer_retries_total",
+    "Failed applies: transient (the records are read again after a backoff) or permanent (one event dead-lettered)",
+    ["consumer", "kind"],
+)
+CONSUMER_LAG = Gauge(
+    "mtrack_consumer_lag", "Records on the partition not yet processed", ["consumer", "topic", "partition"]
+)
+PAUSED_PARTITIONS = Gauge(
+    "mtrack_consumer_paused_partitions", "Partitions paused while they back off", ["consumer"]
+)
 
-    def __init__(self, producer: AIOKafkaProducer, topic: str, consumer: str) -> None:
+
+class DeadLetters:
+    """Keeps a record no consumer could use in the `dead_letter` table (in full), then announces it on
+    the dead-letter topic with the value bounded (length and SHA-256 always). Without `sessions` only
+    the topic record is written."""
+
+    def __init__(
+        self,
+        producer: AIOKafkaProducer,
+        topic: str,
+        consumer: str,
+        *,
+        sessions: async_sessionmaker | None = None,  # type: ignore[type-arg]
+    ) -> None:
         self._producer = producer
         self._topic = topic
-        self._consumer = consumer
+        self.consumer = consumer
+        self._sessions = sessions
+        init_metrics(consumer)
 
-    async def send(self, record: ConsumerRecord, reason: str, stage: str) -> None:
-        body = {
-            "reason": reason,
-            "stage": stage,
-            "consumer": self._consumer,
-            "topic": record.topic,
-            "partition": record.partition,
-            "offset": record.offset,
-            "key": _text_or_base64(record.key),
-            "value": _text_or_base64(record.value),
-            "failed_at": datetime.now(UTC).isoformat(),
-        }
-        value = json.dumps(body, ensure_ascii=False).encode()
-        await self._producer.send_and_wait(self._topic, value=value, key=record.key)
-        DEAD_LETTERS.labels(self._consumer, stage).inc()
-        log.warning("dead-lettered %s[%s]@%s: %s", record.topic, record.partition, record.offset, reason)
+    async def send(
+        self, record: ConsumerRecord, reason: str, stage: str, *, exception: str | None = None
+    ) -> None:
+        letter = Letter(
+            consumer=self.consumer,
+            stage=stage,
+            reason=clean_text(reason),
+            exception=exception,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            value=record.value,
+        )
+        row_id = None
+        if self._sessions is not None:
+            try:
+                async with self._sessions() as session, session.begin():
+                    row_id = await store(session, letter)
+            except Exception as err:
+                if is_transient(err):
+                    raise  # the record is read again; nothing is committed past it
+                log.exception(
+                    "dead letter row for %s@%s refused; topic record only", record.topic, record.offset
+                )
+        key = record.key[:KEY_BOUND] if record.key is not None else None
+        await self._producer.send_and_wait(self._topic, value=letter.record(row_id), key=key)
+        DEAD_LETTERS.labels(self.consumer, stage).inc()
+        log.warning(
+            "dead-lettered %s[%s]@%s (row %s): %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            row_id,
+            reason,
+        )
 
 
-def _text_or_base64(raw: bytes | None) -> dict[str, str] | None:
-    if raw is None:
-        return None
-    try:
-        return {"text": raw.decode("utf-8")}
-    except UnicodeDecodeError:
-        return {"base64": base64.b64encode(raw).decode()}
+class Retry(Exception):
+    """The partition's records are read again after a backoff (nothing was skipped)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.cause = cause
+
+
+@dataclass
+class _Poison:
+    envelope: Envelope
+    error: BaseException
 
 
 class ConsumerLoop:
     """`getmany` batches, decode, hand valid events to the handler (one DB transaction), dead-letter
-    the rest, and only then commit offset+1 per partition. A failing handler rewinds and retries."""
+    the rest, and only then commit offset+1 per partition.
+
+    A failing apply is classified (`shared.failures`). Transient: the partition is paused, rewound and
+    resumed after its own backoff (unbounded) while the other partitions keep flowing; nothing is
+    dead-lettered. Permanent (or unknown after `max_tries` tries at the same offset): the batch is
+    re-applied in halves until the event(s) that fail alone are found; those are dead-lettered with
+    the reason and exception class, the rest applied, and the consumer moves on."""
 
     def __init__(
         self,
@@ -112,47 +164,161 @@ class ConsumerLoop:
         *,
         max_records: int = 200,
         retry_seconds: float = 1.0,
+        max_retry_seconds: float = 30.0,
+        max_tries: int = 3,
     ) -> None:
         self._consumer = consumer
         self._handler = handler
         self._dead_letters = dead_letters
+        self._name = dead_letters.consumer
         self._max_records = max_records
         self._retry_seconds = retry_seconds
+        self._max_retry_seconds = max_retry_seconds
+        self._max_tries = max_tries
+        self._paused: dict[TopicPartition, float] = {}  # resume at (monotonic)
+        self._failures: dict[TopicPartition, int] = {}
+        self._strikes: dict[tuple[TopicPartition, int], int] = {}
+        self._lag_at = 0.0
+        for kind in ("transient", "permanent"):
+            CONSUMER_RETRIES.labels(self._name, kind)
+        PAUSED_PARTITIONS.labels(self._name).set(0)
+
+    @property
+    def joined(self) -> bool:
+        """The consumer is in its group: it has partitions, or a generation (more members than partitions)."""
+        if self._consumer.assignment():
+            return True
+        coordinator = getattr(self._consumer, "_coordinator", None)
+        return bool(coordinator is not None and getattr(coordinator, "generation", -1) > 0)
+
+    async def ready_check(self) -> None:
+        if not self.joined:
+            raise RuntimeError("consumer has not joined its group yet")
 
     async def run(self, stop: asyncio.Event) -> None:
-        failures = 0
         while not stop.is_set():
+            self._resume_due()
             batches = await self._consumer.getmany(timeout_ms=300, max_records=self._max_records)
             for tp, records in batches.items():
+                if not records or tp in self._paused:
+                    continue
                 try:
                     await self._process(tp, records)
-                    failures = 0
-                except Exception:
-                    # Nothing is skipped: the batch is read again until it applies (the database or the
-                    # mail server may be down); events that can never apply are dead-lettered by the handler.
-                    failures += 1
-                    delay = min(self._retry_seconds * 2 ** (failures - 1), 30.0)
-                    log.exception(
-                        "handler failed on %s; retrying from offset %s in %.1fs", tp, records[0].offset, delay
-                    )
-                    self._consumer.seek(tp, records[0].offset)
-                    await asyncio.sleep(delay)
+                except Exception as err:  # never skip: the records are read again (Retry: known transient)
+                    self._back_off(tp, records[0].offset, err if isinstance(err, Retry) else Retry(err))
+                else:
+                    self._failures.pop(tp, None)
+                    self._strikes = {k: v for k, v in self._strikes.items() if k[0] != tp}
+            await self._update_lag()
+
+    def _back_off(self, tp: TopicPartition, offset: int, retry: Retry) -> None:
+        failures = self._failures[tp] = self._failures.get(tp, 0) + 1
+        delay = min(self._retry_seconds * 2 ** (failures - 1), self._max_retry_seconds)
+        CONSUMER_RETRIES.labels(self._name, "transient").inc()
+        log.warning(
+            "%s: apply failed on %s (try %d): %s; partition paused, retrying from offset %s in %.1fs",
+            self._name, tp, failures, retry, offset, delay,
+            exc_info=retry.cause if failures == 1 else None,
+        )  # fmt: skip
+        with contextlib.suppress(Exception):  # a partition revoked meanwhile is simply not ours anymore
+            self._consumer.seek(tp, offset)
+            self._consumer.pause(tp)
+            self._paused[tp] = time.monotonic() + delay
+        PAUSED_PARTITIONS.labels(self._name).set(len(self._paused))
+
+    def _resume_due(self) -> None:
+        if not self._paused:
+            return
+        now = time.monotonic()
+        assigned = self._consumer.assignment()
+        for tp, at in list(self._paused.items()):
+            if tp not in assigned:
+                del self._paused[tp]
+            elif at <= now:
+                with contextlib.suppress(Exception):
+                    self._consumer.resume(tp)
+                del self._paused[tp]
+        PAUSED_PARTITIONS.labels(self._name).set(len(self._paused))
 
     async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
         good: list[Envelope] = []
         by_event: dict[str, ConsumerRecord] = {}
+        by_object: dict[int, ConsumerRecord] = {}  # the same event id twice in a batch: each its own record
         for record in records:
             try:
                 envelope = decode(record.value)
             except DecodeError as err:
-                await self._dead_letters.send(record, str(err), stage="decode")
+                await self._dead_letters.send(record, str(err), stage="decode", exception="DecodeError")
                 continue
             good.append(envelope)
-            by_event[str(envelope.event_id)] = record
-        rejected = await self._handler(good) if good else []
+            by_event[str(envelope.event_id)] = by_object[id(envelope)] = record
+
+        def record_of(envelope: Envelope) -> ConsumerRecord:
+            return by_object.get(id(envelope)) or by_event[str(envelope.event_id)]
+
+        rejected, poison = await self._apply(tp, records[0].offset, good) if good else ([], [])
         for item in rejected:
-            await self._dead_letters.send(by_event[str(item.envelope.event_id)], item.reason, stage="apply")
+            await self._dead_letters.send(record_of(item.envelope), item.reason, stage="apply")
+        for bad in poison:
+            CONSUMER_RETRIES.labels(self._name, "permanent").inc()
+            name = describe(bad.error)
+            await self._dead_letters.send(
+                record_of(bad.envelope), reason(bad.error), stage="apply", exception=name
+            )
         await self._consumer.commit({tp: records[-1].offset + 1})
+
+    async def _apply(
+        self, tp: TopicPartition, offset: int, envelopes: list[Envelope]
+    ) -> tuple[list[Rejected], list[_Poison]]:
+        try:
+            return await self._handler(envelopes), []
+        except Exception as err:
+            kind = classify(err)
+            if kind is Failure.TRANSIENT:
+                raise Retry(err) from err
+            if kind is Failure.UNKNOWN:
+                strikes = self._strikes[tp, offset] = self._strikes.get((tp, offset), 0) + 1
+                if strikes < self._max_tries:
+                    raise Retry(err) from err
+            first = err
+        log.warning(
+            "%s: %s on %s@%s; isolating the event(s) that cause it", self._name, reason(first), tp, offset
+        )
+        rejected, poison = await self._isolate(envelopes, first)
+        if len(envelopes) > 1 and len(poison) == len(envelopes) and classify(first) is Failure.UNKNOWN:
+            # Every event fails alone with an error of unknown kind: not the events' fault, the service's.
+            raise Retry(first)
+        return rejected, poison
+
+    async def _isolate(
+        self, envelopes: list[Envelope], known: BaseException | None = None
+    ) -> tuple[list[Rejected], list[_Poison]]:
+        """Applies `envelopes` in order, in halves down to single events; the ones that fail alone are poison."""
+        if known is None:
+            try:
+                return await self._handler(envelopes), []
+            except Exception as err:
+                if is_transient(err):
+                    raise Retry(err) from err
+                known = err
+        if len(envelopes) == 1:
+            return [], [_Poison(envelopes[0], known)]
+        middle = len(envelopes) // 2
+        left_rejected, left_poison = await self._isolate(envelopes[:middle])
+        right_rejected, right_poison = await self._isolate(envelopes[middle:])
+        return left_rejected + right_rejected, left_poison + right_poison
+
+    async def _update_lag(self) -> None:
+        if time.monotonic() < self._lag_at:
+            return
+        self._lag_at = time.monotonic() + 2.0
+        for tp in self._consumer.assignment():
+            highwater = self._consumer.highwater(tp)
+            if highwater is None:
+                continue
+            with contextlib.suppress(Exception):
+                position = await self._consumer.position(tp)
+                CONSUMER_LAG.labels(self._name, tp.topic, str(tp.partition)).set(max(0, highwater - position))
 
 
 def make_consumer(settings: KafkaSettings, *, topic: str, group_id: str) -> AIOKafkaConsumer:

