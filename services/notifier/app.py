@@ -25,7 +25,7 @@ from shared.db import make_engine, make_sessionmaker
 from shared.directory import load_directory
 from shared.docs import offline_docs
 from shared.events import Topics
-from shared.http import database_check, kafka_check, ops_router
+from shared.http import consumer_check, database_check, kafka_check, ops_router
 from shared.kafka import ConsumerLoop, DeadLetters, ensure_topics, make_consumer, make_producer
 from shared.observe import observe
 from shared.runtime import Background
@@ -60,8 +60,8 @@ class AlertDeadLetters(DeadLetters):
     """Dead-letters only records of the alerts topic: the milestone-events topic, read here only to drop
     items of finished milestones, has its own consumer (milestones) that dead-letters its bad records."""
 
-    def __init__(self, producer: AIOKafkaProducer, topics: Topics) -> None:
-        super().__init__(producer, topics.dead_letter, NAME)
+    def __init__(self, producer: AIOKafkaProducer, topics: Topics, sessions: object) -> None:
+        super().__init__(producer, topics.dead_letter, NAME, sessions=sessions)  # type: ignore[arg-type]
         self._alerts = topics.alerts
 
     async def send(self, record: ConsumerRecord, reason: str, stage: str) -> None:
@@ -149,7 +149,8 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None, send: Sen
         consumer.subscribe(topics=[topics.alerts, topics.milestone_events])
         await consumer.start()
         background = Background()
-        loop = ConsumerLoop(consumer, handle, AlertDeadLetters(producer, topics))
+        loop = ConsumerLoop(consumer, handle, AlertDeadLetters(producer, topics, sessions))
+        app.state.consumer_loop = loop
         background.spawn("consumer", loop.run)
         scheduler.add_job(
             run_digest,
@@ -166,6 +167,7 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None, send: Sen
         finally:
             scheduler.shutdown(wait=False)
             await background.close()
+            app.state.consumer_loop = None
             await consumer.stop()
             await producer.stop()
             await engine.dispose()
@@ -179,12 +181,14 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None, send: Sen
     observe(app, "notifier")  # HTTP metrics, access log, request id (shared/observe.py)
     offline_docs(app)  # /docs and /redoc with no internet (shared/docs.py)
     app.state.producer = None
+    app.state.consumer_loop = None
     app.state.dispatcher = dispatcher
     app.state.run_job = run_digest
     checks = {
         "database": database_check(engine),
         "kafka": kafka_check(lambda: app.state.producer, topics.alerts),
         "smtp": smtp_check,
+        "consumer": consumer_check(lambda: app.state.consumer_loop),
     }
     app.include_router(ops_router(checks, before_metrics=dispatcher.refresh_gauges))
     return app
