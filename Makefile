@@ -44,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy shared services/milestones/domain.py services/ingest/parser scripts/build_native_parser.py
+	$(BIN)/mypy shared services/milestones/domain.py services/milestones/rules.py services/ingest/parser scripts/build_native_parser.py
 
 bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -10,30 +11,62 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fastapi import FastAPI
 from pydantic import Field
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.milestones import api
+from services.milestones import api, feeds, metrics
+from services.milestones.domain import Policy
 from services.milestones.handlers import Context, apply_batch
 from services.milestones.jobs import JOBS, JobContext
-from services.milestones.metrics import EVENTS, refresh_gauges
-from services.milestones.transitions import PRODUCER, Policy
+from services.milestones.store import PRODUCER
 from shared.clock import SEOUL, Clock
 from shared.db import make_engine, make_sessionmaker
+from shared.directory import load_directory
 from shared.events import Envelope, Topics
 from shared.http import database_check, kafka_check, ops_router
 from shared.kafka import ConsumerLoop, DeadLetters, Rejected, ensure_topics, make_consumer, make_producer
 from shared.outbox import OutboxRelay
 from shared.runtime import Background
 from shared.settings import ClockSettings, DatabaseSettings, EnvSettings, KafkaSettings
+from shared.workdays import load_calendar
 
 log = logging.getLogger(__name__)
+BATCH_RECORDS = 2000  # events per consumed batch: the set-based apply costs the same 6 statements at any size
 
 
 class ScheduleSettings(EnvSettings):
     sweep_seconds: float = Field(default=60, gt=0, alias="MTRACK_SWEEP_SECONDS")
 
 
-class MilestonesSettings(DatabaseSettings, KafkaSettings, ClockSettings, ScheduleSettings):
+def _offsets(text: str) -> tuple[int, ...]:
+    return tuple(sorted({int(part) for part in text.replace(" ", "").split(",") if part}))
+
+
+class PolicySettings(EnvSettings):
+    """The thresholds of the rules (`domain.Policy`); offsets are comma-separated working days."""
+
     due_soon_days: int = Field(default=14, ge=0, alias="MTRACK_DUE_SOON_DAYS")
+    remind_before: str = Field(
+        default="7,3,1,0", pattern=r"^\s*\d+(\s*,\s*\d+)*\s*$", alias="MTRACK_REMIND_BEFORE"
+    )
+    remind_overdue: str = Field(
+        default="1,3,7", pattern=r"^\s*\d+(\s*,\s*\d+)*\s*$", alias="MTRACK_REMIND_OVERDUE"
+    )
+    remind_every: int = Field(default=5, ge=0, alias="MTRACK_REMIND_EVERY")
+    update_after_days: int = Field(default=30, ge=1, alias="MTRACK_UPDATE_AFTER_DAYS")
+    escalate_after: int = Field(default=5, ge=0, alias="MTRACK_ESCALATE_AFTER")
+
+    def policy(self) -> Policy:
+        return Policy(
+            due_soon_days=self.due_soon_days,
+            remind_before=_offsets(self.remind_before),
+            remind_overdue=_offsets(self.remind_overdue),
+            remind_every=self.remind_every,
+            update_after_days=self.update_after_days,
+            escalate_after=self.escalate_after,
+        )
+
+
+class MilestonesSettings(DatabaseSettings, KafkaSettings, ClockSettings, ScheduleSettings, PolicySettings):
     consumer_group: str = Field(default="mtrack-milestones", alias="MTRACK_MILESTONES_GROUP")
 
 
@@ -45,13 +78,24 @@ def job_intervals(settings: ScheduleSettings) -> dict[str, float]:
     }
 
 
+def core_context(settings: MilestonesSettings, engine: AsyncEngine, clock: Clock) -> Context:
+    return Context(
+        engine=engine,
+        clock=clock,
+        calendar=load_calendar(),
+        policy=settings.policy(),
+        alerts_topic=Topics(settings.topic_prefix).alerts,
+    )
+
+
 def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> FastAPI:
     clock = clock or settings.clock()
     topics = Topics(settings.topic_prefix)
-    policy = Policy(topics=topics, due_soon_days=settings.due_soon_days)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    jobs = JobContext(sessions=sessions, clock=clock, policy=policy)
+    ctx = core_context(settings, engine, clock)
+    jobs = JobContext(core=ctx)
+    metrics.prepare(load_directory(), ctx.policy.remind_before, ctx.policy.remind_overdue)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,15 +105,17 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
         relay = OutboxRelay(sessions=sessions, producer=producer, name=PRODUCER)
         consumer = make_consumer(settings, topic=topics.milestone_events, group_id=settings.consumer_group)
         await consumer.start()
-        ctx = Context(clock=clock, policy=policy)
 
         async def handle(envelopes: list[Envelope]) -> list[Rejected]:
-            async with sessions() as session, session.begin():
-                outcomes, rejected = await apply_batch(session, envelopes, ctx)
-            relay.wake()
-            for (event_type, outcome), count in outcomes.items():
-                EVENTS.labels(event_type, outcome).inc(count)
-            return rejected
+            started = time.perf_counter()
+            outcome = await apply_batch(envelopes, ctx=ctx)
+            metrics.APPLY_SECONDS.observe(time.perf_counter() - started)
+            if outcome.alerts:
+                relay.wake()
+            metrics.count_events(outcome.counts)
+            metrics.count_alerts(outcome.alerts)
+            metrics.count_completions(outcome.completions)
+            return outcome.rejected
 
         async def run_job(name: str) -> dict[str, int]:
             result = await JOBS[name][0](jobs)
@@ -88,12 +134,24 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
                 coalesce=True,
                 next_run_time=datetime.now(SEOUL),
             )
+        # Right after midnight in Seoul the day's reminders are due: do not wait for the next interval.
+        scheduler.add_job(
+            run_job,
+            "cron",
+            hour=0,
+            minute=0,
+            second=5,
+            args=["deadline-sweep"],
+            id="deadline-sweep-midnight",
+            max_instances=1,
+            coalesce=True,
+        )
         background = Background()
         background.spawn("outbox-relay", relay.run)
-        background.spawn(
-            "consumer",
-            ConsumerLoop(consumer, handle, DeadLetters(producer, topics.dead_letter, PRODUCER)).run,
+        loop = ConsumerLoop(
+            consumer, handle, DeadLetters(producer, topics.dead_letter, PRODUCER), max_records=BATCH_RECORDS
         )
+        background.spawn("consumer", loop.run)
         scheduler.start()
         app.state.run_job = run_job
         try:
@@ -105,15 +163,20 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
             await producer.stop()
             await engine.dispose()
 
-    app = FastAPI(title="mtrack milestones", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="mtrack milestones", version="0.2.0", lifespan=lifespan)
     app.state.producer = None
     app.state.sessions = sessions
+    app.state.engine = engine
     app.state.clock = clock
     app.state.jobs = jobs
+    app.state.core = ctx
     app.include_router(api.router)
+    app.include_router(feeds.router)
     checks = {
         "database": database_check(engine),
         "kafka": kafka_check(lambda: app.state.producer, topics.milestone_events),
     }
-    app.include_router(ops_router(checks, before_metrics=lambda: refresh_gauges(sessions)))
+    app.include_router(
+        ops_router(checks, before_metrics=lambda: metrics.refresh_gauges(engine, clock.today()))
+    )
     return app

@@ -48,6 +48,19 @@ class Milestone(Base):
     reported_status: Mapped[str] = mapped_column(String(16), default="planned")
     done_date: Mapped[date | None] = mapped_column(Date)
     on_time: Mapped[bool | None] = mapped_column(Boolean)
+    baseline_due: Mapped[date | None] = mapped_column(Date)
+    health: Mapped[str] = mapped_column(String(16), default="green")
+    progress: Mapped[int | None] = mapped_column(Integer)
+    expected_date: Mapped[date | None] = mapped_column(Date)
+    delay_reason: Mapped[str | None] = mapped_column(Text)
+    last_update_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    # The next day the rules may change something by the calendar alone; the sweep reads it via an index.
+    next_check_date: Mapped[date | None] = mapped_column(Date)
+    reminder_due: Mapped[date | None] = mapped_column(Date)
+    reminder_on: Mapped[date | None] = mapped_column(Date)
+    escalated_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -82,14 +95,16 @@ class ProcessedEvent(Base):
 
 
 class Alert(Base):
-    """One alert per milestone, type and due date, however many replicas or redeliveries."""
+    """One alert per milestone, step and due date, however many replicas or redeliveries."""
 
     __tablename__ = "alert"
-    __table_args__ = (UniqueConstraint("milestone_id", "alert_type", "due_date"),)
+    __table_args__ = (UniqueConstraint("milestone_id", "step", "due_date", name="uq_alert_step"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     milestone_id: Mapped[str] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
     alert_type: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(16))
+    audience: Mapped[str] = mapped_column(String(16), default="owner")
     due_date: Mapped[date] = mapped_column(Date)
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     created_at: Mapped[datetime] = created_at_column()

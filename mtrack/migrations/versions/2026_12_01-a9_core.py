@@ -1,0 +1,92 @@
+"""milestones core: baseline, health, progress, acknowledgement, snooze, next check date; alert steps
+
+Revision ID: a9_core
+Revises: 3c2ac4a59668
+Create Date: 2026-12-01 21:50:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "a9_core"
+down_revision: str | None = "3c2ac4a59668"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+NEW_COLUMNS = (
+    sa.Column("baseline_due", sa.Date(), nullable=True),
+    sa.Column("health", sa.String(length=16), server_default="green", nullable=False),
+    sa.Column("progress", sa.Integer(), nullable=True),
+    sa.Column("expected_date", sa.Date(), nullable=True),
+    sa.Column("delay_reason", sa.Text(), nullable=True),
+    sa.Column("last_update_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("snoozed_until", sa.Date(), nullable=True),
+    sa.Column("next_check_date", sa.Date(), nullable=True),
+    sa.Column("reminder_due", sa.Date(), nullable=True),
+    sa.Column("reminder_on", sa.Date(), nullable=True),
+    sa.Column("escalated_due", sa.Date(), nullable=True),
+)
+
+
+def upgrade() -> None:
+    for column in NEW_COLUMNS:
+        op.add_column("milestone", column)
+    # Existing rows: the first due date we know is the baseline; every open row is looked at by the next sweep.
+    op.execute("UPDATE milestone SET baseline_due = due_date")
+    op.execute(
+        "UPDATE milestone SET next_check_date = DATE '2000-01-01' WHERE state NOT IN ('done', 'withdrawn')"
+    )
+    # The sweep reads only rows whose check day has come: a partial index keeps closed rows out of it.
+    op.create_index(
+        "ix_milestone_next_check_date",
+        "milestone",
+        ["next_check_date"],
+        postgresql_where=sa.text("next_check_date IS NOT NULL"),
+    )
+    op.create_index("ix_milestone_state_due_date", "milestone", ["state", "due_date"])
+    op.create_index("ix_milestone_health", "milestone", ["health"])
+    # Korean title search: a trigram index when pg_trgm can be created (it ships with PostgreSQL).
+    op.execute(
+        """
+        DO $$ BEGIN
+            CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            CREATE INDEX IF NOT EXISTS ix_milestone_title_trgm ON milestone USING gin (title gin_trgm_ops);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'pg_trgm unavailable: title search uses a plain ILIKE scan';
+        END $$;
+        """
+    )
+    op.add_column("alert", sa.Column("step", sa.String(length=16), nullable=True))
+    op.add_column(
+        "alert", sa.Column("audience", sa.String(length=16), server_default="owner", nullable=False)
+    )
+    op.execute(
+        "UPDATE alert SET step = CASE alert_type WHEN 'milestone.overdue' THEN 'overdue' ELSE 'due-soon' END"
+    )
+    op.alter_column("alert", "step", nullable=False)
+    op.drop_constraint("uq_alert_milestone_id", "alert", type_="unique")
+    op.create_unique_constraint("uq_alert_step", "alert", ["milestone_id", "step", "due_date"])
+
+
+def downgrade() -> None:
+    op.drop_constraint("uq_alert_step", "alert", type_="unique")
+    # Several steps of one type and due date cannot survive the old key: keep the first of each.
+    op.execute(
+        """
+        DELETE FROM alert a USING alert b
+        WHERE a.milestone_id = b.milestone_id AND a.alert_type = b.alert_type
+          AND a.due_date = b.due_date AND a.id > b.id
+        """
+    )
+    op.create_unique_constraint("uq_alert_milestone_id", "alert", ["milestone_id", "alert_type", "due_date"])
+    op.drop_column("alert", "audience")
+    op.drop_column("alert", "step")
+    op.execute("DROP INDEX IF EXISTS ix_milestone_title_trgm")
+    op.drop_index("ix_milestone_health", table_name="milestone")
+    op.drop_index("ix_milestone_state_due_date", table_name="milestone")
+    op.drop_index("ix_milestone_next_check_date", table_name="milestone")
+    for column in reversed(NEW_COLUMNS):
+        op.drop_column("milestone", column.name)
