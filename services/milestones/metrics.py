@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
-from prometheus_client.core import GaugeHistogramMetricFamily
+from prometheus_client.core import HistogramMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,6 +25,7 @@ from shared.events import ALERT_TYPES
 
 REFRESH_SECONDS = 5.0
 AGE_BUCKETS = (1, 3, 7, 14, 30, 60, 90, 180, 365)  # days overdue, upper bounds
+DAY = 86400
 
 MILESTONES = Gauge("mtrack_milestones", "Milestones by department and state", ["department", "state"])
 HEALTH = Gauge("mtrack_milestones_health", "Milestones by department and health", ["department", "health"])
@@ -116,6 +117,8 @@ def prepare(directory: Directory, before: Iterable[int], overdue: Iterable[int])
             LEGACY_EVENTS.labels(event_type, outcome)
     for outcome in ("ok", "failed"):
         SWEEP_RUNS.labels(outcome)
+    _cache.ages = {d: [0] * (len(AGE_BUCKETS) + 1) for d in directory.labels()}
+    _cache.age_sums = dict.fromkeys(directory.labels(), 0.0)
 
 
 def _department(owner: str | None) -> str:
@@ -212,19 +215,24 @@ def _set_gauges(rows: Iterable[Any]) -> None:
 
 
 class OverdueAges(Collector):
-    """`mtrack_overdue_age_days`: how long open milestones have been overdue, per department, as a gauge
-    histogram (a snapshot at the last refresh, not a count of observations)."""
+    """`mtrack_overdue_age_seconds` (the contract said `_days`; Prometheus' base unit and promtool's lint
+    say seconds — bucket bounds are whole days: 1, 3, 7 … 365 days): how long open milestones have been
+    overdue, per department. The
+    buckets are a snapshot at the last refresh (they go down when milestones are done), not a count of
+    observations: use them with `histogram_quantile` directly, never with `rate`."""
 
-    def collect(self) -> Iterator[GaugeHistogramMetricFamily]:
-        family = GaugeHistogramMetricFamily(
-            "mtrack_overdue_age_days", "Days overdue of open overdue milestones", labels=["department"]
+    def collect(self) -> Iterator[HistogramMetricFamily]:
+        family = HistogramMetricFamily(
+            "mtrack_overdue_age_seconds",
+            "Time open milestones are past their due date",
+            labels=["department"],
         )
         for dept, counts in sorted(_cache.ages.items()):
             cumulative, buckets = 0, []
-            for bound, n in zip([*map(str, AGE_BUCKETS), "+Inf"], counts, strict=True):
+            for bound, n in zip([*(str(d * DAY) for d in AGE_BUCKETS), "+Inf"], counts, strict=True):
                 cumulative += n
                 buckets.append((bound, float(cumulative)))
-            family.add_metric([dept], buckets, gsum_value=_cache.age_sums.get(dept, 0.0))
+            family.add_metric([dept], buckets, sum_value=_cache.age_sums.get(dept, 0.0) * DAY)
         yield family
 
 
