@@ -14,7 +14,7 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.milestones import api, feeds, metrics
-from services.milestones.domain import Policy
+from services.milestones.domain import CachedCalendar, Policy
 from services.milestones.handlers import Context, apply_batch
 from services.milestones.jobs import JOBS, JobContext
 from services.milestones.store import PRODUCER
@@ -82,7 +82,7 @@ def core_context(settings: MilestonesSettings, engine: AsyncEngine, clock: Clock
     return Context(
         engine=engine,
         clock=clock,
-        calendar=load_calendar(),
+        calendar=CachedCalendar(load_calendar()),
         policy=settings.policy(),
         alerts_topic=Topics(settings.topic_prefix).alerts,
     )

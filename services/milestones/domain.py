@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Protocol
 
 from shared.clock import SEOUL
@@ -39,6 +40,100 @@ class Calendar(Protocol):
     def count_working_days(self, start: date, end: date) -> int: ...
     def next_working_day(self, day: date) -> date: ...
     def previous_working_day(self, day: date) -> date: ...
+
+
+RANK_EPOCH = 2020
+
+
+def evolve(m: Milestone, **changes: Any) -> Milestone:
+    """A copy of `m` with `changes` (what `dataclasses.replace` does, without re-running `__init__`
+    for 31 fields: the apply folds tens of thousands of events per second through this)."""
+    new = object.__new__(Milestone)
+    new.__dict__.update(m.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+def within_working_days(cal: Calendar, today: date, due: date, n: int) -> bool:
+    """At most `n` working days in (today, due], counting no further than needed."""
+    count, day = 0, today
+    while day < due:
+        day += timedelta(days=1)
+        if cal.is_working_day(day):
+            count += 1
+            if count > n:
+                return False
+    return True
+
+
+class CachedCalendar:
+    """Remembers a calendar's answers: the sweep asks the same few dates thousands of times a run."""
+
+    def __init__(self, cal: Calendar) -> None:
+        self._cal = cal
+        self._working: dict[date, bool] = {}
+        self._added: dict[tuple[date, int], date] = {}
+        self._tables: dict[int, list[int]] = {}
+        self._bases: dict[int, int] = {}
+
+    def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._cal.is_working_day(day)
+        return known
+
+    def add_working_days(self, day: date, n: int) -> date:
+        key = (day, n)
+        found = self._added.get(key)
+        if found is None:
+            step = timedelta(days=1 if n >= 0 else -1)
+            found, remaining = day, abs(n)
+            while remaining:
+                found += step
+                if self.is_working_day(found):
+                    remaining -= 1
+            self._added[key] = found
+        return found
+
+    def count_working_days(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when `end` is before `start` (from per-year tables)."""
+        return self._rank(end) - self._rank(start)
+
+    def _rank(self, day: date) -> int:
+        """Working days from 1 January of `RANK_EPOCH` up to and including `day` (negative before it)."""
+        table = self._year_table(day.year)
+        return self._year_base(day.year) + table[day.timetuple().tm_yday - 1]
+
+    def _year_table(self, year: int) -> list[int]:
+        table = self._tables.get(year)
+        if table is None:
+            table, count, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                count += self.is_working_day(day)
+                table.append(count)
+                day += timedelta(days=1)
+            self._tables[year] = table
+        return table
+
+    def _year_base(self, year: int) -> int:
+        base = self._bases.get(year)
+        if base is None:
+            if year >= RANK_EPOCH:
+                base = sum(self._year_table(y)[-1] for y in range(RANK_EPOCH, year))
+            else:
+                base = -sum(self._year_table(y)[-1] for y in range(year, RANK_EPOCH))
+            self._bases[year] = base
+        return base
+
+    def next_working_day(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def previous_working_day(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
 
 
 @dataclass(frozen=True)
@@ -160,7 +255,7 @@ def health(m: Milestone, today: date, cal: Calendar, policy: Policy) -> Health:
         if today > due or (m.expected_date is not None and m.expected_date > due):
             return Health.RED
         not_started = m.reported_status == "planned" and not m.progress
-        if not_started and cal.count_working_days(today, due) <= policy.red_within_working_days:
+        if not_started and within_working_days(cal, today, due, policy.red_within_working_days):
             return Health.RED
         stale = updated is None or (today - updated).days >= policy.amber_due_soon_stale_days
         if (due - today).days <= policy.due_soon_days and stale:
@@ -211,12 +306,22 @@ class Step:
     alert_type: str
 
 
-def before_steps(due: date, cal: Calendar, policy: Policy) -> list[Step]:
+def before_steps(due: date, cal: Calendar, policy: Policy) -> tuple[Step, ...]:
     """D-k fires k working days before the due date; a due date on a non-working day counts from the
     working day before it (so D-0 for a Saturday due date fires on the Friday)."""
+    try:
+        return _before_steps(due, cal, policy)  # type: ignore[arg-type]
+    except TypeError:  # an unhashable calendar (the plain WorkingCalendar): no memo
+        return _before_steps.__wrapped__(due, cal, policy)
+
+
+@lru_cache(maxsize=8192)  # a pure function of immutable arguments; the sweep asks it for every row
+def _before_steps(due: date, cal: Calendar, policy: Policy) -> tuple[Step, ...]:
     base = cal.previous_working_day(due)
     steps = {k: cal.add_working_days(base, -k) for k in policy.remind_before}
-    return [Step(f"D-{k}", day, "milestone.due_soon") for k, day in sorted(steps.items(), key=lambda s: s[1])]
+    return tuple(
+        Step(f"D-{k}", day, "milestone.due_soon") for k, day in sorted(steps.items(), key=lambda s: s[1])
+    )
 
 
 def overdue_offsets(policy: Policy, up_to: int) -> list[int]:

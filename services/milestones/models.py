@@ -44,7 +44,7 @@ class Milestone(Base):
     target: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
     plan_key: Mapped[str | None] = mapped_column(String(64), index=True)
     plan_version: Mapped[int | None] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # indexed with due_date (migration a9_core)
     reported_status: Mapped[str] = mapped_column(String(16), default="planned")
     done_date: Mapped[date | None] = mapped_column(Date)
     on_time: Mapped[bool | None] = mapped_column(Boolean)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from services.milestones.domain import (
     State,
     due_step,
     evaluate_state,
+    evolve,
     health,
     health_dates,
     local_date,
@@ -100,6 +101,7 @@ def apply(
     current = dict(stored)
     result = Result([], [], [], [], [])
     touched: dict[str, None] = {}  # the milestones the batch changed, in first-seen order
+    states: dict[str, str] = {}  # their state after each event (for the history rows)
     for env in events:
         before = current.get(env.subject)
         try:
@@ -110,18 +112,13 @@ def apply(
         except ValidationError as err:
             result.refused.append(Refusal(env, f"invalid {env.type} data: {err.errors()[0]['msg']}"))
             continue
-        after = replace(after, state=evaluate_state(after, today, policy))
         current[env.subject] = after
         touched.setdefault(env.subject)
+        to_state = evaluate_state(after, today, policy)
+        from_state = states.get(env.subject, before.state if before else None)
+        states[env.subject] = to_state
         result.history.append(
-            HistoryRow(
-                env.subject,
-                env.event_id,
-                env.type,
-                before.state if before else None,
-                after.state,
-                {**env.data, **extra},
-            )
+            HistoryRow(env.subject, env.event_id, env.type, from_state, to_state, {**env.data, **extra})
         )
         result.applied.append(env)
     for mid in touched:
@@ -155,7 +152,7 @@ def apply_event(
         return _reschedule(before, MilestoneRescheduled.model_validate(env.data))
     if env.type == MilestoneWithdrawn.TYPE:
         data = MilestoneWithdrawn.model_validate(env.data)
-        return replace(
+        return evolve(
             before, state=State.WITHDRAWN, plan_version=data.plan_version or before.plan_version
         ), {}
     if before.withdrawn:
@@ -164,7 +161,7 @@ def apply_event(
         return _report(before, MilestoneStatusReported.model_validate(env.data), env), {}
     if env.type == MilestoneAcknowledged.TYPE:
         MilestoneAcknowledged.model_validate(env.data)
-        return replace(before, acknowledged_at=env.occurred_at), {}
+        return evolve(before, acknowledged_at=env.occurred_at), {}
     if env.type == MilestoneSnoozed.TYPE:
         return _snooze(before, MilestoneSnoozed.model_validate(env.data), env), {}
     raise Refused(f"{env.type} does not apply to a milestone")
@@ -175,7 +172,7 @@ def _declare(
 ) -> tuple[Milestone, dict[str, Any]]:
     base = before or Milestone(id=env.subject, created_at=now)
     state = State.PLANNED if base.withdrawn else base.state  # declared again by a newer plan version
-    m = replace(
+    m = evolve(
         base,
         title=data.title,
         section=list(data.section),
@@ -193,7 +190,7 @@ def _declare(
         baseline_due=base.baseline_due or data.due,
     )
     if data.status != "planned":
-        m = replace(
+        m = evolve(
             m,
             reported_status=data.status,
             done_date=(data.done_date or local_date(env.occurred_at)) if data.status == "done" else None,
@@ -202,7 +199,7 @@ def _declare(
 
 
 def _reschedule(before: Milestone, data: MilestoneRescheduled) -> tuple[Milestone, dict[str, Any]]:
-    m = replace(
+    m = evolve(
         before,
         kind=data.kind,
         starts_date=data.starts,
@@ -229,7 +226,7 @@ def _due_change(before: Milestone | None, after: Milestone) -> dict[str, Any]:
 def _report(before: Milestone, data: MilestoneStatusReported, env: Envelope) -> Milestone:
     done = data.status == "done"
     progress = 100 if done and data.progress is None else data.progress
-    return replace(
+    return evolve(
         before,
         reported_status=data.status,
         done_date=(data.done_date or local_date(env.occurred_at)) if done else None,
@@ -247,49 +244,50 @@ def _snooze(before: Milestone, data: MilestoneSnoozed, env: Envelope) -> Milesto
     if data.until > limit:
         raise Refused(f"snooze until {data.until} is more than 30 days after {said_on} (until ≤ {limit})")
     # A snooze is the owner's answer too: it stops escalation like an acknowledgement.
-    return replace(before, snoozed_until=data.until, acknowledged_at=env.occurred_at)
+    return evolve(before, snoozed_until=data.until, acknowledged_at=env.occurred_at)
 
 
 def evaluate(
     m: Milestone, *, today: date, now: datetime, cal: Calendar, policy: Policy
 ) -> tuple[Milestone, list[AlertDue]]:
     """State, health, on-time, the alerts due today and the next day worth looking at again."""
-    m = replace(m, state=evaluate_state(m, today, policy), on_time=on_time(m))
-    m = replace(m, health=health(m, today, cal, policy))
-    alerts: list[AlertDue] = []
+    m = evolve(m, state=evaluate_state(m, today, policy), on_time=on_time(m))
+    m.__dict__["health"] = health(m, today, cal, policy)  # m is this function's own copy
+    said: list[tuple[str, str, date, int]] = []
     closed = m.state in (State.DONE, State.WITHDRAWN)
     snoozed = m.snoozed_until is not None and today <= m.snoozed_until
     if not closed and not snoozed:
-        m, alerts = _reminders(m, today, cal, policy)
+        said += _reminders(m, today, cal, policy)
     if not closed:
-        m, escalation = _escalation(m, today, cal, policy)
-        alerts += escalation
-    return replace(m, next_check_date=None if closed else _next_check(m, today, cal, policy)), alerts
+        said += _escalation(m, today, cal, policy)
+    m.__dict__["next_check_date"] = None if closed else _next_check(m, today, cal, policy)
+    return m, [AlertDue(m, alert_type, step, key, days) for alert_type, step, key, days in said]
 
 
-def _reminders(m: Milestone, today: date, cal: Calendar, policy: Policy) -> tuple[Milestone, list[AlertDue]]:
+def _reminders(m: Milestone, today: date, cal: Calendar, policy: Policy) -> list[tuple[str, str, date, int]]:
+    """The reminder due today, if not said yet (records it on `m`, the caller's own copy)."""
     due = m.due_date
     if due is None:
         return _update_request(m, today, cal, policy)
     step = due_step(due, today, cal, policy)
     if step is None:
-        return m, []
+        return []
     if m.reminder_due == due and m.reminder_on is not None and step.fires_on <= m.reminder_on:
-        return m, []
+        return []
     days = (due - today).days if step.alert_type == "milestone.due_soon" else (today - due).days
-    m = replace(m, reminder_due=due, reminder_on=step.fires_on)
-    return m, [AlertDue(m, step.alert_type, step.name, due, days)]
+    m.__dict__.update(reminder_due=due, reminder_on=step.fires_on)
+    return [(step.alert_type, step.name, due, days)]
 
 
 def _update_request(
     m: Milestone, today: date, cal: Calendar, policy: Policy
-) -> tuple[Milestone, list[AlertDue]]:
+) -> list[tuple[str, str, date, int]]:
     """Ongoing items (no due date) are asked for an update when nothing was reported for a while."""
     asks_on = _update_request_date(m, today, cal, policy)
     if asks_on is None or asks_on > today:
-        return m, []
-    m = replace(m, reminder_due=None, reminder_on=asks_on)
-    return m, [AlertDue(m, "milestone.update_requested", "update", asks_on, 0)]
+        return []
+    m.__dict__.update(reminder_due=None, reminder_on=asks_on)
+    return [("milestone.update_requested", "update", asks_on, 0)]
 
 
 def _update_request_date(m: Milestone, today: date, cal: Calendar, policy: Policy) -> date | None:
@@ -302,17 +300,17 @@ def _update_request_date(m: Milestone, today: date, cal: Calendar, policy: Polic
     return cal.next_working_day(since + timedelta(days=policy.update_after_days))
 
 
-def _escalation(m: Milestone, today: date, cal: Calendar, policy: Policy) -> tuple[Milestone, list[AlertDue]]:
+def _escalation(m: Milestone, today: date, cal: Calendar, policy: Policy) -> list[tuple[str, str, date, int]]:
     due = m.due_date
     if due is None or today <= due or m.escalated_due == due or policy.escalate_after <= 0:
-        return m, []
+        return []
     answers = [local_date(m.acknowledged_at), local_date(m.last_update_at)]
     if any(d is not None and d >= due for d in answers):
-        return m, []
+        return []
     if today < cal.add_working_days(due, policy.escalate_after):
-        return m, []
-    m = replace(m, escalated_due=due)
-    return m, [AlertDue(m, "milestone.escalated", "escalation", due, (today - due).days)]
+        return []
+    m.__dict__["escalated_due"] = due
+    return [("milestone.escalated", "escalation", due, (today - due).days)]
 
 
 def _next_check(m: Milestone, today: date, cal: Calendar, policy: Policy) -> date | None:

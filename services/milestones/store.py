@@ -10,13 +10,13 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import fields, replace
+from dataclasses import fields
 from datetime import date, datetime
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.milestones.domain import Milestone
+from services.milestones.domain import Milestone, evolve
 from services.milestones.rules import AlertDue, HistoryRow
 from shared.clock import SEOUL
 from shared.events import EVENT_TYPES, AlertPayload, Envelope, encode, new_envelope, record_key
@@ -57,7 +57,7 @@ COLUMNS: dict[str, str] = {
     "created_at": "timestamptz",
     "updated_at": "timestamptz",
 }
-assert set(COLUMNS) == {f.name for f in fields(Milestone)}
+assert list(COLUMNS) == [f.name for f in fields(Milestone)]
 SELECT_COLUMNS = ", ".join(COLUMNS)
 JSON_COLUMNS = frozenset(c for c, t in COLUMNS.items() if t == "jsonb")
 # what a reader of the milestone (API, ICS feed) sees: updated_at moves only when one of these does
@@ -77,12 +77,14 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
 
 
 def _row(record: asyncpg.Record) -> Milestone:
-    values = dict(record)
+    m = Milestone(*record)  # SELECT_COLUMNS is in field order (checked above)
     for column in JSON_COLUMNS:
-        if isinstance(values[column], str):
-            values[column] = json.loads(values[column])
-    values["section"] = values["section"] or []
-    return Milestone(**values)
+        value = m.__dict__[column]
+        if isinstance(value, str):
+            m.__dict__[column] = json.loads(value)
+    if m.section is None:
+        m.__dict__["section"] = []
+    return m
 
 
 async def first_seen(pg: asyncpg.Connection, envelopes: Sequence[Envelope]) -> set[uuid.UUID]:
@@ -133,8 +135,9 @@ def stamped(rows: Sequence[Milestone], stored: dict[str, Milestone], now: dateti
     out = []
     for m in rows:
         old = stored.get(m.id)
-        seen_change = old is None or any(getattr(old, c) != getattr(m, c) for c in VISIBLE)
-        out.append(m if not seen_change and m.updated_at else replace(m, updated_at=now))
+        before, after = (old.__dict__, m.__dict__) if old is not None else ({}, m.__dict__)
+        seen_change = old is None or any(before[c] != after[c] for c in VISIBLE)
+        out.append(m if not seen_change and m.updated_at else evolve(m, updated_at=now))
     return out
 
 
