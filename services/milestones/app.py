@@ -6,9 +6,11 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from fastapi import FastAPI
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -78,11 +80,39 @@ def job_intervals(settings: ScheduleSettings) -> dict[str, float]:
     }
 
 
+def schedule_jobs(scheduler: AsyncIOScheduler, settings: ScheduleSettings, run_job: Any) -> None:
+    """Every job at its interval from start-up, and the sweep again right after midnight in Seoul
+    (00:00:05 KST), when the day's reminders fall due, rather than at the next interval."""
+    for name, seconds in job_intervals(settings).items():
+        scheduler.add_job(
+            run_job,
+            "interval",
+            seconds=seconds,
+            args=[name],
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(SEOUL),
+        )
+    scheduler.add_job(
+        run_job,
+        CronTrigger(hour=0, minute=0, second=5, timezone=SEOUL),
+        args=["deadline-sweep"],
+        id="deadline-sweep-midnight",
+        max_instances=1,
+        coalesce=True,
+    )
+
+
 def core_context(settings: MilestonesSettings, engine: AsyncEngine, clock: Clock) -> Context:
+    calendar = CachedCalendar(load_calendar())
+    year = clock.today().year
+    for y in (year - 1, year, year + 1):  # loads the holiday tables now, not inside the first batch
+        calendar.count_working_days(date(y, 1, 1), date(y, 12, 31))
     return Context(
         engine=engine,
         clock=clock,
-        calendar=CachedCalendar(load_calendar()),
+        calendar=calendar,
         policy=settings.policy(),
         alerts_topic=Topics(settings.topic_prefix).alerts,
     )
@@ -123,29 +153,7 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
             return result
 
         scheduler = AsyncIOScheduler(timezone=SEOUL)
-        for name, seconds in job_intervals(settings).items():
-            scheduler.add_job(
-                run_job,
-                "interval",
-                seconds=seconds,
-                args=[name],
-                id=name,
-                max_instances=1,
-                coalesce=True,
-                next_run_time=datetime.now(SEOUL),
-            )
-        # Right after midnight in Seoul the day's reminders are due: do not wait for the next interval.
-        scheduler.add_job(
-            run_job,
-            "cron",
-            hour=0,
-            minute=0,
-            second=5,
-            args=["deadline-sweep"],
-            id="deadline-sweep-midnight",
-            max_instances=1,
-            coalesce=True,
-        )
+        schedule_jobs(scheduler, settings, run_job)
         background = Background()
         background.spawn("outbox-relay", relay.run)
         loop = ConsumerLoop(

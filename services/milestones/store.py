@@ -145,8 +145,9 @@ async def write_milestones(pg: asyncpg.Connection, rows: Sequence[Milestone]) ->
     if not rows:
         return
     arrays = []
+    dicts = [m.__dict__ for m in rows]
     for column in COLUMNS:
-        values = [getattr(m, column) for m in rows]
+        values = [d[column] for d in dicts]
         if column in JSON_COLUMNS:
             values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
         arrays.append(values)
@@ -157,6 +158,33 @@ async def write_milestones(pg: asyncpg.Connection, rows: Sequence[Milestone]) ->
         f"""INSERT INTO milestone ({SELECT_COLUMNS})
             SELECT {select} FROM unnest({casts}) AS u({SELECT_COLUMNS})
             ON CONFLICT (id) DO UPDATE SET {updates}""",
+        *arrays,
+    )
+
+
+EVALUATED = {
+    "state": "text",
+    "on_time": "bool",
+    "health": "text",
+    "next_check_date": "date",
+    "reminder_due": "date",
+    "reminder_on": "date",
+    "escalated_due": "date",
+    "updated_at": "timestamptz",
+}
+
+
+async def write_evaluated(pg: asyncpg.Connection, rows: Sequence[Milestone]) -> None:
+    """Writes back what `rules.evaluate` computes (the sweep changes nothing else): one UPDATE."""
+    if not rows:
+        return
+    dicts = [m.__dict__ for m in rows]
+    arrays = [[d["id"] for d in dicts]] + [[d[c] for d in dicts] for c in EVALUATED]
+    casts = ", ".join(f"${i}::{t}[]" for i, t in enumerate(["text", *EVALUATED.values()], 1))
+    sets = ", ".join(f"{c} = u.{c}" for c in EVALUATED)
+    await pg.execute(
+        f"""UPDATE milestone m SET {sets}
+            FROM unnest({casts}) AS u(id, {", ".join(EVALUATED)}) WHERE m.id = u.id""",
         *arrays,
     )
 

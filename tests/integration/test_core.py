@@ -269,3 +269,28 @@ async def test_the_department_feed_is_valid_icalendar(stack) -> None:  # type: i
     uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(policy.content).walk("VEVENT")}
     assert f"{ids[4]}@mtrack" in uids and f"{ids[0]}@mtrack" not in uids  # done ones leave the feed
     assert (await stack.milestones.get("/v1/feeds/no-such-dept.ics")).status_code == 404
+
+
+async def test_a_failing_batch_rolls_back_entirely(stack) -> None:  # type: ignore[no-untyped-def]
+    """A handler exception (here PostgreSQL refusing an out-of-range line number) leaves nothing of
+    the batch behind, so the consumer loop can retry it or split it to find the poison event."""
+    import pytest
+
+    from services.milestones.handlers import apply_batch
+    from shared.events import decode
+
+    stack.clock.pin(date(2025, 3, 5))
+    tag = uuid.uuid4().hex[:8]
+    good = decode(record(f"rb-good-{tag}", MilestoneDeclared(title="정상", due=date(2025, 6, 30)))[1])
+    poison = decode(record(f"rb-bad-{tag}", MilestoneDeclared(title="줄 번호", line=2**40))[1])
+    ctx = stack.milestones_app.state.core
+    with pytest.raises(Exception, match="out of int32 range"):
+        await apply_batch([good, poison], ctx=ctx)
+    seen = await rows(
+        stack.database_url, select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == good.event_id)
+    )
+    assert seen == []
+    assert (await stack.milestones.get(f"/v1/milestones/rb-good-{tag}")).status_code == 404
+    outcome = await apply_batch([good], ctx=ctx)  # the good one alone applies
+    assert outcome.counts[("milestone.declared", "applied")] == 1
+    assert (await stack.milestones.get(f"/v1/milestones/rb-good-{tag}")).status_code == 200
