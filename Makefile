@@ -49,6 +49,7 @@ typecheck: $(STAMP)
 bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/pipeline_bench.py
+	$(BIN)/python bench/core_bench.py
 
 chaos: $(STAMP)
 	$(BIN)/python -m pytest -q -m chaos tests/chaos
