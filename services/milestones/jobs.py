@@ -49,7 +49,7 @@ async def _sweep_batch(ctx: JobContext) -> tuple[int, int, int]:
         rows = await store.due_for_check(pg, today, ctx.batch_size)
         result = rules.sweep(rows, today=today, now=now, cal=core.calendar, policy=core.policy)
         stored = {m.id: m for m in rows}
-        await store.write_evaluated(pg, store.stamped(result.milestones, stored, now))
+        await store.write_evaluated(pg, result.milestones, now)
         await store.write_history(pg, result.history, now)
         queued = await store.queue_alerts(pg, result.alerts, topic=core.alerts_topic, today=today, now=now)
     count_alerts(queued)

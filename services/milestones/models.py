@@ -73,7 +73,8 @@ class MilestoneHistory(Base):
     __tablename__ = "milestone_history"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    milestone_id: Mapped[str] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), index=True)
+    # no foreign key (migration a9_core): append-only, and milestones are never deleted
+    milestone_id: Mapped[str] = mapped_column(String(128), index=True)
     event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     event_type: Mapped[str] = mapped_column(String(64))
     from_state: Mapped[str | None] = mapped_column(String(16))

@@ -16,7 +16,7 @@ from datetime import date, datetime
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.milestones.domain import Milestone, evolve
+from services.milestones.domain import Milestone
 from services.milestones.rules import AlertDue, HistoryRow
 from shared.clock import SEOUL
 from shared.events import EVENT_TYPES, AlertPayload, Envelope, encode, new_envelope, record_key
@@ -130,36 +130,33 @@ async def due_for_check(pg: asyncpg.Connection, today: date, limit: int) -> list
     return [_row(r) for r in rows]
 
 
-def stamped(rows: Sequence[Milestone], stored: dict[str, Milestone], now: datetime) -> list[Milestone]:
-    """`updated_at` moves only for rows a reader would see changed (the ICS feed's SEQUENCE uses it)."""
-    out = []
-    for m in rows:
-        old = stored.get(m.id)
-        before, after = (old.__dict__, m.__dict__) if old is not None else ({}, m.__dict__)
-        seen_change = old is None or any(before[c] != after[c] for c in VISIBLE)
-        out.append(m if not seen_change and m.updated_at else evolve(m, updated_at=now))
-    return out
-
-
-async def write_milestones(pg: asyncpg.Connection, rows: Sequence[Milestone]) -> None:
+async def write_milestones(pg: asyncpg.Connection, rows: Sequence[Milestone], now: datetime) -> None:
+    """Upserts whole rows (one statement); `updated_at` becomes `now` where a visible column changed."""
     if not rows:
         return
     arrays = []
     dicts = [m.__dict__ for m in rows]
     for column in COLUMNS:
-        values = [d[column] for d in dicts]
+        values = [now] * len(dicts) if column == "updated_at" else [d[column] for d in dicts]
         if column in JSON_COLUMNS:
             values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
         arrays.append(values)
     casts = ", ".join(f"${i}::{'text' if t == 'jsonb' else t}[]" for i, t in enumerate(COLUMNS.values(), 1))
     select = ", ".join(f"u.{c}::jsonb" if c in JSON_COLUMNS else f"u.{c}" for c in COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("id", "created_at"))
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("id", "created_at", "updated_at"))
     await pg.execute(
         f"""INSERT INTO milestone ({SELECT_COLUMNS})
             SELECT {select} FROM unnest({casts}) AS u({SELECT_COLUMNS})
-            ON CONFLICT (id) DO UPDATE SET {updates}""",
+            ON CONFLICT (id) DO UPDATE SET {updates}, updated_at = {_touched("milestone", "EXCLUDED")}""",
         *arrays,
     )
+
+
+def _touched(old: str, new: str) -> str:
+    """`updated_at` moves only when a column a reader sees changed (the ICS feed's SEQUENCE uses it)."""
+    before = ", ".join(f"{old}.{c}" for c in VISIBLE)
+    after = ", ".join(f"{new}.{c}" for c in VISIBLE)
+    return f"CASE WHEN ({before}) IS DISTINCT FROM ({after}) THEN {new}.updated_at ELSE {old}.updated_at END"
 
 
 EVALUATED = {
@@ -174,14 +171,19 @@ EVALUATED = {
 }
 
 
-async def write_evaluated(pg: asyncpg.Connection, rows: Sequence[Milestone]) -> None:
+async def write_evaluated(pg: asyncpg.Connection, rows: Sequence[Milestone], now: datetime) -> None:
     """Writes back what `rules.evaluate` computes (the sweep changes nothing else): one UPDATE."""
     if not rows:
         return
     dicts = [m.__dict__ for m in rows]
-    arrays = [[d["id"] for d in dicts]] + [[d[c] for d in dicts] for c in EVALUATED]
+    arrays = [[d["id"] for d in dicts]] + [
+        [now if c == "updated_at" else d[c] for d in dicts] for c in EVALUATED
+    ]
     casts = ", ".join(f"${i}::{t}[]" for i, t in enumerate(["text", *EVALUATED.values()], 1))
-    sets = ", ".join(f"{c} = u.{c}" for c in EVALUATED)
+    sets = ", ".join(f"{c} = u.{c}" for c in EVALUATED if c != "updated_at")
+    visible = [c for c in EVALUATED if c in VISIBLE]
+    moved = " OR ".join(f"m.{c} IS DISTINCT FROM u.{c}" for c in visible)
+    sets += f", updated_at = CASE WHEN {moved} THEN u.updated_at ELSE m.updated_at END"
     await pg.execute(
         f"""UPDATE milestone m SET {sets}
             FROM unnest({casts}) AS u(id, {", ".join(EVALUATED)}) WHERE m.id = u.id""",
