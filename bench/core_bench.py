@@ -66,7 +66,9 @@ async def _produce(kafka: str, topic: str) -> None:
             subject = f"bench-{i % MILESTONES:05d}"
             if i < MILESTONES:
                 payload: Any = MilestoneDeclared(
-                    title=f"성능 시험 과제 {i}", due=date(2025, 1, 1) + timedelta(days=i % 365), owner="산업기술정책과"
+                    title=f"성능 시험 과제 {i}",
+                    due=date(2025, 1, 1) + timedelta(days=i % 365),
+                    owner="산업기술정책과",
                 )
             else:
                 payload = MilestoneStatusReported(status="in_progress", progress=i % 100)
@@ -221,6 +223,7 @@ async def _bench(url: str, kafka: str) -> dict[str, Any]:
             "service_events_per_s": [round(x) for x in service],
             "floor_events_per_s": [round(x) for x in floor],
             "ratio_median": round(apply_ratio, 3),
+            "ratio_per_pair": [round(a / b, 3) for a, b in zip(service, floor, strict=True)],
             "target": ">= 0.6",
             "service_does": "decode+validate envelope, dedupe, lock, rules (state/health/reminders), "
             "milestone upsert, history row per event, alerts+outbox, offsets",
@@ -232,6 +235,7 @@ async def _bench(url: str, kafka: str) -> dict[str, Any]:
             "service_seconds": [round(x, 4) for x in ours],
             "bare_update_seconds": [round(x, 4) for x in bare],
             "ratio_median": round(sweep_ratio, 2),
+            "ratio_per_pair": [round(a / b, 2) for a, b in zip(ours, bare, strict=True)],
             "target": "<= 2",
             "service_counts": counts,
             "bare_rows_updated": updated,

@@ -125,7 +125,8 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
     sessions = make_sessionmaker(engine)
     ctx = core_context(settings, engine, clock)
     jobs = JobContext(core=ctx)
-    metrics.prepare(load_directory(), ctx.policy.remind_before, ctx.policy.remind_overdue)
+    directory = load_directory()
+    metrics.prepare(directory, ctx.policy.remind_before, ctx.policy.remind_overdue)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -178,6 +179,7 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
     app.state.clock = clock
     app.state.jobs = jobs
     app.state.core = ctx
+    app.state.directory = directory
     app.include_router(api.router)
     app.include_router(feeds.router)
     checks = {

@@ -17,7 +17,6 @@ from services.milestones import queries
 from services.milestones.access import feed_visible_owners
 from services.milestones.api import SessionDep, known_params
 from services.milestones.models import Milestone
-from shared.directory import load_directory
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
 STATE_KO = {"planned": "예정", "in_progress": "추진 중", "due_soon": "기한 임박", "overdue": "기한 경과"}
@@ -30,7 +29,7 @@ async def department_feed(
     session: SessionDep,
     owners: Annotated[frozenset[str] | None, Depends(feed_visible_owners)],
 ) -> Response:
-    directory = getattr(request.app.state, "directory", None) or load_directory()
+    directory = request.app.state.directory
     department = directory.by_code(department_code)
     if department is None:
         raise HTTPException(404, f"no department with code {department_code!r}")

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -102,7 +101,7 @@ class Alert(Base):
     __table_args__ = (UniqueConstraint("milestone_id", "step", "due_date", name="uq_alert_step"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    milestone_id: Mapped[str] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
+    milestone_id: Mapped[str] = mapped_column(String(128))  # no foreign key (migration a9_core)
     alert_type: Mapped[str] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(16))
     audience: Mapped[str] = mapped_column(String(16), default="owner")

@@ -294,3 +294,35 @@ async def test_a_failing_batch_rolls_back_entirely(stack) -> None:  # type: igno
     outcome = await apply_batch([good], ctx=ctx)  # the good one alone applies
     assert outcome.counts[("milestone.declared", "applied")] == 1
     assert (await stack.milestones.get(f"/v1/milestones/rb-good-{tag}")).status_code == 200
+
+
+async def test_a_sweep_that_changes_nothing_visible_keeps_updated_at(stack) -> None:  # type: ignore[no-untyped-def]
+    """The ICS feed's SEQUENCE / LAST-MODIFIED come from updated_at: a look that changes nothing a
+    reader sees must not make every calendar re-download the event."""
+    from sqlalchemy import update
+
+    from services.milestones.models import Milestone
+
+    stack.clock.pin(date(2025, 3, 5))
+    mid = f"calm-{uuid.uuid4().hex[:8]}"
+    await produce(
+        stack.kafka_servers,
+        Topics(stack.topics_prefix).milestone_events,
+        [record(mid, MilestoneDeclared(title="조용한 과제", due=date(2025, 12, 31), owner="산업기술정책과"))],
+    )
+    before = await get_when_found(stack.milestones, f"/v1/milestones/{mid}")
+    engine = make_engine(stack.database_url, pool_size=1)
+    try:
+        async with engine.begin() as conn:  # pretend its check day has come
+            await conn.execute(
+                update(Milestone).where(Milestone.id == mid).values(next_check_date=date(2025, 3, 5))
+            )
+    finally:
+        await engine.dispose()
+    await sweep_deadlines(stack.milestones_app.state.jobs)
+    after = (await stack.milestones.get(f"/v1/milestones/{mid}")).json()
+    assert after["updated_at"] == before["updated_at"]
+    (next_check,) = await rows(
+        stack.database_url, select(Milestone.next_check_date).where(Milestone.id == mid)
+    )
+    assert next_check[0] > date(2025, 3, 5)

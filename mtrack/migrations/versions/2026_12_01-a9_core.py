@@ -47,17 +47,18 @@ def upgrade() -> None:
         postgresql_where=sa.text("next_check_date IS NOT NULL"),
     )
     # (state, due_date) serves the state filters and the bare due-date scans; the single-column state
-    # index it replaces only cost writes. No trigram index for titles: pg_trgm extracts no trigrams from
-    # Hangul outside a UTF-8 collation, and every index costs the set-based apply on each status update;
-    # a title search is a plain ILIKE over the filtered rows.
+    # index it replaces only cost writes. No trigram index for titles: whether pg_trgm finds trigrams
+    # in Hangul depends on the database's locale (none under C), and every index costs the set-based
+    # apply on each status update; a title search is a plain ILIKE over the filtered rows.
     op.create_index("ix_milestone_state_due_date", "milestone", ["state", "due_date"])
     op.drop_index("ix_milestone_state", table_name="milestone")
     # Status updates rewrite the same rows all day: room on each page lets PostgreSQL update in place
     # (HOT) when no indexed column changes.
     op.execute("ALTER TABLE milestone SET (fillfactor = 80)")
-    # History is append-only and milestones are never deleted (a plan withdraws them): the foreign key
-    # only cost a lookup per history row in the set-based apply.
+    # History and alerts are append-only and milestones are never deleted (a plan withdraws them): the
+    # foreign keys only cost a lookup per inserted row in the set-based apply and the sweep.
     op.drop_constraint("fk_milestone_history_milestone_id_milestone", "milestone_history", type_="foreignkey")
+    op.drop_constraint("fk_alert_milestone_id_milestone", "alert", type_="foreignkey")
     op.add_column("alert", sa.Column("step", sa.String(length=16), nullable=True))
     op.add_column(
         "alert", sa.Column("audience", sa.String(length=16), server_default="owner", nullable=False)
@@ -71,6 +72,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.create_foreign_key(
+        "fk_alert_milestone_id_milestone", "alert", "milestone", ["milestone_id"], ["id"], ondelete="CASCADE"
+    )
     op.create_foreign_key(
         "fk_milestone_history_milestone_id_milestone",
         "milestone_history",
