@@ -299,7 +299,7 @@ async def test_a_failing_batch_rolls_back_entirely(stack) -> None:  # type: igno
 async def test_a_sweep_that_changes_nothing_visible_keeps_updated_at(stack) -> None:  # type: ignore[no-untyped-def]
     """The ICS feed's SEQUENCE / LAST-MODIFIED come from updated_at: a look that changes nothing a
     reader sees must not make every calendar re-download the event."""
-    from sqlalchemy import update
+    from sqlalchemy import text
 
     from services.milestones.models import Milestone
 
@@ -314,8 +314,10 @@ async def test_a_sweep_that_changes_nothing_visible_keeps_updated_at(stack) -> N
     engine = make_engine(stack.database_url, pool_size=1)
     try:
         async with engine.begin() as conn:  # pretend its check day has come
+            # plain SQL: the ORM column's onupdate would move updated_at itself
             await conn.execute(
-                update(Milestone).where(Milestone.id == mid).values(next_check_date=date(2025, 3, 5))
+                text("UPDATE milestone SET next_check_date = :day WHERE id = :id"),
+                {"day": date(2025, 3, 5), "id": mid},
             )
     finally:
         await engine.dispose()
