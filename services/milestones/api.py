@@ -221,15 +221,16 @@ def _csv(items: list[MilestoneOut], next_cursor: str | None) -> Response:
 
 
 def _cell(value: Any) -> str:
-    text = (
-        value.isoformat()
-        if isinstance(value, date | datetime)
-        else str(value).lower()
-        if isinstance(value, bool)
-        else str(value)
-    )
-    # a cell starting with = + - @ would be a formula in a spreadsheet (CSV injection)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not text.lstrip("-").isdigit() else text
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, date | datetime):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    # a cell starting with = + - @ would be a formula in a spreadsheet (CSV injection); numbers stay
+    if text[:1] in ("=", "+", "-", "@") and not text.lstrip("-").isdigit():
+        return "'" + text
+    return text
 
 
 @router.get("/milestones/{milestone_id}", response_model=MilestoneDetail, dependencies=[known_params()])

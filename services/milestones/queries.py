@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, String, and_, cast, func, literal, select, true, tuple_
@@ -123,8 +123,6 @@ async def list_milestones(
 
 
 def _typed(key_name: str, value: Any) -> Any:
-    from datetime import datetime
-
     try:
         if key_name == "due":
             return date.fromisoformat(value)
