@@ -260,7 +260,7 @@ def evaluate(
         said += _reminders(m, today, cal, policy)
     if not closed:
         said += _escalation(m, today, cal, policy)
-    m.__dict__["next_check_date"] = None if closed else _next_check(m, today, cal, policy)
+    m.__dict__["next_check_date"] = None if closed else _next_check_kept(m, today, cal, policy)
     return m, [AlertDue(m, alert_type, step, key, days) for alert_type, step, key, days in said]
 
 
@@ -311,6 +311,16 @@ def _escalation(m: Milestone, today: date, cal: Calendar, policy: Policy) -> lis
         return []
     m.__dict__["escalated_due"] = due
     return [("milestone.escalated", "escalation", due, (today - due).days)]
+
+
+def _next_check_kept(m: Milestone, today: date, cal: Calendar, policy: Policy) -> date | None:
+    """The stored check day while it is still ahead and no later than needed: an early look only
+    re-evaluates, and leaving the indexed column alone lets PostgreSQL update the row in place."""
+    needed = _next_check(m, today, cal, policy)
+    stored = m.next_check_date
+    if needed is not None and stored is not None and today < stored <= needed:
+        return stored
+    return needed
 
 
 def _next_check(m: Milestone, today: date, cal: Calendar, policy: Policy) -> date | None:

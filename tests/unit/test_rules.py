@@ -158,8 +158,10 @@ def test_ongoing_items_are_asked_for_an_update_after_thirty_quiet_days() -> None
         ("update", "milestone.update_requested", date(2025, 2, 3))
     ]
     reported = replace(m, last_update_at=at(date(2025, 2, 10)), reported_status="in_progress")
-    reported, alerts = evaluate(reported, date(2025, 2, 11))
+    reported, alerts = evaluate(replace(reported, next_check_date=None), date(2025, 2, 11))
     assert alerts == [] and reported.next_check_date == date(2025, 3, 12)
+    assert evaluate(reported, date(2025, 3, 11))[1] == []
+    assert [a.step for a in evaluate(reported, date(2025, 3, 12))[1]] == ["update"]
 
 
 @pytest.mark.parametrize(
@@ -312,3 +314,14 @@ def test_policy_offsets_are_configurable() -> None:
     policy = Policy(remind_before=(10, 0), remind_overdue=(2,), remind_every=0)
     assert [s.name for s in before_steps(date(2025, 3, 31), CAL, policy)] == ["D-10", "D-0"]
     assert due_step(date(2025, 3, 31), date(2025, 4, 30), CAL, policy).name == "+2"  # type: ignore[union-attr]
+
+
+def test_an_earlier_stored_check_day_is_kept_a_later_one_is_not() -> None:
+    fresh, _ = evaluate(milestone(date(2025, 6, 30)), date(2025, 3, 5))
+    assert fresh.next_check_date == date(2025, 6, 16)
+    early, _ = evaluate(replace(fresh, next_check_date=date(2025, 4, 1)), date(2025, 3, 5))
+    assert early.next_check_date == date(2025, 4, 1)  # a harmless early look; the row stays put
+    late, _ = evaluate(replace(fresh, next_check_date=date(2025, 7, 1)), date(2025, 3, 5))
+    assert late.next_check_date == date(2025, 6, 16)
+    due, _ = evaluate(replace(fresh, next_check_date=date(2025, 3, 5)), date(2025, 3, 5))
+    assert due.next_check_date == date(2025, 6, 16)  # the sweep moves a due check day forward
