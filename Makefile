@@ -63,12 +63,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy shared services/milestones/domain.py services/ingest/parser services/ingest/extract services/ingest/documents.py mtrack/parse_cli.py scripts/build_native_parser.py
+	$(BIN)/mypy shared services/milestones/domain.py services/milestones/rules.py services/ingest/parser services/ingest/extract services/ingest/documents.py mtrack/parse_cli.py scripts/build_native_parser.py
 
 bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/corpus_score.py
 	$(BIN)/python bench/pipeline_bench.py
+	$(BIN)/python bench/core_bench.py
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "note: no wrk (Debian package); the HTTP bench uses its httpx load generator"

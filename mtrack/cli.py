@@ -66,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     parse = sub.add_parser(
         "parse", help="print the milestones found in a plan (text, HWP, HWPX, PDF, DOCX); publishes nothing"
     )
-    parse.add_argument("file", type=Path, help="the plan document (text, HWP, HWPX, PDF or DOCX; detected by content)")
+    parse.add_argument(
+        "file", type=Path, help="the plan document (text, HWP, HWPX, PDF or DOCX; detected by content)"
+    )
     parse.add_argument(
         "--doc-date",
         type=date.fromisoformat,

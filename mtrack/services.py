@@ -34,20 +34,17 @@ def job_schedule() -> dict[str, float]:
 
 
 async def run_job_once(name: str, *, now: str | None) -> dict[str, int]:
-    from services.milestones.app import MilestonesSettings
+    from services.milestones.app import MilestonesSettings, core_context
     from services.milestones.jobs import JOBS, JobContext
-    from services.milestones.transitions import Policy
     from shared.clock import clock_from_env
-    from shared.db import make_engine, make_sessionmaker
-    from shared.events import Topics
+    from shared.db import make_engine
 
     if name not in JOBS:
         raise SystemExit(f"mtrack jobs run: no job {name!r}; known: {', '.join(JOBS)}")
     settings = MilestonesSettings()  # type: ignore[call-arg]
     engine = make_engine(settings.database_url)
     clock = clock_from_env(now or settings.mtrack_now)
-    policy = Policy(topics=Topics(settings.topic_prefix), due_soon_days=settings.due_soon_days)
     try:
-        return await JOBS[name][0](JobContext(sessions=make_sessionmaker(engine), clock=clock, policy=policy))
+        return await JOBS[name][0](JobContext(core=core_context(settings, engine, clock)))
     finally:
         await engine.dispose()

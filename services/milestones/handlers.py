@@ -1,169 +1,104 @@
-"""What the milestones service does with each event type: one function each, in one registry."""
+"""The milestones consumer's batch handler: load the batch's facts, run the pure rules, write the result.
+
+Per batch, whatever its size: one statement records the event ids (dedupe), one locks the milestones,
+then one each writes milestones, history, alerts and outbox rows. An exception rolls the whole batch back
+(the consumer loop retries it, or splits it to isolate a poison event)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.milestones.domain import State
-from services.milestones.models import Milestone, ProcessedEvent
-from services.milestones.transitions import Policy, refresh_state
-from shared.clock import SEOUL, Clock
+from services.milestones import rules, store
+from services.milestones.domain import Calendar, Milestone, Policy
+from shared.clock import Clock
 from shared.events import (
     Envelope,
+    MilestoneAcknowledged,
     MilestoneDeclared,
     MilestoneRescheduled,
+    MilestoneSnoozed,
     MilestoneStatusReported,
     MilestoneWithdrawn,
 )
 from shared.kafka import Rejected
 
-
-class EventRejected(Exception):
-    """The event is valid but cannot apply (e.g. its milestone is unknown); it goes to the dead letters."""
+# The event types the core applies (the rules in `rules.apply_event`); anything else is ignored.
+APPLIED_TYPES = frozenset(
+    t.TYPE
+    for t in (
+        MilestoneDeclared,
+        MilestoneRescheduled,
+        MilestoneWithdrawn,
+        MilestoneStatusReported,
+        MilestoneAcknowledged,
+        MilestoneSnoozed,
+    )
+)
 
 
 @dataclass(frozen=True)
 class Context:
+    engine: AsyncEngine
     clock: Clock
+    calendar: Calendar
     policy: Policy
+    alerts_topic: str
 
 
-async def declare(session: AsyncSession, env: Envelope, ctx: Context) -> Milestone:
-    data = MilestoneDeclared.model_validate(env.data)
-    milestone = await session.get(Milestone, env.subject)
-    if milestone is None:
-        milestone = Milestone(id=env.subject, state=State.PLANNED, reported_status="planned")
-        session.add(milestone)
-    elif milestone.state == State.WITHDRAWN:
-        milestone.state = State.PLANNED  # declared again by a newer plan version
-    milestone.title = data.title
-    milestone.section = list(data.section)
-    milestone.kind = data.kind
-    milestone.expr = data.expr
-    milestone.line = data.line
-    milestone.part = data.part
-    milestone.starts_date = data.starts
-    milestone.due_date = data.due
-    milestone.owner = data.owner
-    milestone.target = data.target.model_dump() if data.target else None
-    milestone.plan_key = data.plan_key
-    milestone.plan_version = data.plan_version
-    if data.status != "planned":
-        milestone.reported_status = data.status
-        milestone.done_date = data.done_date if data.status == "done" else None
-    return milestone
+@dataclass
+class BatchOutcome:
+    counts: Counter[tuple[str, str]]  # (event type, applied|duplicate|ignored|rejected) → events
+    rejected: list[Rejected]
+    alerts: list[rules.AlertDue]
+    completions: list[tuple[str | None, bool]]  # (owner, on time) of milestones newly done
 
 
-async def reschedule(session: AsyncSession, env: Envelope, ctx: Context) -> Milestone:
-    data = MilestoneRescheduled.model_validate(env.data)
-    milestone = await _existing(session, env)
-    milestone.kind = data.kind
-    milestone.starts_date = data.starts
-    milestone.due_date = data.due
-    milestone.expr = data.expr or milestone.expr
-    milestone.plan_version = data.plan_version or milestone.plan_version
-    return milestone
-
-
-async def withdraw(session: AsyncSession, env: Envelope, ctx: Context) -> Milestone:
-    data = MilestoneWithdrawn.model_validate(env.data)
-    milestone = await _existing(session, env)
-    milestone.state = State.WITHDRAWN
-    milestone.plan_version = data.plan_version or milestone.plan_version
-    return milestone
-
-
-async def report_status(session: AsyncSession, env: Envelope, ctx: Context) -> Milestone:
-    data = MilestoneStatusReported.model_validate(env.data)
-    milestone = await _existing(session, env)
-    if milestone.state == State.WITHDRAWN:
-        raise EventRejected(f"milestone {env.subject} was withdrawn from its plan")
-    milestone.reported_status = data.status
-    milestone.done_date = (data.done_date or _local_date(env.occurred_at)) if data.status == "done" else None
-    return milestone
-
-
-async def _existing(session: AsyncSession, env: Envelope) -> Milestone:
-    milestone = await session.get(Milestone, env.subject)
-    if milestone is None:
-        raise EventRejected(f"unknown milestone {env.subject!r} for {env.type}")
-    return milestone
-
-
-def _local_date(when: datetime) -> date:
-    return when.astimezone(SEOUL).date()
-
-
-Handler = Callable[[AsyncSession, Envelope, Context], Awaitable[Milestone]]
-
-HANDLERS: dict[str, Handler] = {
-    MilestoneDeclared.TYPE: declare,
-    MilestoneRescheduled.TYPE: reschedule,
-    MilestoneWithdrawn.TYPE: withdraw,
-    MilestoneStatusReported.TYPE: report_status,
-}
-
-
-async def apply_event(session: AsyncSession, env: Envelope, ctx: Context) -> str:
-    """Applies one event inside the caller's transaction. Returns `applied`, `duplicate` or `ignored`."""
-    handler = HANDLERS.get(env.type)
-    if handler is None:
-        return "ignored"
-    if not await _first_time(session, env, "applied"):
-        return "duplicate"
-    async with session.begin_nested():
-        existing = await session.get(Milestone, env.subject, with_for_update=True)
-        previous = existing.state if existing is not None else None
-        milestone = await handler(session, env, ctx)
-        await refresh_state(
-            session,
-            milestone,
-            previous=previous,
-            today=ctx.clock.today(),
-            now=ctx.clock.now(),
-            policy=ctx.policy,
-            cause=env.type,
-            event_id=env.event_id,
-            data=env.data,
-        )
-    return "applied"
-
-
-async def _first_time(session: AsyncSession, env: Envelope, outcome: str) -> bool:
-    inserted = await session.execute(
-        insert(ProcessedEvent)
-        .values(event_id=env.event_id, event_type=env.type, outcome=outcome)
-        .on_conflict_do_nothing()
-        .returning(ProcessedEvent.event_id)
+async def apply_batch(envelopes: list[Envelope], *, ctx: Context) -> BatchOutcome:
+    today, now = ctx.clock.today(), ctx.clock.now()
+    counts: Counter[tuple[str, str]] = Counter()
+    unique = list({e.event_id: e for e in envelopes}.values())
+    relevant = [e for e in unique if e.type in APPLIED_TYPES]
+    counts.update((e.type, "ignored") for e in unique if e.type not in APPLIED_TYPES)
+    counts.update((e.type, "duplicate") for e in _repeats(envelopes))
+    if not relevant:
+        return BatchOutcome(counts, [], [], [])
+    async with store.transaction(ctx.engine) as pg:
+        new_ids = await store.first_seen(pg, relevant)
+        fresh = [e for e in relevant if e.event_id in new_ids]
+        counts.update((e.type, "duplicate") for e in relevant if e.event_id not in new_ids)
+        stored = await store.lock(pg, sorted({e.subject for e in fresh}))
+        result = rules.apply(stored, fresh, today=today, now=now, cal=ctx.calendar, policy=ctx.policy)
+        await store.mark_outcome(pg, [r.envelope.event_id for r in result.refused], "rejected")
+        await store.write_milestones(pg, result.milestones, now)
+        await store.write_history(pg, result.history, now)
+        queued = await store.queue_alerts(pg, result.alerts, topic=ctx.alerts_topic, today=today, now=now)
+    counts.update((e.type, "applied") for e in result.applied)
+    counts.update((r.envelope.type, "rejected") for r in result.refused)
+    return BatchOutcome(
+        counts,
+        [Rejected(r.envelope, r.reason) for r in result.refused],
+        queued,
+        _completions(stored, result.milestones),
     )
-    return inserted.first() is not None
 
 
-async def apply_batch(
-    session: AsyncSession, envelopes: list[Envelope], ctx: Context
-) -> tuple[Counter[tuple[str, str]], list[Rejected]]:
-    """One transaction for the batch; a rejected event rolls back only its own savepoint.
-    Returns how many events of each type were applied / duplicate / ignored / rejected, and the rejects."""
-    outcomes: Counter[tuple[str, str]] = Counter()
-    rejected: list[Rejected] = []
-    for env in envelopes:
-        try:
-            outcomes[env.type, await apply_event(session, env, ctx)] += 1
-        except EventRejected as err:
-            await _mark_rejected(session, env)
-            rejected.append(Rejected(env, str(err)))
-            outcomes[env.type, "rejected"] += 1
-    return outcomes, rejected
+def _repeats(envelopes: list[Envelope]) -> list[Envelope]:
+    seen: set[object] = set()
+    repeats = []
+    for e in envelopes:
+        if e.event_id in seen:
+            repeats.append(e)
+        seen.add(e.event_id)
+    return repeats
 
 
-async def _mark_rejected(session: AsyncSession, env: Envelope) -> None:
-    await session.execute(
-        update(ProcessedEvent).where(ProcessedEvent.event_id == env.event_id).values(outcome="rejected")
-    )
+def _completions(before: dict[str, Milestone], after: list[Milestone]) -> list[tuple[str | None, bool]]:
+    done = []
+    for m in after:
+        old = before.get(m.id)
+        if m.on_time is not None and (old is None or old.on_time is None):
+            done.append((m.owner, m.on_time))
+    return done

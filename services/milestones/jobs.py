@@ -3,82 +3,60 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
-from services.milestones.domain import State
-from services.milestones.metrics import ALERTS, SWEEP_SECONDS
-from services.milestones.models import Milestone
-from services.milestones.transitions import Policy, refresh_state
-from shared.clock import Clock
+from services.milestones import rules, store
+from services.milestones.handlers import Context
+from services.milestones.metrics import count_alerts, sweep_finished
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class JobContext:
-    sessions: async_sessionmaker  # type: ignore[type-arg]
-    clock: Clock
-    policy: Policy
-    batch_size: int = 500
+    core: Context
+    batch_size: int = 2000
 
 
 async def sweep_deadlines(ctx: JobContext) -> dict[str, int]:
-    """Moves milestones to in_progress / due_soon / overdue by the service clock and queues alerts.
-
-    It selects only rows whose state the clock changes, locking them with SKIP LOCKED, so a second
-    replica running at the same time finds nothing left to do and queues no second alert."""
+    """Re-evaluates the milestones whose check day (`next_check_date`, computed by the rules) has come:
+    state changes, health, reminders, escalations. Rows are read through a partial index and locked
+    with SKIP LOCKED, so a second replica at the same time finds nothing left and queues no second alert."""
     counts = {"changed": 0, "alerts": 0}
-    with SWEEP_SECONDS.time():
+    started = time.time()
+    try:
         while True:
-            changed, alerts = await _sweep_batch(ctx)
+            checked, changed, alerts = await _sweep_batch(ctx)
             counts["changed"] += changed
             counts["alerts"] += alerts
-            if changed < ctx.batch_size:
+            if checked < ctx.batch_size:
                 break
-    if counts["changed"]:
-        log.info("deadline sweep for %s: %s", ctx.clock.today(), counts)
+    except Exception:
+        sweep_finished(ok=False, at=started)
+        raise
+    sweep_finished(ok=True, at=time.time())
+    if counts["changed"] or counts["alerts"]:
+        log.info("deadline sweep for %s: %s", ctx.core.clock.today(), counts)
     return counts
 
 
-async def _sweep_batch(ctx: JobContext) -> tuple[int, int]:
-    today, now = ctx.clock.today(), ctx.clock.now()
-    horizon = today + timedelta(days=ctx.policy.due_soon_days)
-    due = Milestone.due_date
-    needs_change = or_(
-        and_(Milestone.state.in_([State.PLANNED, State.IN_PROGRESS]), due <= horizon),
-        and_(Milestone.state == State.DUE_SOON, due < today),
-        and_(Milestone.state == State.PLANNED, Milestone.starts_date <= today),
+async def _sweep_batch(ctx: JobContext) -> tuple[int, int, int]:
+    core = ctx.core
+    today, now = core.clock.today(), core.clock.now()
+    async with store.transaction(core.engine) as pg:
+        rows = await store.due_for_check(pg, today, ctx.batch_size)
+        result = rules.sweep(rows, today=today, now=now, cal=core.calendar, policy=core.policy)
+        stored = {m.id: m for m in rows}
+        await store.write_evaluated(pg, result.milestones, now)
+        await store.write_history(pg, result.history, now)
+        queued = await store.queue_alerts(pg, result.alerts, topic=core.alerts_topic, today=today, now=now)
+    count_alerts(queued)
+    changed = sum(
+        1 for m in result.milestones if (old := stored[m.id]).state != m.state or old.health != m.health
     )
-    alerts = 0
-    async with ctx.sessions() as session, session.begin():
-        rows = (
-            await session.scalars(
-                select(Milestone)
-                .where(needs_change)
-                .order_by(Milestone.id)
-                .limit(ctx.batch_size)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
-        for milestone in rows:
-            alert = await refresh_state(
-                session,
-                milestone,
-                previous=milestone.state,
-                today=today,
-                now=now,
-                policy=ctx.policy,
-                cause="clock",
-            )
-            if alert:
-                ALERTS.labels(alert).inc()
-                alerts += 1
-    return len(rows), alerts
+    return len(rows), changed, len(queued)
 
 
 Job = Callable[[JobContext], Awaitable[dict[str, int]]]

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -44,10 +43,23 @@ class Milestone(Base):
     target: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
     plan_key: Mapped[str | None] = mapped_column(String(64), index=True)
     plan_version: Mapped[int | None] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # indexed with due_date (migration a9_core)
     reported_status: Mapped[str] = mapped_column(String(16), default="planned")
     done_date: Mapped[date | None] = mapped_column(Date)
     on_time: Mapped[bool | None] = mapped_column(Boolean)
+    baseline_due: Mapped[date | None] = mapped_column(Date)
+    health: Mapped[str] = mapped_column(String(16), default="green")
+    progress: Mapped[int | None] = mapped_column(Integer)
+    expected_date: Mapped[date | None] = mapped_column(Date)
+    delay_reason: Mapped[str | None] = mapped_column(Text)
+    last_update_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    # The next day the rules may change something by the calendar alone; the sweep reads it via an index.
+    next_check_date: Mapped[date | None] = mapped_column(Date)
+    reminder_due: Mapped[date | None] = mapped_column(Date)
+    reminder_on: Mapped[date | None] = mapped_column(Date)
+    escalated_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -60,7 +72,8 @@ class MilestoneHistory(Base):
     __tablename__ = "milestone_history"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    milestone_id: Mapped[str] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), index=True)
+    # no foreign key (migration a9_core): append-only, and milestones are never deleted
+    milestone_id: Mapped[str] = mapped_column(String(128), index=True)
     event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     event_type: Mapped[str] = mapped_column(String(64))
     from_state: Mapped[str | None] = mapped_column(String(16))
@@ -82,14 +95,16 @@ class ProcessedEvent(Base):
 
 
 class Alert(Base):
-    """One alert per milestone, type and due date, however many replicas or redeliveries."""
+    """One alert per milestone, step and due date, however many replicas or redeliveries."""
 
     __tablename__ = "alert"
-    __table_args__ = (UniqueConstraint("milestone_id", "alert_type", "due_date"),)
+    __table_args__ = (UniqueConstraint("milestone_id", "step", "due_date", name="uq_alert_step"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    milestone_id: Mapped[str] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
+    milestone_id: Mapped[str] = mapped_column(String(128))  # no foreign key (migration a9_core)
     alert_type: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(16))
+    audience: Mapped[str] = mapped_column(String(16), default="owner")
     due_date: Mapped[date] = mapped_column(Date)
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     created_at: Mapped[datetime] = created_at_column()

@@ -143,7 +143,7 @@ async def test_a_second_sweep_replica_queues_no_second_alert(stack) -> None:  # 
     await produce(stack.kafka_servers, Topics(stack.topics_prefix).milestone_events, records)
     for s in subjects:
         await get_when_found(stack.milestones, f"/v1/milestones/{s}")
-    stack.clock.pin(date(2025, 3, 3))
+    stack.clock.pin(date(2025, 3, 4))  # +1 working day after Friday 02-28 (03-03 is 대체공휴일)
     jobs = stack.milestones_app.state.jobs
     first, second = await asyncio.gather(sweep_deadlines(jobs), sweep_deadlines(jobs))
     assert first["alerts"] + second["alerts"] >= len(subjects)  # the database is shared with other modules
@@ -160,7 +160,7 @@ async def test_a_second_sweep_replica_queues_no_second_alert(stack) -> None:  # 
 
 
 async def test_due_soon_then_overdue_mails_follow_the_clock(stack) -> None:  # type: ignore[no-untyped-def]
-    stack.clock.pin(date(2025, 1, 6))
+    stack.clock.pin(date(2025, 1, 7))  # D-7 (working days) of Thursday 01-16: said when the event applies
     subject = f"lifecycle-{uuid.uuid4().hex[:8]}"
     await produce(
         stack.kafka_servers,

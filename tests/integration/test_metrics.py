@@ -58,7 +58,12 @@ async def test_metrics_pass_promtool(stack) -> None:  # type: ignore[no-untyped-
         output, _ = await promtool.communicate(text.encode())
         assert promtool.returncode == 0, output.decode()
     text = (await stack.milestones.get("/metrics")).text
-    assert 'mtrack_milestones_owner_on_time_ratio{owner="산업기술정책과"}' in text
+    assert 'mtrack_on_time_ratio{department="tech-policy"}' in text  # a directory code, never free text
+    assert 'mtrack_completions_total{department="tech-policy",on_time="false"}' in text
+    assert (
+        'mtrack_alerts_queued_total{audience="manager",step="escalation",type="milestone.escalated"}' in text
+    )
+    assert 'mtrack_overdue_age_seconds_bucket{department="other",le="+Inf"}' in text
     assert (
         'mtrack_ingest_events_total{type="milestone.declared"}' in (await stack.ingest.get("/metrics")).text
     )
@@ -103,7 +108,7 @@ async def test_prometheus_scrapes_the_on_time_ratio(stack, milestones_port, tmp_
             async def ratio() -> float | None:
                 try:
                     response = await prom.get(
-                        "/api/v1/query", params={"query": "mtrack_milestones_on_time_ratio"}
+                        "/api/v1/query", params={"query": 'mtrack_on_time_ratio{department="tech-policy"}'}
                     )
                 except httpx.HTTPError:
                     return None

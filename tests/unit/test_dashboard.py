@@ -11,9 +11,6 @@ from pathlib import Path
 import yaml
 from prometheus_client import REGISTRY
 
-import services.ingest.metrics
-import services.milestones.metrics
-import services.notifier.metrics
 import shared.kafka
 import shared.observe  # noqa: F401
 from tests.integration.test_prometheus_queries import AWAITING_MERGE, expressions, metrics_of

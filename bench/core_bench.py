@@ -1,0 +1,291 @@
+"""The milestones core against its floors, alternated A B A B … in one run on the same broker and
+PostgreSQL (these machines are shared and noisy: only the ratios of one run mean anything).
+
+1. apply: BENCH_APPLY_EVENTS (20,000) events — one `milestone.declared` per milestone, the rest
+   `milestone.status_reported` — over BENCH_MILESTONES (5,000) milestones, pre-produced on a fresh topic,
+   consumed by the real milestones service (its lifespan: consumer loop, set-based apply, outbox relay)
+   vs `../shared/bench/limit_pipeline.py` (consume → dedupe → upsert → commit, nothing else). Both
+   are timed from a started consumer (the group join, ~5 s on tansu, is outside both timings). The service also writes history rows, evaluates the
+   rules and queues alerts; the floor does not.
+2. sweep: a generated BENCH_SWEEP_ROWS (1,000,000) milestone table with BENCH_TRANSITIONS (~1,000)
+   rows crossing their due date: the service's sweep vs a bare indexed UPDATE of the same rows.
+3. the RSS of this process (the service ran in it) after the apply rounds.
+
+Prints one JSON object. Uses DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS when set, else embedded servers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from mtrack.migrate import upgrade
+from mtrack.stack.kafka import EmbeddedKafka
+from mtrack.stack.postgres import EmbeddedPostgres
+from services.milestones.app import MilestonesSettings, core_context, create_app
+from services.milestones.jobs import JobContext, sweep_deadlines
+from shared.clock import Clock
+from shared.db import make_engine
+from shared.events import MilestoneDeclared, MilestoneStatusReported, Topics, encode, new_envelope
+from shared.kafka import make_producer
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOOR = Path(os.environ.get("BENCH_FLOOR", ROOT.parents[1] / "shared" / "bench" / "limit_pipeline.py"))
+if not FLOOR.exists():
+    FLOOR = ROOT.parent / "shared" / "bench" / "limit_pipeline.py"
+APPLY_EVENTS = int(os.environ.get("BENCH_APPLY_EVENTS", "20000"))
+MILESTONES = int(os.environ.get("BENCH_MILESTONES", "5000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SWEEP_ROWS = int(os.environ.get("BENCH_SWEEP_ROWS", "1000000"))
+TRANSITIONS = int(os.environ.get("BENCH_TRANSITIONS", "1000"))
+TODAY = date(2025, 4, 1)
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _produce(kafka: str, topic: str) -> None:
+    producer = make_producer(MilestonesSettings(DATABASE_URL="x", KAFKA_BOOTSTRAP_SERVERS=kafka))
+    await producer.start()
+    try:
+        occurred = datetime(2025, 3, 31, 0, 0, tzinfo=UTC)
+        for i in range(APPLY_EVENTS):
+            subject = f"bench-{i % MILESTONES:05d}"
+            if i < MILESTONES:
+                payload: Any = MilestoneDeclared(
+                    title=f"성능 시험 과제 {i}",
+                    due=date(2025, 1, 1) + timedelta(days=i % 365),
+                    owner="산업기술정책과",
+                )
+            else:
+                payload = MilestoneStatusReported(status="in_progress", progress=i % 100)
+            env = new_envelope(payload, subject=subject, source="bench", occurred_at=occurred)
+            await producer.send(topic, encode(env), key=subject.encode())
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def _reset_apply(url: str) -> None:
+    pg = await asyncpg.connect(_dsn(url))
+    try:
+        await pg.execute(
+            "TRUNCATE milestone, milestone_history, processed_event, alert, outbox_message RESTART IDENTITY CASCADE"
+        )
+    finally:
+        await pg.close()
+
+
+async def _service_apply(url: str, kafka: str) -> float:
+    await _reset_apply(url)
+    prefix = f"bench{uuid.uuid4().hex[:8]}"
+    settings = MilestonesSettings(
+        DATABASE_URL=url,
+        KAFKA_BOOTSTRAP_SERVERS=kafka,
+        MTRACK_TOPIC_PREFIX=prefix,
+        MTRACK_MILESTONES_GROUP=f"g-{prefix}",
+        MTRACK_SWEEP_SECONDS=3600,
+        MTRACK_TOPIC_PARTITIONS=1,
+    )
+    await _produce(kafka, Topics(prefix).milestone_events)
+    clock = Clock()
+    clock.pin(TODAY)
+    app = create_app(settings, clock=clock)
+    watch = await asyncpg.connect(_dsn(url))
+    try:
+        # like the floor, timed from a started consumer (its group joined in `start()`, inside the lifespan)
+        async with app.router.lifespan_context(app):
+            start = time.perf_counter()
+            await _until_applied(watch)
+            elapsed = time.perf_counter() - start
+    finally:
+        await watch.close()
+    return APPLY_EVENTS / elapsed
+
+
+async def _until_applied(watch: asyncpg.Connection) -> None:
+    while True:  # polls the service's own dedupe table: every event has its row once applied
+        if await watch.fetchval("SELECT count(*) FROM processed_event") >= APPLY_EVENTS:
+            return
+        await asyncio.sleep(0.02)
+
+
+def _floor_apply(url: str, kafka: str) -> float:
+    out = subprocess.run(
+        [sys.executable, str(FLOOR), kafka, _dsn(url), str(APPLY_EVENTS)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["events_per_s"])
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+GENERATE = """
+INSERT INTO milestone (id, title, section, kind, part, due_date, owner, state, reported_status, health,
+                       baseline_due, next_check_date, created_at, updated_at)
+SELECT 'gen-' || g, '생성 과제 ' || g, '[]'::jsonb, 'deadline', 'plan',
+       CASE WHEN g <= $2 THEN $3::date - 1 ELSE $3::date + 30 + (g % 600) END,
+       '산업기술정책과', CASE WHEN g <= $2 THEN 'due_soon' ELSE 'planned' END, 'planned', 'green',
+       CASE WHEN g <= $2 THEN $3::date - 1 ELSE $3::date + 30 + (g % 600) END,
+       CASE WHEN g <= $2 THEN $3::date ELSE $3::date + 16 + (g % 600) END, now(), now()
+FROM generate_series(1, $1) AS g
+"""
+
+RESET_TRANSITIONS = """
+UPDATE milestone SET state = 'due_soon', health = 'green', next_check_date = $2::date,
+                     reminder_due = NULL, reminder_on = NULL, escalated_due = NULL
+WHERE id = ANY($1::text[])
+"""
+
+
+async def _prepare_sweep(url: str) -> list[str]:
+    pg = await asyncpg.connect(_dsn(url))
+    try:
+        await _reset_apply(url)
+        await pg.execute(GENERATE, SWEEP_ROWS, TRANSITIONS, TODAY)
+        await pg.execute("ANALYZE milestone")
+        return [f"gen-{g}" for g in range(1, TRANSITIONS + 1)]
+    finally:
+        await pg.close()
+
+
+async def _reset_sweep(pg: asyncpg.Connection, ids: list[str]) -> None:
+    await pg.execute("DELETE FROM alert; DELETE FROM outbox_message; DELETE FROM milestone_history")
+    await pg.execute(RESET_TRANSITIONS, ids, TODAY)
+    await pg.execute("VACUUM ANALYZE milestone")
+
+
+async def _service_sweep(url: str, kafka: str, ids: list[str]) -> tuple[float, dict[str, int]]:
+    pg = await asyncpg.connect(_dsn(url))
+    engine = make_engine(url, pool_size=1)
+    try:
+        await _reset_sweep(pg, ids)
+        settings = MilestonesSettings(DATABASE_URL=url, KAFKA_BOOTSTRAP_SERVERS=kafka)
+        clock = Clock()
+        clock.pin(TODAY)
+        jobs = JobContext(core=core_context(settings, engine, clock))
+        start = time.perf_counter()
+        counts = await sweep_deadlines(jobs)
+        return time.perf_counter() - start, counts
+    finally:
+        await engine.dispose()
+        await pg.close()
+
+
+async def _bare_sweep(url: str, ids: list[str]) -> tuple[float, int]:
+    pg = await asyncpg.connect(_dsn(url))
+    try:
+        await _reset_sweep(pg, ids)
+        start = time.perf_counter()
+        status = await pg.execute(
+            "UPDATE milestone SET state = 'overdue' WHERE state = 'due_soon' AND due_date < $1", TODAY
+        )
+        return time.perf_counter() - start, int(status.split()[-1])
+    finally:
+        await pg.close()
+
+
+async def _bench(url: str, kafka: str) -> dict[str, Any]:
+    service, floor = [], []
+    for _ in range(ROUNDS):
+        service.append(await _service_apply(url, kafka))
+        floor.append(await asyncio.to_thread(_floor_apply, url, kafka))
+    rss = _rss_mb()
+    ids = await _prepare_sweep(url)
+    ours, bare, counts, updated = [], [], {}, 0
+    for _ in range(ROUNDS):
+        seconds, counts = await _service_sweep(url, kafka, ids)
+        ours.append(seconds)
+        seconds, updated = await _bare_sweep(url, ids)
+        bare.append(seconds)
+    apply_ratio = statistics.median(service) / statistics.median(floor)
+    sweep_ratio = statistics.median(ours) / statistics.median(bare)
+    return {
+        "benchmark": "milestones_core",
+        "apply": {
+            "events": APPLY_EVENTS,
+            "milestones": MILESTONES,
+            "service_events_per_s": [round(x) for x in service],
+            "floor_events_per_s": [round(x) for x in floor],
+            "ratio_median": round(apply_ratio, 3),
+            "ratio_per_pair": [round(a / b, 3) for a, b in zip(service, floor, strict=True)],
+            "target": ">= 0.6",
+            "service_does": "decode+validate envelope, dedupe, lock, rules (state/health/reminders), "
+            "milestone upsert, history row per event, alerts+outbox, offsets",
+            "floor_does": "json decode, dedupe insert, last-state upsert, offsets",
+        },
+        "sweep": {
+            "rows": SWEEP_ROWS,
+            "transitions": TRANSITIONS,
+            "service_seconds": [round(x, 4) for x in ours],
+            "bare_update_seconds": [round(x, 4) for x in bare],
+            "ratio_median": round(sweep_ratio, 2),
+            "ratio_per_pair": [round(a / b, 2) for a, b in zip(ours, bare, strict=True)],
+            "target": "<= 2",
+            "service_counts": counts,
+            "bare_rows_updated": updated,
+            "service_does": "indexed select FOR UPDATE SKIP LOCKED, rules, upsert, history, alert claim, outbox",
+            "bare_does": "UPDATE … WHERE state = 'due_soon' AND due_date < today (index on state, due_date)",
+        },
+        "rss_after_apply_mb": round(rss, 1),
+        "rss_target_mb": "< 150",
+    }
+
+
+async def _admin(url: str, sql: str) -> None:
+    pg = await asyncpg.connect(_dsn(url))
+    try:
+        await pg.execute(sql)
+    finally:
+        await pg.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = os.environ.get("DATABASE_URL")
+        embedded = None
+        if not server:
+            embedded = EmbeddedPostgres(Path(tmp) / "pg", keep=False)
+            server = embedded.start()
+        broker = None
+        kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        if not kafka:
+            broker = EmbeddedKafka()
+            kafka = broker.start()
+        name = f"mtrack_core_bench_{uuid.uuid4().hex[:8]}"
+        asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        try:
+            upgrade(url)
+            print(json.dumps(asyncio.run(_bench(url, kafka)), ensure_ascii=False))
+        finally:
+            asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if broker:
+                broker.stop()
+            if embedded:
+                embedded.stop()
+
+
+if __name__ == "__main__":
+    main()

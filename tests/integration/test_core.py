@@ -1,0 +1,330 @@
+"""The milestones core on the real broker and PostgreSQL: a mixed batch applied in one transaction,
+reminders and escalation by the pinned clock around Korean holidays, and the read side (filters,
+cursor pages, CSV, summary, iCalendar feed)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, date, datetime
+
+import icalendar
+from sqlalchemy import select
+
+from services.milestones.jobs import sweep_deadlines
+from services.milestones.models import Alert, ProcessedEvent
+from shared.db import make_engine
+from shared.events import (
+    MilestoneAcknowledged,
+    MilestoneDeclared,
+    MilestoneRescheduled,
+    MilestoneSnoozed,
+    MilestoneStatusReported,
+    Payload,
+    Topics,
+    encode,
+    new_envelope,
+)
+from tests.kafka_tools import produce, read_json
+from tests.waiting import eventually, get_when_found
+
+
+def record(subject: str, payload: Payload, when: datetime | None = None) -> tuple[bytes, bytes]:
+    env = new_envelope(payload, subject=subject, source="test", occurred_at=when or datetime.now(UTC))
+    return subject.encode(), encode(env)
+
+
+async def rows(url: str, stmt):  # type: ignore[no-untyped-def]
+    engine = make_engine(url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            return (await conn.execute(stmt)).all()
+    finally:
+        await engine.dispose()
+
+
+async def test_a_mixed_batch_applies_in_order_and_refuses_what_cannot_apply(stack) -> None:  # type: ignore[no-untyped-def]
+    stack.clock.pin(date(2025, 3, 5))
+    topics = Topics(stack.topics_prefix)
+    tag = uuid.uuid4().hex[:8]
+    a, b = f"core-a-{tag}", f"core-b-{tag}"
+    said = datetime(2025, 3, 5, 1, 0, tzinfo=UTC)
+    batch = [
+        record(a, MilestoneDeclared(title="R&D 예타 신청", due=date(2025, 3, 31), owner="산업기술정책과")),
+        record(a, MilestoneRescheduled(due=date(2025, 6, 30), plan_version=2)),
+        record(a, MilestoneStatusReported(status="in_progress", progress=30, reason="예산 배정 지연"), said),
+        record(b, MilestoneDeclared(title="표준 개정", due=date(2025, 2, 28), owner="산업기술시장과")),
+        record(b, MilestoneAcknowledged(by="담당"), said),
+        record(b, MilestoneSnoozed(until=date(2025, 5, 30)), said),  # more than 30 days: refused
+        record(f"nobody-{tag}", MilestoneStatusReported(status="done")),
+    ]
+    await produce(stack.kafka_servers, topics.milestone_events, batch)
+    body = await get_when_found(stack.milestones, f"/v1/milestones/{a}")
+    assert (body["due"], body["baseline_due"], body["slip_days"]) == ("2025-06-30", "2025-03-31", 91)
+    assert (body["progress"], body["delay_reason"], body["health"]) == (30, "예산 배정 지연", "amber")
+    assert [h["event_type"] for h in body["history"]] == [
+        "milestone.declared",
+        "milestone.rescheduled",
+        "milestone.status_reported",
+    ]
+    assert body["history"][1]["data"]["due_change"]["from"] == "2025-03-31"
+    late = await get_when_found(stack.milestones, f"/v1/milestones/{b}")
+    assert (late["state"], late["health"], late["snoozed_until"]) == ("overdue", "red", None)
+    assert late["acknowledged_at"] is not None
+    dead = await read_json(
+        stack.kafka_servers,
+        topics.dead_letter,
+        until=lambda got: sum(tag in (d["key"] or {}).get("text", "") for d in got) >= 2,
+    )
+    reasons = [d["reason"] for d in dead if tag in (d["key"] or {}).get("text", "")]
+    assert any("more than 30 days" in r for r in reasons)
+    assert any(f"unknown milestone 'nobody-{tag}'" in r for r in reasons)
+    outcomes = await rows(
+        stack.database_url,
+        select(ProcessedEvent.outcome).where(ProcessedEvent.event_type == "milestone.snoozed"),
+    )
+    assert ("rejected",) in outcomes
+    # b was overdue on arrival: +1 is 03-04 (03-03 is a holiday), +3 not yet: the one reminder said
+    alerts = await rows(
+        stack.database_url,
+        select(Alert.step, Alert.audience, Alert.alert_type).where(Alert.milestone_id == b),
+    )
+    assert alerts == [("+1", "owner", "milestone.overdue")]
+
+
+async def test_escalation_reaches_the_manager_once_and_an_acknowledgement_stops_it(stack) -> None:  # type: ignore[no-untyped-def]
+    stack.clock.pin(date(2025, 4, 28))
+    topics = Topics(stack.topics_prefix)
+    tag = uuid.uuid4().hex[:8]
+    quiet, answered = f"esc-q-{tag}", f"esc-a-{tag}"
+    await produce(
+        stack.kafka_servers,
+        topics.milestone_events,
+        [
+            record(s, MilestoneDeclared(title=f"보고서 {s}", due=date(2025, 5, 2), owner="산업규제혁신과"))
+            for s in (quiet, answered)
+        ],
+    )
+    for s in (quiet, answered):
+        await get_when_found(stack.milestones, f"/v1/milestones/{s}")
+    await produce(
+        stack.kafka_servers,
+        topics.milestone_events,
+        [record(answered, MilestoneAcknowledged(), datetime(2025, 5, 7, 1, tzinfo=UTC))],
+    )
+    await eventually(lambda: _acked(stack, answered))
+    jobs = stack.milestones_app.state.jobs
+    stack.clock.pin(date(2025, 5, 12))  # 05-05, 05-06 are holidays: only 3 working days late
+    await sweep_deadlines(jobs)
+    stack.clock.pin(date(2025, 5, 13))
+    await sweep_deadlines(jobs)
+    await sweep_deadlines(jobs)
+    found = await rows(
+        stack.database_url,
+        select(Alert.milestone_id, Alert.step, Alert.audience)
+        .where(Alert.milestone_id.in_([quiet, answered]))
+        .order_by(Alert.id),
+    )
+    assert [(m == quiet, step, who) for m, step, who in found if step == "escalation"] == [
+        (True, "escalation", "manager")
+    ]
+    # D-7 (04-23) had come on 04-28; the sweeps ran on 05-12 (+3: 05-05/06 are holidays) and 05-13 (+5)
+    assert [step for m, step, _ in found if m == quiet] == ["D-7", "+3", "escalation"]
+    alerts = await read_json(
+        stack.kafka_servers,
+        topics.alerts,
+        until=lambda got: any(x["type"] == "milestone.escalated" and x["subject"] == quiet for x in got),
+    )
+    (escalated,) = [x for x in alerts if x["type"] == "milestone.escalated" and x["subject"] == quiet]
+    assert escalated["data"]["audience"] == "manager" and escalated["data"]["health"] == "red"
+    assert escalated["data"]["days"] == 11 and escalated["data"]["step"] == "escalation"
+
+
+async def _acked(stack, mid: str) -> bool:  # type: ignore[no-untyped-def]
+    body = (await stack.milestones.get(f"/v1/milestones/{mid}")).json()
+    return body.get("acknowledged_at") is not None
+
+
+async def _declare_many(stack, tag: str) -> list[str]:  # type: ignore[no-untyped-def]
+    stack.clock.pin(date(2025, 1, 6))
+    plan = f"plan-{tag}"
+    specs = [
+        ("산업기술정책과", date(2025, 3, 31), ["Ⅰ. 기술혁신", "1. 예타"], "GATC 예타 신청"),
+        ("산업기술정책과", date(2025, 6, 30), ["Ⅰ. 기술혁신", "2. 표준"], "국제 표준 제안"),
+        ("산업기술시장과", date(2025, 9, 30), ["Ⅱ. 시장"], "기술 거래 플랫폼 개편"),
+        ("산업기술시장과", date(2025, 12, 31), ["Ⅱ. 시장"], "=SUM(A1) 위험한 제목"),
+        ("산업기술정책과", date(2026, 2, 27), ["Ⅰ. 기술혁신", "1. 예타"], "후속 예타"),
+    ]
+    ids = [f"q-{tag}-{n}" for n in range(len(specs))]
+    events = [
+        record(mid, MilestoneDeclared(title=title, due=due, owner=owner, section=section, plan_key=plan))
+        for mid, (owner, due, section, title) in zip(ids, specs, strict=True)
+    ]
+    events.append(record(ids[0], MilestoneStatusReported(status="done", done_date=date(2025, 3, 28))))
+    events.append(record(ids[1], MilestoneStatusReported(status="done", done_date=date(2025, 7, 4))))
+    await produce(stack.kafka_servers, Topics(stack.topics_prefix).milestone_events, events)
+
+    async def settled() -> bool:
+        body = (await stack.milestones.get(f"/v1/milestones/{ids[1]}")).json()
+        return body.get("state") == "done"
+
+    for mid in ids:
+        await get_when_found(stack.milestones, f"/v1/milestones/{mid}")
+    await eventually(settled)
+    return ids
+
+
+async def test_filters_cursor_pages_csv_and_unknown_parameters(stack) -> None:  # type: ignore[no-untyped-def]
+    tag = uuid.uuid4().hex[:8]
+    ids = await _declare_many(stack, tag)
+    plan = f"plan-{tag}"
+    get = stack.milestones.get
+    page = (await get("/v1/milestones", params={"plan": plan, "q": "예타"})).json()
+    assert sorted(m["id"] for m in page["items"]) == [ids[0], ids[4]]
+    by_section = (
+        await get(
+            "/v1/milestones", params=[("plan", plan), ("section", "Ⅰ. 기술혁신"), ("section", "1. 예타")]
+        )
+    ).json()
+    assert [m["id"] for m in by_section["items"]] == [ids[0], ids[4]]
+    states = (
+        await get("/v1/milestones", params=[("plan", plan), ("state", "done"), ("state", "planned")])
+    ).json()
+    assert states["total"] == 5
+    done = (await get("/v1/milestones", params={"plan": plan, "health": "done"})).json()
+    assert sorted(m["id"] for m in done["items"]) == [ids[0], ids[1]]
+    late = next(m for m in done["items"] if m["id"] == ids[1])
+    assert (late["on_time"], late["days_late"]) == (False, 4)
+
+    seen, cursor = [], None
+    while True:
+        params = {"plan": plan, "limit": 2, "sort": "-due"} | ({"cursor": cursor} if cursor else {})
+        body = (await get("/v1/milestones", params=params)).json()
+        seen += [m["id"] for m in body["items"]]
+        if body["items"] and body["items"][0]["id"] == ids[3]:
+            # a row changing while we page (a new one sorted before the cursor) shifts nothing
+            await produce(
+                stack.kafka_servers,
+                Topics(stack.topics_prefix).milestone_events,
+                [
+                    record(
+                        f"q-{tag}-new",
+                        MilestoneDeclared(title="새 과제", due=date(2026, 6, 1), plan_key=plan),
+                    )
+                ],
+            )
+            await get_when_found(stack.milestones, f"/v1/milestones/q-{tag}-new")
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [ids[4], ids[3], ids[2], ids[1], ids[0]]
+
+    unknown = await get("/v1/milestones", params={"plan": plan, "ownr": "x"})
+    assert unknown.status_code == 422 and "ownr" in unknown.text
+    assert (await get("/v1/milestones", params={"cursor": "bm9wZQ"})).status_code == 422
+    assert (await get("/v1/milestones", params={"state": "finished"})).status_code == 422
+
+    exported = await get(
+        "/v1/milestones", params={"plan": plan, "sort": "due"}, headers={"Accept": "text/csv"}
+    )
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert exported.content.startswith("\ufeff".encode())
+    table = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [r["id"] for r in table][:5] == [ids[0], ids[1], ids[2], ids[3], ids[4]]
+    assert table[0]["section"] == "Ⅰ. 기술혁신 > 1. 예타" and table[0]["title"] == "GATC 예타 신청"
+    assert table[3]["title"] == "'=SUM(A1) 위험한 제목"  # no spreadsheet formula from input
+
+
+async def test_summary_counts_execution_and_on_time_rates(stack) -> None:  # type: ignore[no-untyped-def]
+    tag = uuid.uuid4().hex[:8]
+    await _declare_many(stack, tag)
+    stack.clock.pin(date(2025, 10, 2))
+    body = (await stack.milestones.get("/v1/summary", params={"group_by": "plan", "year": 2025})).json()
+    (mine,) = [r for r in body["rows"] if r["plan"] == f"plan-{tag}"]
+    # due in 2025: four; done: two (one on time); overdue on 10-02: the 09-30 one (once swept/applied)
+    assert (mine["units"], mine["completed"], mine["completed_on_time"]) == (4, 2, 1)
+    assert (mine["execution_rate"], mine["on_time_rate"]) == (50.0, 0.5)
+    overall = (await stack.milestones.get("/v1/summary", params={"year": 2026})).json()
+    assert len(overall["rows"]) == 1 and overall["rows"][0]["units"] >= 1
+    assert "by_state" in overall and "total" in overall
+    bad = await stack.milestones.get("/v1/summary", params={"group_by": "colour"})
+    assert bad.status_code == 422
+
+
+async def test_the_department_feed_is_valid_icalendar(stack) -> None:  # type: ignore[no-untyped-def]
+    tag = uuid.uuid4().hex[:8]
+    ids = await _declare_many(stack, tag)
+    response = await stack.milestones.get("/v1/feeds/tech-market.ics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(response.content)
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    mine = events[f"{ids[2]}@mtrack"]
+    assert str(mine["SUMMARY"]) == "기술 거래 플랫폼 개편"
+    assert mine.decoded("DTSTART") == date(2025, 9, 30)
+    assert mine.decoded("DTEND") == date(2025, 10, 1)
+    assert int(mine["SEQUENCE"]) > 0 and mine.decoded("LAST-MODIFIED") is not None
+    assert f"{ids[0]}@mtrack" not in events  # another department's (and done)
+    policy = await stack.milestones.get("/v1/feeds/tech-policy.ics")
+    uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(policy.content).walk("VEVENT")}
+    assert f"{ids[4]}@mtrack" in uids and f"{ids[0]}@mtrack" not in uids  # done ones leave the feed
+    assert (await stack.milestones.get("/v1/feeds/no-such-dept.ics")).status_code == 404
+
+
+async def test_a_failing_batch_rolls_back_entirely(stack) -> None:  # type: ignore[no-untyped-def]
+    """A handler exception (here PostgreSQL refusing an out-of-range line number) leaves nothing of
+    the batch behind, so the consumer loop can retry it or split it to find the poison event."""
+    import pytest
+
+    from services.milestones.handlers import apply_batch
+    from shared.events import decode
+
+    stack.clock.pin(date(2025, 3, 5))
+    tag = uuid.uuid4().hex[:8]
+    good = decode(record(f"rb-good-{tag}", MilestoneDeclared(title="정상", due=date(2025, 6, 30)))[1])
+    poison = decode(record(f"rb-bad-{tag}", MilestoneDeclared(title="줄 번호", line=2**40))[1])
+    ctx = stack.milestones_app.state.core
+    with pytest.raises(Exception, match="out of int32 range"):
+        await apply_batch([good, poison], ctx=ctx)
+    seen = await rows(
+        stack.database_url, select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == good.event_id)
+    )
+    assert seen == []
+    assert (await stack.milestones.get(f"/v1/milestones/rb-good-{tag}")).status_code == 404
+    outcome = await apply_batch([good], ctx=ctx)  # the good one alone applies
+    assert outcome.counts[("milestone.declared", "applied")] == 1
+    assert (await stack.milestones.get(f"/v1/milestones/rb-good-{tag}")).status_code == 200
+
+
+async def test_a_sweep_that_changes_nothing_visible_keeps_updated_at(stack) -> None:  # type: ignore[no-untyped-def]
+    """The ICS feed's SEQUENCE / LAST-MODIFIED come from updated_at: a look that changes nothing a
+    reader sees must not make every calendar re-download the event."""
+    from sqlalchemy import text
+
+    from services.milestones.models import Milestone
+
+    stack.clock.pin(date(2025, 3, 5))
+    mid = f"calm-{uuid.uuid4().hex[:8]}"
+    await produce(
+        stack.kafka_servers,
+        Topics(stack.topics_prefix).milestone_events,
+        [record(mid, MilestoneDeclared(title="조용한 과제", due=date(2025, 12, 31), owner="산업기술정책과"))],
+    )
+    before = await get_when_found(stack.milestones, f"/v1/milestones/{mid}")
+    engine = make_engine(stack.database_url, pool_size=1)
+    try:
+        async with engine.begin() as conn:  # pretend its check day has come
+            # plain SQL: the ORM column's onupdate would move updated_at itself
+            await conn.execute(
+                text("UPDATE milestone SET next_check_date = :day WHERE id = :id"),
+                {"day": date(2025, 3, 5), "id": mid},
+            )
+    finally:
+        await engine.dispose()
+    await sweep_deadlines(stack.milestones_app.state.jobs)
+    after = (await stack.milestones.get(f"/v1/milestones/{mid}")).json()
+    assert after["updated_at"] == before["updated_at"]
+    (next_check,) = await rows(
+        stack.database_url, select(Milestone.next_check_date).where(Milestone.id == mid)
+    )
+    assert next_check[0] > date(2025, 3, 5)
