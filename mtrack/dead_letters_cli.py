@@ -16,7 +16,7 @@ def add_parser(sub: Any) -> None:
     actions = parser.add_subparsers(required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="newest first")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--limit", type=int, default=100, help="how many, newest first (default: 100)")
     listing.set_defaults(func=_list)
     again = actions.add_parser(
         "replay", help="publish a dead letter's original value to its topic again (once), or release "

@@ -109,11 +109,11 @@ OVERVIEW: list[Panel] = [
         "d",
         [
             (
-                f"histogram_quantile(0.5, sum by (le) (rate(mtrack_overdue_age_days_bucket{{{DEPT}}}[1h])))",
+                f"histogram_quantile(0.5, sum by (le) (mtrack_overdue_age_seconds_bucket{{{DEPT}}})) / 86400",
                 "p50",
             ),
             (
-                f"histogram_quantile(0.9, sum by (le) (rate(mtrack_overdue_age_days_bucket{{{DEPT}}}[1h])))",
+                f"histogram_quantile(0.9, sum by (le) (mtrack_overdue_age_seconds_bucket{{{DEPT}}})) / 86400",
                 "p90",
             ),
         ],

@@ -11,8 +11,16 @@ from pathlib import Path
 import yaml
 from prometheus_client import REGISTRY
 
+import mtrack.run  # noqa: F401  (each import registers the metrics it defines)
+import services.ingest.metrics
+import services.milestones.metrics
+import services.notifier.metrics  # noqa: F401
+import shared.api_errors
+import shared.auth
+import shared.dead_letters
 import shared.kafka
-import shared.observe  # noqa: F401
+import shared.observe
+import shared.outbox  # noqa: F401
 from tests.integration.test_prometheus_queries import AWAITING_MERGE, expressions, metrics_of
 
 ROOT = Path(__file__).resolve().parents[2]
