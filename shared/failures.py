@@ -122,8 +122,8 @@ def describe(exc: BaseException) -> str:
     name = type(exc).__name__
     for cause in _chain(exc):
         state = _sqlstate(cause)
-        if cause is not exc and state and type(cause).__module__.startswith("asyncpg"):
-            return f"{name}/{type(cause).__name__} {state}"
+        if state and type(cause).__module__.startswith("asyncpg"):
+            return f"{name} {state}" if cause is exc else f"{name}/{type(cause).__name__} {state}"
     return name
 
 

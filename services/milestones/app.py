@@ -188,6 +188,7 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
     app.state.jobs = jobs
     app.state.core = ctx
     app.state.directory = directory
+    api_errors.install(app)
     app.include_router(
         api.router,
         dependencies=[Depends(require("read"))],

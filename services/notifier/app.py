@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosmtplib
 from aiokafka import AIOKafkaProducer, ConsumerRecord
@@ -64,9 +65,9 @@ class AlertDeadLetters(DeadLetters):
         super().__init__(producer, topics.dead_letter, NAME, sessions=sessions)  # type: ignore[arg-type]
         self._alerts = topics.alerts
 
-    async def send(self, record: ConsumerRecord, reason: str, stage: str) -> None:
+    async def send(self, record: ConsumerRecord, reason: str, stage: str, **details: Any) -> None:
         if record.topic == self._alerts:
-            await super().send(record, reason, stage)
+            await super().send(record, reason, stage, **details)
 
 
 class NotifierSettings(DatabaseSettings, KafkaSettings, SmtpSettings, ClockSettings, DeliverySettings):

@@ -33,7 +33,9 @@ async def test_officer_marks_done_in_a_browser(stack) -> None:  # type: ignore[n
 
     ingest = stack.ingest._transport.app
     ingest.state.actions_client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=stack.milestones_app), base_url="http://milestones"
+        transport=httpx.ASGITransport(app=stack.milestones_app),
+        base_url="http://milestones",
+        headers={"Authorization": f"Bearer {stack.admin_key}"},  # as MTRACK_SERVICE_KEY would
     )
     key = stack.notifier._transport.app.state.dispatcher.key
     token = tokens.sign(

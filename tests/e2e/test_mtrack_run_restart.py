@@ -129,9 +129,13 @@ def test_a_killed_service_comes_back_and_a_killed_run_loses_no_202(tmp_path: Pat
         first.service("milestones").send_signal(signal.SIGSTOP)
         tag = uuid.uuid4().hex[:8]
         event_ids = []
+        auth = {"Authorization": f"Bearer {(state / 'admin.key').read_text().strip()}"}  # made by mtrack run
         for i in range(30):
-            body = {"id": f"restart-{tag}-{i:02d}", "title": f"재시작 시험 {i}", "due": "2025-12-31"}
-            response = httpx.post(f"http://127.0.0.1:{ports[0]}/v1/milestones", json=body, timeout=10)
+            body = {"id": f"restart-{tag}-{i:02d}", "title": f"재시작 시험 {i}", "due": "2025-12-31",
+                    "owner": "산업기술정책과"}  # fmt: skip
+            response = httpx.post(
+                f"http://127.0.0.1:{ports[0]}/v1/milestones", json=body, headers=auth, timeout=10
+            )
             assert response.status_code == 202, response.text
             event_ids.extend(uuid.UUID(e) for e in response.json()["event_ids"])
         published = (

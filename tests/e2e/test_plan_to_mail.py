@@ -98,7 +98,9 @@ async def test_plan_to_overdue_mail(stack) -> None:  # type: ignore[no-untyped-d
 
     ingest = stack.ingest._transport.app
     ingest.state.actions_client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=stack.milestones_app), base_url="http://milestones"
+        transport=httpx.ASGITransport(app=stack.milestones_app),
+        base_url="http://milestones",
+        headers={"Authorization": f"Bearer {stack.admin_key}"},  # as MTRACK_SERVICE_KEY would
     )
     page = await stack.ingest.get(path)
     assert page.status_code == 200 and "GATC" in page.text and "2025-03-31" in page.text

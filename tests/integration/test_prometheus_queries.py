@@ -152,6 +152,12 @@ def test_every_query_uses_only_contract_or_existing_metrics() -> None:
 
 
 async def _scenario(stack: Any) -> None:  # type: ignore[no-untyped-def]
+    # `mtrack_service_restarts_total` is the supervisor's (`mtrack run`), which makes each service's
+    # series at 0 when it starts them; the in-process stack has no supervisor, so do what it does.
+    from mtrack.run import RESTARTS
+
+    for service in ("ingest", "milestones", "notifier"):
+        RESTARTS.labels(service)
     stack.clock.pin(date(2025, 1, 6))
     tag = uuid.uuid4().hex[:6]
     for n, done in ((1, "2025-03-01"), (2, "2025-04-15")):

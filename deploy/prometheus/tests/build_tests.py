@@ -151,8 +151,8 @@ CASES: dict[str, Case] = {
     ),
     "MtrackWebhookFailures": (
         [
-            ('mtrack_webhook_deliveries_total{outcome="failed"}', "0x5 0+2x10 20x20"),
-            ('mtrack_webhook_deliveries_total{outcome="sent"}', "0+3x30"),
+            ('mtrack_webhook_deliveries_total{outcome="dead"}', "0x5 0+2x10 20x20"),
+            ('mtrack_webhook_deliveries_total{outcome="delivered"}', "0+3x30"),
         ],
         [("4m", []), ("20m", [({}, 20)])],
     ),
