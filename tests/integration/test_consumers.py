@@ -187,9 +187,7 @@ async def test_due_soon_then_overdue_mails_follow_the_clock(stack) -> None:  # t
         return next((m for m in mails if m["Subject"].startswith(f"[mtrack] {day} 일일 기한 알림")), None)
 
     soon = await eventually(lambda: digest_listing("2025-01-07"))
-    assert (
-        f"시험 과제 {subject}\r\n   기한: 2025-01-16 (9일 남음)" in soon.get_body(("plain",)).get_content()
-    )  # type: ignore[attr-defined]
+    assert f"시험 과제 {subject}\r\n   기한: 2025-01-16 (9일 남음)" in soon.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
     stack.clock.pin(date(2025, 1, 17))
     assert (await stack.milestones_app.state.run_job("deadline-sweep"))["alerts"] >= 1
     late = await eventually(lambda: digest_listing("2025-01-17"))
