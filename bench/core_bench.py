@@ -21,7 +21,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -31,9 +30,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from mtrack.migrate import upgrade
-from mtrack.stack.kafka import EmbeddedKafka
-from mtrack.stack.postgres import EmbeddedPostgres
+from mtrack.stack.scratch import scratch_broker, scratch_database
 from services.milestones.app import MilestonesSettings, core_context, create_app
 from services.milestones.jobs import JobContext, sweep_deadlines
 from shared.clock import Clock
@@ -253,38 +250,9 @@ async def _bench(url: str, kafka: str) -> dict[str, Any]:
     }
 
 
-async def _admin(url: str, sql: str) -> None:
-    pg = await asyncpg.connect(_dsn(url))
-    try:
-        await pg.execute(sql)
-    finally:
-        await pg.close()
-
-
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        server = os.environ.get("DATABASE_URL")
-        embedded = None
-        if not server:
-            embedded = EmbeddedPostgres(Path(tmp) / "pg", keep=False)
-            server = embedded.start()
-        broker = None
-        kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-        if not kafka:
-            broker = EmbeddedKafka()
-            kafka = broker.start()
-        name = f"mtrack_core_bench_{uuid.uuid4().hex[:8]}"
-        asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
-        try:
-            upgrade(url)
-            print(json.dumps(asyncio.run(_bench(url, kafka)), ensure_ascii=False))
-        finally:
-            asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            if broker:
-                broker.stop()
-            if embedded:
-                embedded.stop()
+    with scratch_broker() as kafka, scratch_database("mtrack_core_bench") as url:
+        print(json.dumps(asyncio.run(_bench(url, kafka)), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -29,10 +29,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mtrack.migrate import upgrade  # noqa: E402
-from mtrack.stack.kafka import EmbeddedKafka  # noqa: E402
 from mtrack.stack.ports import free_port  # noqa: E402
-from mtrack.stack.postgres import EmbeddedPostgres  # noqa: E402
+from mtrack.stack.scratch import scratch_broker, scratch_database  # noqa: E402
 from shared.auth import SCOPES, create_key  # noqa: E402
 from shared.db import make_engine, make_sessionmaker  # noqa: E402
 
@@ -61,11 +59,8 @@ def main() -> int:
         print(json.dumps({"bench": "http", "skipped": f"{BARE} not found"}))
         return 0
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
-        url = _database(stack, Path(tmp))
-        kafka = EmbeddedKafka(log_file=Path(tmp) / "tansu.log")
-        servers = kafka.start()
-        stack.callback(kafka.stop)
-        upgrade(url)
+        url = stack.enter_context(scratch_database("mtrack_bench"))
+        servers = stack.enter_context(scratch_broker())
         key = asyncio.run(_seed(url))
         env = {
             **os.environ,
@@ -90,29 +85,6 @@ def main() -> int:
             milestones = _serve(phase, ["-m", "mtrack.cli", "serve", "milestones"], env, Path(tmp) / "ms.log")
             _report("http_list_200", "GET", milestones, bare, "/v1/milestones?limit=200", key, 0.7, Path(tmp))
     return 0
-
-
-def _database(stack: ExitStack, tmp: Path) -> str:
-    server = os.environ.get("DATABASE_URL")
-    if not server:
-        pg = EmbeddedPostgres(tmp / "pg", keep=False)
-        server = pg.start()
-        stack.callback(pg.stop)
-    from sqlalchemy.engine import make_url
-
-    name = f"mtrack_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
-    asyncio.run(_execute(admin, f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
-    stack.callback(lambda: asyncio.run(_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
-
-
-async def _execute(dsn: str, sql: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def _seed(url: str) -> str:

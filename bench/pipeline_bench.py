@@ -9,20 +9,14 @@ import asyncio
 import json
 import os
 import resource
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-from mtrack.migrate import upgrade
-from mtrack.stack.kafka import EmbeddedKafka
-from mtrack.stack.postgres import EmbeddedPostgres
+from mtrack.stack.scratch import scratch_broker, scratch_database
 from services.milestones.app import MilestonesSettings, create_app
 from services.milestones.models import Milestone
 from shared.clock import Clock
@@ -31,16 +25,6 @@ from shared.events import MilestoneDeclared, Topics, encode, new_envelope
 from shared.kafka import make_producer
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "3000"))
-
-
-async def _admin(url: str, sql: str) -> None:
-    conn = await asyncpg.connect(
-        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def _send(producer: Any, topic: str, subject: str, n: int) -> None:
@@ -93,29 +77,8 @@ async def _run(database_url: str, kafka: str) -> dict[str, object]:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        server = os.environ.get("DATABASE_URL")
-        embedded = None
-        if not server:
-            embedded = EmbeddedPostgres(Path(tmp) / "pg", keep=False)
-            server = embedded.start()
-        broker = None
-        kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-        if not kafka:
-            broker = EmbeddedKafka()
-            kafka = broker.start()
-        name = f"mtrack_bench_{uuid.uuid4().hex[:8]}"
-        asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
-        try:
-            upgrade(url)
-            print(json.dumps(asyncio.run(_run(url, kafka))))
-        finally:
-            asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            if broker:
-                broker.stop()
-            if embedded:
-                embedded.stop()
+    with scratch_broker() as kafka, scratch_database("mtrack_bench") as url:
+        print(json.dumps(asyncio.run(_run(url, kafka))))
 
 
 if __name__ == "__main__":
