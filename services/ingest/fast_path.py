@@ -15,6 +15,7 @@ from services.ingest.service import PRODUCER, EventTooLarge, max_event_bytes
 from shared.auth import Principal
 from shared.clock import Clock
 from shared.events import Payload, encode, new_envelope, record_key
+from shared.observe import current_request_id
 
 STATEMENT = """
 WITH m AS (SELECT owner FROM ingest_milestone WHERE id = $1),
@@ -57,7 +58,12 @@ async def publish_status(
 ) -> tuple[int, uuid.UUID | None]:
     """(202, event id), (404, None) or (403, None); raises Fallback when it cannot tell."""
     envelope = new_envelope(
-        payload, subject=milestone_id, source=PRODUCER, occurred_at=clock.now(), event_id=event_id
+        payload,
+        subject=milestone_id,
+        source=PRODUCER,
+        occurred_at=clock.now(),
+        event_id=event_id,
+        request_id=current_request_id(),
     )
     value = encode(envelope)
     if len(value) > max_event_bytes():

@@ -20,6 +20,7 @@ from services.ingest.revisions import plan_events
 from services.ingest.schemas import MilestoneIn
 from shared.clock import Clock
 from shared.events import Payload, Topics, encode, new_envelope
+from shared.observe import current_request_id
 from shared.outbox import add_to_outbox
 
 PRODUCER = "ingest"
@@ -125,7 +126,12 @@ async def publish(
     event_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
     envelope = new_envelope(
-        payload, subject=subject, source=PRODUCER, occurred_at=clock.now(), event_id=event_id
+        payload,
+        subject=subject,
+        source=PRODUCER,
+        occurred_at=clock.now(),
+        event_id=event_id,
+        request_id=current_request_id(),
     )
     size, limit = len(encode(envelope)), max_event_bytes()
     if size > limit:

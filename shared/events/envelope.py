@@ -25,6 +25,8 @@ class Envelope(BaseModel):
     source: str = Field(min_length=1, max_length=64)
     subject: str = Field(pattern=SUBJECT_PATTERN)
     data: dict[str, Any]
+    # The HTTP request that caused the event (X-Request-ID), so logs can be followed across services.
+    request_id: str | None = Field(default=None, max_length=128)
 
     def payload(self) -> Payload:
         """The typed payload; raises `KeyError` for an unknown type and `ValidationError` for bad data."""
@@ -38,6 +40,7 @@ def new_envelope(
     source: str,
     occurred_at: datetime,
     event_id: uuid.UUID | None = None,
+    request_id: str | None = None,
 ) -> Envelope:
     return Envelope(
         event_id=event_id or uuid.uuid4(),
@@ -47,4 +50,5 @@ def new_envelope(
         source=source,
         subject=subject,
         data=payload.model_dump(mode="json"),
+        request_id=request_id,
     )

@@ -411,3 +411,23 @@ async def test_two_departments_declaring_one_new_id_at_once_get_one_owner(stack,
                 ),
             )
             assert sorted(a.status_code for a in answers) == [202, 409], [a.text for a in answers]
+
+
+async def test_the_request_id_travels_in_the_events_it_causes(stack) -> None:  # type: ignore[no-untyped-def]
+    request_id = f"req-{uuid.uuid4().hex[:12]}"
+    declared = await stack.ingest.post(
+        "/v1/milestones",
+        json={"id": f"rid-{uuid.uuid4().hex[:10]}", "title": "요청 번호 과제", "due": "2025-06-30",
+              "owner": "산업기술정책과"},
+        headers={"X-Request-ID": request_id},
+    )  # fmt: skip
+    assert declared.status_code == 202 and declared.headers["X-Request-ID"] == request_id
+    (event_id,) = declared.json()["event_ids"]
+    conn = await asyncpg.connect(_asyncpg_dsn(stack.database_url))
+    try:
+        value = await conn.fetchval(
+            "SELECT value FROM outbox_message WHERE event_id = $1", uuid.UUID(event_id)
+        )
+    finally:
+        await conn.close()
+    assert json.loads(value)["request_id"] == request_id
