@@ -95,13 +95,14 @@ def test_mtrack_run_starts_ingests_mails_and_stops_cleanly(tmp_path: Path) -> No
         gatc = [m for m in listed["items"] if "GATC" in m["title"] and m["due"] == "2025-03-31"]
         assert gatc and gatc[0]["state"] == "overdue"
         assert listed["total"] > 100
-        digests = _wait_for_mail(state / "mail", "tech-policy-1@example.com", seen)
+        officer = "tech-policy-1@example.com"
+        digests = _wait_for_mail(state / "mail", officer, seen)
         job = subprocess.run(
             [sys.executable, "-m", "mtrack.cli", "jobs", "run", "digest", "--state-dir", str(state)],
             capture_output=True, text=True, env=env, timeout=120,
         )  # fmt: skip
         assert job.returncode == 0, job.stderr
-        assert sorted((state / "mail").glob("*tech-policy-1@example.com.eml")) == digests  # one a day
+        assert sorted((state / "mail").glob(f"*{officer}.eml")) == digests  # one a day
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
