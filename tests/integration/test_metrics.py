@@ -6,9 +6,7 @@ import asyncio
 import os
 import shutil
 import subprocess
-import uuid
 from collections.abc import AsyncIterator
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -16,7 +14,8 @@ import pytest
 import uvicorn
 
 from mtrack.stack.ports import free_port
-from tests.waiting import eventually, get_when_found
+from tests.scenarios import done_on_time_and_late
+from tests.waiting import eventually
 
 PROMTOOL = shutil.which("promtool")
 PROMETHEUS = shutil.which("prometheus")
@@ -26,25 +25,9 @@ needs_prometheus = pytest.mark.skipif(
 )
 
 
-async def _done_on_time_and_late(stack) -> None:  # type: ignore[no-untyped-def]
-    stack.clock.pin(date(2025, 1, 6))
-    tag = uuid.uuid4().hex[:6]
-    for n, done in ((1, "2025-03-01"), (2, "2025-04-15")):
-        body = {
-            "id": f"m-{tag}-{n}",
-            "title": f"지표 과제 {n}",
-            "due": "2025-03-31",
-            "owner": "산업기술정책과",
-            "status": "done",
-            "done_date": done,
-        }
-        assert (await stack.ingest.post("/v1/milestones", json=body)).status_code == 202
-        await get_when_found(stack.milestones, f"/v1/milestones/m-{tag}-{n}")
-
-
 @needs_prometheus
 async def test_metrics_pass_promtool(stack) -> None:  # type: ignore[no-untyped-def]
-    await _done_on_time_and_late(stack)
+    await done_on_time_and_late(stack)
     for client in (stack.ingest, stack.milestones, stack.notifier):
         text = (await client.get("/metrics")).text
         promtool = await asyncio.create_subprocess_exec(
@@ -85,7 +68,7 @@ async def milestones_port(stack) -> AsyncIterator[int]:  # type: ignore[no-untyp
 
 @needs_prometheus
 async def test_prometheus_scrapes_the_on_time_ratio(stack, milestones_port, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    await _done_on_time_and_late(stack)
+    await done_on_time_and_late(stack)
     config = tmp_path / "prometheus.yml"
     config.write_text(
         "global: {scrape_interval: 1s}\n"

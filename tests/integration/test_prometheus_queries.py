@@ -14,9 +14,7 @@ import os
 import re
 import shutil
 import subprocess
-import uuid
 from collections.abc import AsyncIterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,8 @@ import uvicorn
 import yaml
 
 from mtrack.stack.ports import free_port
-from tests.waiting import eventually, get_when_found
+from tests.scenarios import done_on_time_and_late
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "deploy" / "prometheus" / "rules"
@@ -158,19 +157,7 @@ async def _scenario(stack: Any) -> None:  # type: ignore[no-untyped-def]
 
     for service in ("ingest", "milestones", "notifier"):
         RESTARTS.labels(service)
-    stack.clock.pin(date(2025, 1, 6))
-    tag = uuid.uuid4().hex[:6]
-    for n, done in ((1, "2025-03-01"), (2, "2025-04-15")):
-        body = {
-            "id": f"q-{tag}-{n}",
-            "title": f"쿼리 과제 {n}",
-            "due": "2025-03-31",
-            "owner": "산업기술정책과",
-            "status": "done",
-            "done_date": done,
-        }
-        assert (await stack.ingest.post("/v1/milestones", json=body)).status_code == 202
-        await get_when_found(stack.milestones, f"/v1/milestones/q-{tag}-{n}")
+    await done_on_time_and_late(stack)
     for client in (stack.ingest, stack.milestones, stack.notifier):
         await client.get("/readyz")
         assert (await client.get("/no-such-page")).status_code == 404
