@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 from sqlalchemy import DateTime, MetaData, func
@@ -34,8 +35,37 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# A statement or an idle transaction that hangs (a lock wait behind a stuck session, a runaway query)
+# is cancelled by PostgreSQL instead of holding a connection and a consumer forever; the cancellation
+# (SQLSTATE 57014; an idle transaction's session is closed) is a transient failure for the consumer loop (shared/failures.py).
+# MTRACK_DB_STATEMENT_TIMEOUT_MS=0 turns it off (e.g. for a one-off bulk load).
+DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
+IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
+
+
+def session_settings(env: dict[str, str] | None = None) -> dict[str, str]:
+    """PostgreSQL settings every service connection starts with (asyncpg `server_settings`)."""
+    env = dict(os.environ) if env is None else env
+    raw = env.get("MTRACK_DB_STATEMENT_TIMEOUT_MS", str(DEFAULT_STATEMENT_TIMEOUT_MS))
+    try:
+        timeout = int(raw)
+    except ValueError:
+        raise ValueError(f"MTRACK_DB_STATEMENT_TIMEOUT_MS must be an integer, got {raw!r}") from None
+    if timeout < 0:
+        raise ValueError("MTRACK_DB_STATEMENT_TIMEOUT_MS must be >= 0")
+    return {
+        "statement_timeout": str(timeout),
+        "idle_in_transaction_session_timeout": str(IDLE_IN_TRANSACTION_TIMEOUT_MS if timeout else 0),
+    }
+
+
 def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
-    return create_async_engine(async_url(url), pool_size=pool_size, pool_pre_ping=True)
+    return create_async_engine(
+        async_url(url),
+        pool_size=pool_size,
+        pool_pre_ping=True,
+        connect_args={"server_settings": session_settings()},
+    )
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:  # type: ignore[type-arg]

@@ -81,6 +81,19 @@ def _family(state: Path, root: int) -> list[psutil.Process]:
     return [*family, *embedded]
 
 
+def _kill_family(state: Path, root: int) -> None:
+    """SIGKILL the run, its services (a SIGSTOPped one too) and its embedded servers."""
+    try:
+        family = _family(state, root)
+    except psutil.NoSuchProcess:
+        family = [
+            p for p in psutil.process_iter(["cmdline"]) if str(state) in " ".join(p.info["cmdline"] or [])
+        ]
+    for process in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.send_signal(signal.SIGKILL)
+
+
 def _wait(condition, timeout: float = 60.0, what: str = "") -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not condition():
@@ -144,15 +157,13 @@ def test_a_killed_service_comes_back_and_a_killed_run_loses_no_202(tmp_path: Pat
         _wait(lambda: _query(database, published, event_ids)[0][0] == len(event_ids), what="all published")
         applied = "SELECT event_id, outcome FROM processed_event WHERE event_id = ANY($1)"
         assert _query(database, applied, event_ids) == []  # on the broker only
-        for process in _family(state, first.process.pid):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                process.send_signal(signal.SIGKILL)
+        _kill_family(state, first.process.pid)
         first.process.wait(timeout=30)
         _wait(lambda: not _family_alive(state), timeout=30, what="the old run gone")
         _wait(lambda: all(is_free(p) for p in ports), timeout=30, what="the old services' ports free")
-    finally:
-        if first.process.poll() is None:
-            first.process.kill()
+    finally:  # on a failure too: no frozen or orphaned service outlives the test
+        if first.process.poll() is None or _family_alive(state):
+            _kill_family(state, first.process.pid)
 
     second = Run(state, ports)
     try:
@@ -172,7 +183,11 @@ def test_a_killed_service_comes_back_and_a_killed_run_loses_no_202(tmp_path: Pat
         assert milestones[0][0] == len(event_ids)
     finally:
         second.process.send_signal(signal.SIGINT)
-        second.process.wait(timeout=60)
+        try:
+            second.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            _kill_family(state, second.process.pid)
+            raise
     assert second.process.returncode == 0, second.output
     _wait(lambda: not _family_alive(state), timeout=30, what="no process left")
     _wait(lambda: all(is_free(p) for p in ports), timeout=30, what="no service left")
