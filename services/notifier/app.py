@@ -18,7 +18,7 @@ from services.notifier.dispatch import Dispatcher
 from services.notifier.handlers import batch_handler
 from services.notifier.hours import Hours, parse_hour
 from services.notifier.mailer import Send, smtp_sender
-from services.notifier.metrics import init_series
+from services.notifier.metrics import init_series, watch_working_day
 from services.notifier.tokens import action_key
 from services.notifier.webhooks import WebhookSender
 from shared.clock import SEOUL, Clock
@@ -113,6 +113,7 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None, send: Sen
     sessions = make_sessionmaker(engine)
     dispatcher = make_dispatcher(settings, sessions, clock=clock, send=send)
     init_series()
+    watch_working_day(dispatcher.calendar, clock)
     scheduler = AsyncIOScheduler(timezone=SEOUL)
 
     running = asyncio.Lock()

@@ -164,7 +164,9 @@ CASES: dict[str, Case] = {
     # Fri 1970-01-02 11:00 KST is t=26h: no digest that day -> fires; Thu 11:00 KST (t=2h): ran -> silent;
     # Sat 1970-01-03 11:00 KST (t=50h): a weekend -> silent; Fri 09:30 KST (t=24.5h): before 10:00 -> silent.
     "MtrackDigestNotSent": (
-        [("mtrack_digest_last_run_timestamp_seconds", "3600x3600")],
+        # t=0 is Thursday 09:00 KST; the notifier says Thursday and Friday are working days, Saturday not
+        # (a public holiday reads the same: 0).
+        [("mtrack_digest_last_run_timestamp_seconds", "3600x3600"), ("mtrack_working_day", "1x2339 0x1500")],
         [("2h", []), ("24h30m", []), ("26h", [({}, 0)]), ("50h", [])],
     ),
     "MtrackSweepNotRun": (
