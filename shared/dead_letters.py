@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
@@ -237,12 +239,28 @@ async def replay(
             raise LookupError(f"no dead letter {entry_id}")
         if letter.replayed_at is not None:
             return Replayed(entry_id, False, f"already replayed at {letter.replayed_at.isoformat()}")
+        if letter.stage == "apply":
+            await _forget_rejection(session, letter.value)
         # Published while the row is locked: a concurrent replay waits, then sees replayed_at.
         await producer.send_and_wait(letter.topic, value=letter.value, key=letter.key)
         await session.execute(
             update(DeadLetter).where(DeadLetter.id == letter.id).values(replayed_at=datetime.now(UTC))
         )
     return Replayed(entry_id, True, f"published to {letter.topic}")
+
+
+async def _forget_rejection(session: AsyncSession, value: bytes | None) -> None:
+    """An event the core's rules refused (a status for a milestone not declared yet, a snooze too long) is
+    marked processed as `rejected`, so a redelivery is not dead-lettered twice. A replay comes after a fix
+    and must be applied, not deduplicated: the mark goes, in the replay's transaction. Poison events
+    (their transaction rolled back) left no mark; applied ones keep theirs, so a replay stays idempotent."""
+    try:
+        event_id = uuid.UUID(str(json.loads(value or b"")["event_id"]))
+    except (ValueError, KeyError, TypeError):
+        return
+    await session.execute(
+        text("DELETE FROM processed_event WHERE event_id = :id AND outcome = 'rejected'"), {"id": event_id}
+    )
 
 
 async def _release(sessions: async_sessionmaker, row_id: int) -> Replayed:  # type: ignore[type-arg]
