@@ -11,7 +11,7 @@ if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
 from .docinfo import (
-    find_doc_date,
+    find_dateline,
     find_notice_title,
     find_plan_year,
     find_title,
@@ -43,7 +43,9 @@ def _forget_previous_document() -> None:
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
     lines = text.splitlines()
     title = find_title(lines)
-    doc_date = doc_date or find_doc_date(lines)
+    found, stated = find_dateline(lines)
+    stated = stated and doc_date is None
+    doc_date = doc_date or found
     plan_year = find_plan_year(title, lines, doc_date)
     press = is_press_release(lines)
     key = plan_key or make_plan_key(title, plan_year, press)
@@ -54,6 +56,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
         doc_date=doc_date,
         press=press,
         subject=notice_subject(find_notice_title(lines)),
+        stated=stated,
     )
     contacts = find_contacts(lines)
     items = dedupe(candidates(logical_lines(text), ctx))

@@ -60,6 +60,8 @@ _DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
 _SLASH_DAY = re.compile(r"\d{1,2}/\d{1,2}\)")
 _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 _UNTIL = re.compile(r"\.?\s?까지")
+# `2025. 6. 12.(목) 15:00 ~ 18:00`: the hours of one day, not a range of days.
+_CLOCK_END = re.compile(r"(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)")
 _FROM = re.compile(r"\.?\s?부터")
 _LONGEST_CELL = 40
 _CELL_REST = re.compile(r"\s*(?:\([월화수목금토일]\))?\s*\.?$")
@@ -315,6 +317,8 @@ def parse_at(
     open_start = start_pos < pos
     last, open_end, end = None, False, first.end
     tilde = _RANGE_TILDE.match(text, end) or _day_range_tilde(text, first)
+    if tilde and first.grain == "day" and _CLOCK_END.match(text, tilde.end()):
+        tilde = None  # hours within the day
     if tilde:
         last = _range_end(text, tilde.end(), first, ref_year)
         if last is None or last.last < first.first:

@@ -8,9 +8,13 @@ from datetime import date
 
 from .textnorm import normalise
 
+# A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
+# plan's earlier items history (they are its schedule).
+_POSTED = re.compile(r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?")
 _DATE_LABELS = (
     re.compile(r"(?:보도\s?시점|보도\s?일시|배포\s?일시|배포|엠바고)"),
     re.compile(r"(?:제출\s?연월일|작성\s?일|시행\s?일자|발표\s?일)"),
+    _POSTED,
 )
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})\s?[.\-/년]\s?(\d{1,2})\s?[.\-/월]\s?(\d{1,2})(?!\d)")
 _YEAR_MONTH_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?\.?월?\s*$")
@@ -36,13 +40,23 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 
 def find_doc_date(lines: list[str]) -> date | None:
+    return find_dateline(lines)[0]
+
+
+def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
+    """The document's date, and whether it is a notice's posting date (`등록일: …`): anything that
+    ended by then is history, not a milestone."""
     head = [normalise(line) for line in lines[:_HEAD_LINES]]
     for label in _DATE_LABELS:
         for line in head:
             found = label.search(line)
             match = _FULL_DATE.search(line, found.end()) if found else None
             if match and (day := _safe_date(*map(int, match.groups()))):
-                return day
+                return day, label is _POSTED
+    return _unlabelled_date(head), False
+
+
+def _unlabelled_date(head: list[str]) -> date | None:
     for line in head:
         match = _FULL_DATE.search(line)
         if match and (day := _safe_date(*map(int, match.groups()))):

@@ -67,6 +67,7 @@ class DocContext:
     doc_date: date | None
     press: bool
     subject: str = ""  # what the document is about (its title without year and `안내`/`공고`)
+    stated: bool = False  # the date is a notice's posting date (`등록일: …`)
 
     def year_for(self, part: str) -> int | None:
         if self.plan_year is None:
@@ -186,7 +187,7 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
-    if ctx.press and ctx.doc_date is not None:
+    if (ctx.press or ctx.stated) and ctx.doc_date is not None:  # ended by the dateline: history
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
 
