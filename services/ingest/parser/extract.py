@@ -63,6 +63,8 @@ _NAMED_YEAR = re.compile(
     r"^[\s○ㅇ□■◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
     r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?[\s*]*$"
 )
+# What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
+_DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -295,6 +297,8 @@ def _is_bare_name(title: str) -> bool:
 def _clause_candidates(
     node: Logical, offset: int, raw: str, ctx: DocContext, label: str, cell: str = ""
 ) -> list[Candidate]:
+    if not _DATE_CUE.search(raw):
+        return []  # no digit and no relative date word: nothing to date (most lines of a plan)
     norm = normalise(raw)
     month = ctx.doc_date.month if ctx.doc_date is not None else None
     year = _heading_year(node) or ctx.year_for(node.part)
