@@ -19,7 +19,7 @@ from .docinfo import (
     is_press_release,
     make_plan_key,
 )
-from .extract import Candidate, DocContext, candidates, notice_subject
+from .extract import Candidate, DocContext, candidates, notice_subject, schedule_heading_year
 from .merge import dedupe, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
@@ -41,6 +41,7 @@ def _forget_previous_document() -> None:
     and no parse runs faster for the one before it."""
     paren_span.cache_clear()
     norm_title.cache_clear()
+    schedule_heading_year.cache_clear()
 
 
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:

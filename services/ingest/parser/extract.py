@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
@@ -161,7 +162,9 @@ def _is_period_header(text: str) -> bool:
     return numbers >= 3 or sum(1 for cell in row if is_date_only(cell)) >= 3
 
 
+@lru_cache(maxsize=4096)
 def schedule_heading_year(text: str) -> int | None:
+    """Asked for every parent of every dated line: kept per text (cleared per document)."""
     if len(text) > _SCHEDULE_HEADING_MAX or ("계획" not in text and "일정" not in text):
         return None
     m = _SCHEDULE_HEADING.match(normalise(text))
