@@ -262,3 +262,49 @@ def test_schedule_heading_year_is_not_a_milestone_and_stage_chains_are_stages() 
     assert not [m for m in plan.milestones if m.title.startswith("이행계획")]
     stages = sorted((m.due for m in plan.milestones if m.line == 17), key=str)
     assert stages == [date(2026, 12, 31), date(2027, 12, 31)]  # `'26 시범 → '27 확산`: not a baseline
+
+
+BOARD_NOTICE = """2025년 6월 교육생 모집 안내
+등록일: 2025. 5. 26.
+○ 2025년 교육생 모집 개요
+○ 행사 일시 : 2025. 6. 12.(목) 15:00 ~ 18:00
+○ 접수기간 : 6. 2. ~ 6. 9.
+○ 결과발표 : 6. 20.(금)
+○ 평가기간: 2024.10.1.~2025.1.30.
+○ 지난 설명회 : 5. 12.(월)
+"""
+
+
+def test_a_board_notice_gives_its_steps_and_not_its_title_date_or_history() -> None:
+    plan = parse_plan(BOARD_NOTICE)
+    found = [(m.kind, m.starts, m.due) for m in plan.milestones]
+    assert found == [
+        ("deadline", date(2025, 6, 12), date(2025, 6, 12)),  # the hours of one day, not `from 6.12`
+        ("range", date(2025, 6, 2), date(2025, 6, 9)),  # no year: the posting date's
+        ("deadline", date(2025, 6, 20), date(2025, 6, 20)),
+    ]  # not: the title's June, the programme's year, the posting date, periods ended before it
+    assert plan.doc_date == date(2025, 5, 26)
+
+
+def test_days_with_no_year_are_left_out_when_nothing_dates_the_document() -> None:
+    assert parse_plan("모집 안내\n○ 접수기간 : 6. 2. ~ 6. 9.\n").milestones == ()
+
+
+def test_a_period_stated_twice_is_one_milestone() -> None:
+    text = (
+        "장학생 모집 안내\n"
+        "□ 신청은 2024년 8월 14일(수)부터 9월 11일(수)까지 받는다.\n"
+        "○ 신청기간: 2024. 8. 14.(수) ~ 9. 11.(수)\n"
+        "○ 서류 제출: 2024. 9. 11.(수)까지\n"
+    )
+    plan = parse_plan(text)
+    assert [(m.kind, m.starts, m.due) for m in plan.milestones] == [
+        ("range", date(2024, 8, 14), date(2024, 9, 11))
+    ]
+
+
+def test_distinct_steps_on_one_day_stay_apart() -> None:
+    text = "심의 일정 안내\n- 심의 개최일 : [11차] 2025. 6. 11.(수) / [12차] 2025. 6. 25.(수)\n"
+    text += "※ 심의 신청은 [11차] 2025. 5. 28.(수) / [12차] 2025. 6. 11.(수) 18:00까지\n"
+    dues = sorted(m.due for m in parse_plan(text).milestones if m.due)
+    assert dues == [date(2025, 5, 28), date(2025, 6, 11), date(2025, 6, 11), date(2025, 6, 25)]
