@@ -64,6 +64,24 @@ _NAMED_YEAR = re.compile(
     r"^[\s○ㅇ□■◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
     r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?[\s*]*$"
 )
+# Dates that are facts about something, not steps to track: as-of points (`'24년 말 기준`,
+# `12월 말 현재`, `14시 부로`, `2022. 12. 31. 이전 설치`), and dates under a label that names a fact
+# (manufacture/expiry, birth, a reference period, the notice's own dates).
+_AS_OF_AFTER = re.compile(
+    r"\.?\s?(?:\([월화수목금토일]?\))?\s?(?:(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)\s?)?"
+    r"(?:말\s?)?(?:기준|현재|부로|이전)(?![가-힣]{0,1}(?:으로|로)\s?(?:추진|확대))"
+)
+_FACT_LABEL_BEFORE = re.compile(
+    r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
+    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
+)
+# A bullet that reports what happened (`… 평가를 실시하였습니다`, `… 발령되었습니다`).
+_PAST_AFTER = re.compile(
+    r"\.?(?:[^.]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s)|(?:되었|하였)습니다)"
+)
+# A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
+_COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
+_FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기로|도록|방침|목표")
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
@@ -150,6 +168,20 @@ def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> b
     )
 
 
+def _a_fact(norm: str, expr: TimeExpr) -> bool:
+    """An as-of point, a labelled fact (`제조일: …`, `출생년월일이 …`), figures compared with
+    another period, or a clause that reports the past (`… 수립하였으며, '25.6월까지 …`: only the
+    first date)."""
+    if _AS_OF_AFTER.match(norm, expr.end) or _FACT_LABEL_BEFORE.search(
+        norm, max(0, expr.start - 20), expr.start
+    ):
+        return True
+    if _COMPARED_AFTER.match(norm, expr.end):
+        return True
+    past = _PAST_AFTER.match(norm, expr.end)
+    return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())
+
+
 def _is_period_header(text: str) -> bool:
     """An extracted statistics table's row: its header of periods (`1분기<TAB>2분기<TAB>…`) or a row of
     figures (`금융보험업<TAB>85.0<TAB>73.6<TAB>…`); not deadlines."""
@@ -194,7 +226,10 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     kept = [
         e
         for e in exprs
-        if _recent_enough(e, node, ctx) and keep_expr(norm, e) and not _condition_or_rule(norm, e, words)
+        if _recent_enough(e, node, ctx)
+        and keep_expr(norm, e)
+        and not _condition_or_rule(norm, e, words)
+        and not _a_fact(norm, e)
     ]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's

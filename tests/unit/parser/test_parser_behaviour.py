@@ -308,3 +308,31 @@ def test_distinct_steps_on_one_day_stay_apart() -> None:
     text += "※ 심의 신청은 [11차] 2025. 5. 28.(수) / [12차] 2025. 6. 11.(수) 18:00까지\n"
     dues = sorted(m.due for m in parse_plan(text).milestones if m.due)
     assert dues == [date(2025, 5, 28), date(2025, 6, 11), date(2025, 6, 11), date(2025, 6, 25)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "□ 2024년 3분기 해외직접투자는 전년 동기 대비 10.2% 증가한 150억 달러를 기록했다.",
+        "○ '24년 말 기준 가입자 120만명",
+        "○ 2023년 12월 말 현재 등록 업체는 3,200개소이다.",
+        "○ 2022. 12. 31. 이전 설치하여 운영 중인 시설",
+        "○ 출생년월일이 1990. 1. 1. ~ 2007. 12. 31.인 자",
+        "○ 제조일: 2025.3.11. / 소비기한: 2027.3.10.",
+        "○ 기준기간: 2024.06.01. ~ 2025.5.31.",
+        "○ 2025. 5. 27.(화) 14시 부로 오존 주의보가 발령되었습니다.",
+        "○ 2024.10.1.~2025.1.30. 평가를 실시하였습니다.",
+    ],
+)
+def test_facts_about_a_date_are_not_milestones(line: str) -> None:
+    assert parse_plan(f"공지 안내\n{line}\n").milestones == ()
+
+
+def test_a_past_clause_drops_its_date_only() -> None:
+    text = "공지 안내\n○ '24.3월 계획을 수립하였으며, '25.6월까지 시스템을 구축할 예정이다.\n"
+    assert [m.due for m in parse_plan(text).milestones] == [date(2025, 6, 30)]
+
+
+def test_a_decision_told_in_the_past_tense_is_a_milestone() -> None:
+    text = "보도자료\n보도시점 2025. 1. 10.(금)\n정부는 2026년 3월까지 관련 법령을 개정하기로 했다.\n"
+    assert [m.due for m in parse_plan(text).milestones] == [date(2026, 3, 31)]
