@@ -65,11 +65,11 @@ _NAMED_YEAR = re.compile(
     r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?[\s*]*$"
 )
 # Dates that are facts about something, not steps to track: as-of points (`'24년 말 기준`,
-# `12월 말 현재`, `14시 부로`, `2022. 12. 31. 이전 설치`), and dates under a label that names a fact
+# `12월 말 현재`, `2022. 12. 31. 이전 설치`), and dates under a label that names a fact
 # (manufacture/expiry, birth, a reference period, the notice's own dates).
 _AS_OF_AFTER = re.compile(
     r"\.?\s?(?:\([월화수목금토일]?\))?\s?(?:(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)\s?)?"
-    r"(?:말\s?)?(?:기준|현재|부로|이전)(?![가-힣]{0,1}(?:으로|로)\s?(?:추진|확대))"
+    r"(?:말\s?)?(?:기준|현재|이전)"
 )
 _FACT_LABEL_BEFORE = re.compile(
     r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
