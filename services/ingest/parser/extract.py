@@ -46,7 +46,7 @@ _SCHEDULE_HEADING = re.compile(
 )
 _CLOCK = re.compile(r"(?<![\d.])(?:오전|오후)?\s?\d{1,2}:\d{2}(?!\d)")
 _ANNOTATION = re.compile(r"「[^」]*」|\([^)]*\)")
-_ITEM_LETTER = re.compile(r"^[가-하]\.\s")
+_ITEM_LETTER = re.compile(r"^(?:[가-하]|\d{1,2})[.)]\s")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
@@ -82,6 +82,9 @@ _PAST_AFTER = re.compile(
 # A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
 _COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
 _FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기로|도록|방침|목표")
+# `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
+# an item of the notice, not a heading over others.
+_LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
@@ -408,7 +411,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
             cell = f"{cell} {node.text}"
         elif node.marker != "Ÿ":
             cell = ""
-        if not (node.skip or node.is_heading):
+        if not (node.skip or (node.is_heading and not _LABELLED_DATE.match(node.text))):
             texts, owner = _texts(node), None
             if node.style == "row":
                 text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)

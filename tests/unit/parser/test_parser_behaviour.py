@@ -336,3 +336,22 @@ def test_a_past_clause_drops_its_date_only() -> None:
 def test_a_decision_told_in_the_past_tense_is_a_milestone() -> None:
     text = "보도자료\n보도시점 2025. 1. 10.(금)\n정부는 2026년 3월까지 관련 법령을 개정하기로 했다.\n"
     assert [m.due for m in parse_plan(text).milestones] == [date(2026, 3, 31)]
+
+
+SIGNED_NOTICE = """서울특별시 공고 제2025-1호
+교육생 모집 공고
+2025년 5월 26일
+서울특별시장
+1. 접수기간: 2025. 6. 2.(월) ~ 6. 9.(월)
+2. 설명회: 2025. 3. 4.(화) 개최
+3. 결과발표 : 2025. 6. 20.(금)
+"""
+
+
+def test_a_signed_notice_is_dated_by_its_signature_and_its_numbered_items_are_read() -> None:
+    plan = parse_plan(SIGNED_NOTICE)
+    assert plan.doc_date == date(2025, 5, 26)
+    assert [(m.starts, m.due, m.title) for m in plan.milestones] == [
+        (date(2025, 6, 2), date(2025, 6, 9), "교육생 모집 접수"),
+        (date(2025, 6, 20), date(2025, 6, 20), "결과발표"),
+    ]  # the March briefing was before the notice's date
