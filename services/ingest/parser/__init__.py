@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
 from . import _accel
@@ -11,15 +12,15 @@ if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
 from .docinfo import (
-    find_doc_date,
+    find_dateline,
     find_notice_title,
     find_plan_year,
     find_title,
     is_press_release,
     make_plan_key,
 )
-from .extract import DocContext, candidates, notice_subject
-from .merge import dedupe, norm_title, to_milestones
+from .extract import Candidate, DocContext, candidates, notice_subject, schedule_heading_year
+from .merge import dedupe, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
 from .selection import paren_span
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 # Real plans are well under 1 MB; beyond this only the head is read, so time stays bounded.
 MAX_CHARS = 4_000_000
+_TITLE_MAX = 80
+_BULLET = re.compile(r"[○ㅇ□■◦•·*\-▶▷①-⑳]|\d+[.)]|[가-하][.)]")
 
 
 def _forget_previous_document() -> None:
@@ -38,12 +41,15 @@ def _forget_previous_document() -> None:
     and no parse runs faster for the one before it."""
     paren_span.cache_clear()
     norm_title.cache_clear()
+    schedule_heading_year.cache_clear()
 
 
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
     lines = text.splitlines()
     title = find_title(lines)
-    doc_date = doc_date or find_doc_date(lines)
+    found, stated = find_dateline(lines)
+    stated = stated and doc_date is None
+    doc_date = doc_date or found
     plan_year = find_plan_year(title, lines, doc_date)
     press = is_press_release(lines)
     key = plan_key or make_plan_key(title, plan_year, press)
@@ -54,11 +60,26 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
         doc_date=doc_date,
         press=press,
         subject=notice_subject(find_notice_title(lines)),
+        stated=stated,
     )
     contacts = find_contacts(lines)
-    items = dedupe(candidates(logical_lines(text), ctx))
+    items = dedupe(_undated_title(candidates(logical_lines(text), ctx), lines))
+    items = drop_same_day_repeats(items, title)
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))
+
+
+def _undated_title(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+    """The document's own title line (`2025년 6월 건축안전전문위원회 심의 일정 안내`) names the period
+    it is about; its year or month is not a milestone (the body dates the steps)."""
+    filled = [n for n, line in enumerate(lines, 1) if line.strip()][:2]
+    if len(filled) < 2:
+        return items  # a one-line text is an item, not a titled document
+    first = filled[0]
+    title = lines[first - 1].strip()
+    if len(title) > _TITLE_MAX or title.endswith(("다", "다.")) or _BULLET.match(title):
+        return items
+    return [c for c in items if c.line != first or c.expr_norm.grain == "day"]
 
 
 def parse_plan(text: str, *, doc_date: date | None = None, plan_key: str | None = None) -> ParsedPlan:

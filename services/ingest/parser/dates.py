@@ -24,6 +24,7 @@ _ANCHOR = re.compile(
     r"|(?<![\d.,'/:~])\d{1,2}(?=\s?~\s?\d{1,2}\s?월)"
     r"|(?<![\d.,'/:~월])\d{1,2}(?=\s?일\s?(?:부터|~))"
     r"|(?<=~)\d{1,2}(?=/\d{1,2}\))"
+    r"|(?<![\d.,'/:~])(?:1[0-2]|0?[1-9])(?=\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$))"
     r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내|내달|다음\s?달|이달|이번\s?달)"
 )
 _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
@@ -59,7 +60,11 @@ _DAY_BEFORE_RANGE = re.compile(r"(\d{1,2})(?=\s?~\s?\d{1,2}\s?일)")
 _DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
 _SLASH_DAY = re.compile(r"\d{1,2}/\d{1,2}\)")
 _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
+# `3. 10.(월)`, `5. 1. ~ 6. 30.`: a notice's day with no year (the document's year places it).
+_DOTTED_DAY = re.compile(r"(?:1[0-2]|0?[1-9])\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$)")
 _UNTIL = re.compile(r"\.?\s?까지")
+# `2025. 6. 12.(목) 15:00 ~ 18:00`: the hours of one day, not a range of days.
+_CLOCK_END = re.compile(r"(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)")
 _FROM = re.compile(r"\.?\s?부터")
 _LONGEST_CELL = 40
 _CELL_REST = re.compile(r"\s*(?:\([월화수목금토일]\))?\s*\.?$")
@@ -214,7 +219,9 @@ def _point_at(
         return _relative_month(text, month_word, ref_year, ref_month)
     if ctx_year is None:
         return None
-    bare = _BARE_MONTH_RANGE.match(text, pos) or _SLASH_DAY.match(text, pos)  # `3~4월`, `(~9/9)`
+    bare = (  # `3~4월`, `(~9/9)`, `3. 10.(월)`
+        _BARE_MONTH_RANGE.match(text, pos) or _SLASH_DAY.match(text, pos) or _DOTTED_DAY.match(text, pos)
+    )
     point = _sub_point(text, pos, ctx_year, allow_bare=bare is not None)
     if point is None and ref_month is not None and _DAY_RANGE_START.match(text, pos):
         day = _DAY_ONLY.match(text, pos)  # `10일부터 21일까지` in a dated article: the dateline's month
@@ -315,6 +322,8 @@ def parse_at(
     open_start = start_pos < pos
     last, open_end, end = None, False, first.end
     tilde = _RANGE_TILDE.match(text, end) or _day_range_tilde(text, first)
+    if tilde and first.grain == "day" and _CLOCK_END.match(text, tilde.end()):
+        tilde = None  # hours within the day
     if tilde:
         last = _range_end(text, tilde.end(), first, ref_year)
         if last is None or last.last < first.first:

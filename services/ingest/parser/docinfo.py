@@ -5,12 +5,19 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from itertools import pairwise
 
 from .textnorm import normalise
 
+# A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
+# plan's earlier items history (they are its schedule).
+_POSTED = re.compile(r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?")
+_DATE_LINE_TAIL = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?\.?\s*$")
+_ISSUER = re.compile(r"[가-힣() ]{2,24}(?:시장|군수|구청장|청장|도지사|장관|이사장|총장|교육감|원장|위원장)")
 _DATE_LABELS = (
     re.compile(r"(?:보도\s?시점|보도\s?일시|배포\s?일시|배포|엠바고)"),
     re.compile(r"(?:제출\s?연월일|작성\s?일|시행\s?일자|발표\s?일)"),
+    _POSTED,
 )
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})\s?[.\-/년]\s?(\d{1,2})\s?[.\-/월]\s?(\d{1,2})(?!\d)")
 _YEAR_MONTH_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?\.?월?\s*$")
@@ -22,7 +29,7 @@ _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일�
 _TITLE_SKIP = re.compile(
     r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"
 )
-_NOTICE_END = re.compile(r"(?:안내|공고|알림)(?:\s?\([^)]*\))?$")
+_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집)(?:\s?\([^)]*\))?$")
 _NOTICE_HEAD = 3
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
@@ -36,13 +43,37 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 
 def find_doc_date(lines: list[str]) -> date | None:
+    return find_dateline(lines)[0]
+
+
+def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
+    """The document's date, and whether it is a notice's posting date (`등록일: …`): anything that
+    ended by then is history, not a milestone."""
     head = [normalise(line) for line in lines[:_HEAD_LINES]]
+    signed = _signed_date(head)
     for label in _DATE_LABELS:
         for line in head:
             found = label.search(line)
             match = _FULL_DATE.search(line, found.end()) if found else None
             if match and (day := _safe_date(*map(int, match.groups()))):
-                return day
+                return day, label is _POSTED
+    if signed is not None:
+        return signed, True
+    return _unlabelled_date(head), False
+
+
+def _signed_date(head: list[str]) -> date | None:
+    """A 공고's own date: a line of just the date, signed by the issuer on the next line
+    (`2025년 5월 26일` / `서울특별시장`, `2025. 5. 20.` / `종로구청장`)."""
+    filled = [line.strip() for line in head if line.strip()]
+    for line, after in pairwise(filled):
+        match = _FULL_DATE.fullmatch(_DATE_LINE_TAIL.sub("", line))
+        if match and _ISSUER.fullmatch(after) and (day := _safe_date(*map(int, match.groups()))):
+            return day
+    return None
+
+
+def _unlabelled_date(head: list[str]) -> date | None:
     for line in head:
         match = _FULL_DATE.search(line)
         if match and (day := _safe_date(*map(int, match.groups()))):

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
@@ -45,7 +46,7 @@ _SCHEDULE_HEADING = re.compile(
 )
 _CLOCK = re.compile(r"(?<![\d.])(?:오전|오후)?\s?\d{1,2}:\d{2}(?!\d)")
 _ANNOTATION = re.compile(r"「[^」]*」|\([^)]*\)")
-_ITEM_LETTER = re.compile(r"^[가-하]\.\s")
+_ITEM_LETTER = re.compile(r"^(?:[가-하]|\d{1,2})[.)]\s")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
@@ -57,6 +58,35 @@ _CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
 _ANY_COLON = re.compile(r"[:：]")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
+# `2025년 정화조 … 지원사업 신청자 모집 공고`, `○ 2025년 … 설치 지원 개요`: a year naming the
+# programme a title or heading is about, not a deadline.
+_NAMED_YEAR = re.compile(
+    r"^[\s○ㅇ□■◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
+    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?[\s*]*$"
+)
+# Dates that are facts about something, not steps to track: as-of points (`'24년 말 기준`,
+# `12월 말 현재`, `2022. 12. 31. 이전 설치`), and dates under a label that names a fact
+# (manufacture/expiry, birth, a reference period, the notice's own dates).
+_AS_OF_AFTER = re.compile(
+    r"\.?\s?(?:\([월화수목금토일]?\))?\s?(?:(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)\s?)?"
+    r"(?:말\s?)?(?:기준|현재|이전)"
+)
+_FACT_LABEL_BEFORE = re.compile(
+    r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
+    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
+)
+# A bullet that reports what happened (`… 평가를 실시하였습니다`, `… 발령되었습니다`).
+_PAST_AFTER = re.compile(
+    r"\.?(?:[^.]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s)|(?:되었|하였)습니다)"
+)
+# A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
+_COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
+_FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기로|도록|방침|목표")
+# `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
+# an item of the notice, not a heading over others.
+_LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
+# What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
+_DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -67,6 +97,7 @@ class DocContext:
     doc_date: date | None
     press: bool
     subject: str = ""  # what the document is about (its title without year and `안내`/`공고`)
+    stated: bool = False  # the date is a notice's posting date (`등록일: …`)
 
     def year_for(self, part: str) -> int | None:
         if self.plan_year is None:
@@ -140,6 +171,20 @@ def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> b
     )
 
 
+def _a_fact(norm: str, expr: TimeExpr) -> bool:
+    """An as-of point, a labelled fact (`제조일: …`, `출생년월일이 …`), figures compared with
+    another period, or a clause that reports the past (`… 수립하였으며, '25.6월까지 …`: only the
+    first date)."""
+    if _AS_OF_AFTER.match(norm, expr.end) or _FACT_LABEL_BEFORE.search(
+        norm, max(0, expr.start - 20), expr.start
+    ):
+        return True
+    if _COMPARED_AFTER.match(norm, expr.end):
+        return True
+    past = _PAST_AFTER.match(norm, expr.end)
+    return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())
+
+
 def _is_period_header(text: str) -> bool:
     """An extracted statistics table's row: its header of periods (`1분기<TAB>2분기<TAB>…`) or a row of
     figures (`금융보험업<TAB>85.0<TAB>73.6<TAB>…`); not deadlines."""
@@ -152,7 +197,9 @@ def _is_period_header(text: str) -> bool:
     return numbers >= 3 or sum(1 for cell in row if is_date_only(cell)) >= 3
 
 
+@lru_cache(maxsize=4096)
 def schedule_heading_year(text: str) -> int | None:
+    """Asked for every parent of every dated line: kept per text (cleared per document)."""
     if len(text) > _SCHEDULE_HEADING_MAX or ("계획" not in text and "일정" not in text):
         return None
     m = _SCHEDULE_HEADING.match(normalise(text))
@@ -175,18 +222,23 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     if schedule_heading_year(norm) is not None:
         return []  # the heading's own year: it dates the rows below, it is not a milestone
     if _CONDITION_LABEL.match(norm) or (node.style == "row" and _is_period_header(node.text)):
+        return []
+    if _NAMED_YEAR.match(norm) and all(e.grain == "year" for e in exprs):
         return []  # eligibility conditions (`참가대상: … 8월 졸업예정자`), a table's period columns
     words = ("대상" in norm or "자격" in norm or "요건" in norm, "적용" in norm or "간주" in norm)
     kept = [
         e
         for e in exprs
-        if _recent_enough(e, node, ctx) and keep_expr(norm, e) and not _condition_or_rule(norm, e, words)
+        if _recent_enough(e, node, ctx)
+        and keep_expr(norm, e)
+        and not _condition_or_rule(norm, e, words)
+        and not _a_fact(norm, e)
     ]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
-    if ctx.press and ctx.doc_date is not None:
+    if (ctx.press or ctx.stated) and ctx.doc_date is not None:  # ended by the dateline: history
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
 
@@ -286,6 +338,8 @@ def _is_bare_name(title: str) -> bool:
 def _clause_candidates(
     node: Logical, offset: int, raw: str, ctx: DocContext, label: str, cell: str = ""
 ) -> list[Candidate]:
+    if not _DATE_CUE.search(raw):
+        return []  # no digit and no relative date word: nothing to date (most lines of a plan)
     norm = normalise(raw)
     month = ctx.doc_date.month if ctx.doc_date is not None else None
     year = _heading_year(node) or ctx.year_for(node.part)
@@ -357,7 +411,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
             cell = f"{cell} {node.text}"
         elif node.marker != "Ÿ":
             cell = ""
-        if not (node.skip or node.is_heading):
+        if not (node.skip or (node.is_heading and not _LABELLED_DATE.match(node.text))):
             texts, owner = _texts(node), None
             if node.style == "row":
                 text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)

@@ -100,6 +100,36 @@ def dedupe(items: list[Candidate]) -> list[Candidate]:
     return sorted((c for i, c in enumerate(kept) if i not in dropped), key=lambda c: c.line)
 
 
+def drop_same_day_repeats(items: list[Candidate], doc_title: str) -> list[Candidate]:
+    """A notice states its period again (the lead sentence, then the schedule): the same range of
+    days, or the same `…까지` day (also when it closes a range stated elsewhere), is one milestone;
+    the range, then the statement whose title is most like the document's title, is kept (the first
+    on a tie). Distinct steps on one day (`[11차] 6. 11.` and
+    `[12차] 6. 11.까지`) differ in kind of statement and stay apart."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    until: dict[object, list[int]] = {}
+    for index, item in enumerate(items):
+        e = item.expr_norm
+        if e.grain != "day":
+            continue
+        if e.kind == "range" and e.starts != e.due:
+            groups.setdefault((e.starts, e.due), []).append(index)
+        elif e.kind == "deadline" and item.expr.endswith("까지"):
+            until.setdefault(e.due, []).append(index)
+    for due, indexes in until.items():
+        ranges = [key for key in groups if key[1] == due]  # `5. 9.까지 제출` closes `4. 16. ~ 5. 9.`
+        groups.setdefault(ranges[0] if len(ranges) == 1 else (None, due), []).extend(indexes)
+    dropped: set[int] = set()
+    for indexes in groups.values():
+        if len(indexes) > 1:
+            best = max(
+                indexes,
+                key=lambda i: (items[i].expr_norm.kind == "range", similarity(items[i].title, doc_title), -i),
+            )
+            dropped.update(i for i in indexes if i != best)
+    return [item for index, item in enumerate(items) if index not in dropped]
+
+
 def _nested_duplicate(
     item: Candidate,
     kept: list[Candidate],

@@ -21,5 +21,9 @@ def sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# `개정하기로 했다` (decided to), `추진한다고 했다` (said it will): a past verb about a future step.
+_DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니다)\.?\s*$")
+
+
 def is_past(sentence: str) -> bool:
-    return bool(_PAST.search(sentence))
+    return bool(_PAST.search(sentence)) and not _DECIDED.search(sentence)

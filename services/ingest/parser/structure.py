@@ -29,7 +29,7 @@ _PLAN = re.compile(
     r"시행\s?계획|추진\s?계획|세부\s?계획|실행\s?계획|향후\s?계획|추진\s?과제|중점\s?과제|추진\s?방향"
 )
 _BACKGROUND = re.compile(
-    r"개\s?요|배\s?경|비\s?전|목\s?차|현\s?황|여\s?건|전략\s?및\s?(?:세부\s?)?과제|전략\s?체계|제안\s?이유"
+    r"(?<![가-힣])개\s?요|배\s?경|비\s?전|목\s?차|현\s?황|여\s?건|전략\s?및\s?(?:세부\s?)?과제|전략\s?체계|제안\s?이유"
 )
 _SUMMARY = re.compile(r"의결\s?주문|주요\s?내용|요\s?약")
 _RESETTING = frozenset({"roman", "annex"})

@@ -262,3 +262,96 @@ def test_schedule_heading_year_is_not_a_milestone_and_stage_chains_are_stages() 
     assert not [m for m in plan.milestones if m.title.startswith("이행계획")]
     stages = sorted((m.due for m in plan.milestones if m.line == 17), key=str)
     assert stages == [date(2026, 12, 31), date(2027, 12, 31)]  # `'26 시범 → '27 확산`: not a baseline
+
+
+BOARD_NOTICE = """2025년 6월 교육생 모집 안내
+등록일: 2025. 5. 26.
+○ 2025년 교육생 모집 개요
+○ 행사 일시 : 2025. 6. 12.(목) 15:00 ~ 18:00
+○ 접수기간 : 6. 2. ~ 6. 9.
+○ 결과발표 : 6. 20.(금)
+○ 평가기간: 2024.10.1.~2025.1.30.
+○ 지난 설명회 : 5. 12.(월)
+"""
+
+
+def test_a_board_notice_gives_its_steps_and_not_its_title_date_or_history() -> None:
+    plan = parse_plan(BOARD_NOTICE)
+    found = [(m.kind, m.starts, m.due) for m in plan.milestones]
+    assert found == [
+        ("deadline", date(2025, 6, 12), date(2025, 6, 12)),  # the hours of one day, not `from 6.12`
+        ("range", date(2025, 6, 2), date(2025, 6, 9)),  # no year: the posting date's
+        ("deadline", date(2025, 6, 20), date(2025, 6, 20)),
+    ]  # not: the title's June, the programme's year, the posting date, periods ended before it
+    assert plan.doc_date == date(2025, 5, 26)
+
+
+def test_days_with_no_year_are_left_out_when_nothing_dates_the_document() -> None:
+    assert parse_plan("모집 안내\n○ 접수기간 : 6. 2. ~ 6. 9.\n").milestones == ()
+
+
+def test_a_period_stated_twice_is_one_milestone() -> None:
+    text = (
+        "장학생 모집 안내\n"
+        "□ 신청은 2024년 8월 14일(수)부터 9월 11일(수)까지 받는다.\n"
+        "○ 신청기간: 2024. 8. 14.(수) ~ 9. 11.(수)\n"
+        "○ 서류 제출: 2024. 9. 11.(수)까지\n"
+    )
+    plan = parse_plan(text)
+    assert [(m.kind, m.starts, m.due) for m in plan.milestones] == [
+        ("range", date(2024, 8, 14), date(2024, 9, 11))
+    ]
+
+
+def test_distinct_steps_on_one_day_stay_apart() -> None:
+    text = "심의 일정 안내\n- 심의 개최일 : [11차] 2025. 6. 11.(수) / [12차] 2025. 6. 25.(수)\n"
+    text += "※ 심의 신청은 [11차] 2025. 5. 28.(수) / [12차] 2025. 6. 11.(수) 18:00까지\n"
+    dues = sorted(m.due for m in parse_plan(text).milestones if m.due)
+    assert dues == [date(2025, 5, 28), date(2025, 6, 11), date(2025, 6, 11), date(2025, 6, 25)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "□ 2024년 3분기 해외직접투자는 전년 동기 대비 10.2% 증가한 150억 달러를 기록했다.",
+        "○ '24년 말 기준 가입자 120만명",
+        "○ 2023년 12월 말 현재 등록 업체는 3,200개소이다.",
+        "○ 2022. 12. 31. 이전 설치하여 운영 중인 시설",
+        "○ 출생년월일이 1990. 1. 1. ~ 2007. 12. 31.인 자",
+        "○ 제조일: 2025.3.11. / 소비기한: 2027.3.10.",
+        "○ 기준기간: 2024.06.01. ~ 2025.5.31.",
+        "○ 2025. 5. 27.(화) 14시 부로 오존 주의보가 발령되었습니다.",
+        "○ 2024.10.1.~2025.1.30. 평가를 실시하였습니다.",
+    ],
+)
+def test_facts_about_a_date_are_not_milestones(line: str) -> None:
+    assert parse_plan(f"공지 안내\n{line}\n").milestones == ()
+
+
+def test_a_past_clause_drops_its_date_only() -> None:
+    text = "공지 안내\n○ '24.3월 계획을 수립하였으며, '25.6월까지 시스템을 구축할 예정이다.\n"
+    assert [m.due for m in parse_plan(text).milestones] == [date(2025, 6, 30)]
+
+
+def test_a_decision_told_in_the_past_tense_is_a_milestone() -> None:
+    text = "보도자료\n보도시점 2025. 1. 10.(금)\n정부는 2026년 3월까지 관련 법령을 개정하기로 했다.\n"
+    assert [m.due for m in parse_plan(text).milestones] == [date(2026, 3, 31)]
+
+
+SIGNED_NOTICE = """서울특별시 공고 제2025-1호
+교육생 모집 공고
+2025년 5월 26일
+서울특별시장
+1. 접수기간: 2025. 6. 2.(월) ~ 6. 9.(월)
+2. 설명회: 2025. 3. 4.(화) 개최
+3. 결과발표 : 2025. 6. 20.(금)
+"""
+
+
+def test_a_signed_notice_is_dated_by_its_signature_and_its_numbered_items_are_read() -> None:
+    plan = parse_plan(SIGNED_NOTICE)
+    assert plan.doc_date == date(2025, 5, 26)
+    assert [(m.starts, m.due, m.title) for m in plan.milestones] == [
+        (date(2025, 6, 2), date(2025, 6, 9), "교육생 모집 접수"),
+        (date(2025, 6, 20), date(2025, 6, 20), "결과발표"),
+    ]  # the March briefing was before the notice's date
