@@ -16,7 +16,8 @@ _DATE_LINE_TAIL = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?\
 _ISSUER = re.compile(r"[가-힣() ]{2,24}(?:시장|군수|구청장|청장|도지사|장관|이사장|총장|교육감|원장|위원장)")
 _DATE_LABELS = (
     re.compile(r"(?:보도\s?시점|보도\s?일시|배포\s?일시|배포|엠바고)"),
-    re.compile(r"(?:제출\s?연월일|작성\s?일|시행\s?일자|발표\s?일)"),
+    # `발표일` only as the line's own label: `합격자 발표일: 3. 10.` is an item of the schedule
+    re.compile(r"(?:제출\s?연월일|작성\s?일|시행\s?일자|^\W{0,3}발표\s?일)"),
     _POSTED,
 )
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})\s?[.\-/년]\s?(\d{1,2})\s?[.\-/월]\s?(\d{1,2})(?!\d)")

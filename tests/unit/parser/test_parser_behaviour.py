@@ -355,3 +355,10 @@ def test_a_signed_notice_is_dated_by_its_signature_and_its_numbered_items_are_re
         (date(2025, 6, 2), date(2025, 6, 9), "교육생 모집 접수"),
         (date(2025, 6, 20), date(2025, 6, 20), "결과발표"),
     ]  # the March briefing was before the notice's date
+
+
+def test_a_results_announcement_day_is_not_the_document_date() -> None:
+    labelled = "청년 인턴 모집 공고\n발표일: 2025. 2. 3.\n○ 합격자 발표일: 2025. 3. 10.(월)\n"
+    assert parse_plan(labelled).doc_date == date(2025, 2, 3)
+    signed = "청년 인턴 모집 공고\n○ 합격자 발표일: 2025. 3. 10.(월)\n○ 접수: 2. 10. ~ 2. 14.\n2025. 2. 3.\n종로구청장\n"
+    assert parse_plan(signed).doc_date == date(2025, 2, 3)
