@@ -22,8 +22,10 @@ from services.milestones.domain import (
     health,
     health_dates,
     local_date,
+    memoised,
     next_step_date,
     on_time,
+    seoul_midnight,
     state_dates,
 )
 from shared.events import (
@@ -122,7 +124,8 @@ def apply(
         )
         result.applied.append(env)
     for mid in touched:
-        final, alerts = evaluate(current[mid], today=today, now=now, cal=cal, policy=policy)
+        # current[mid] is this batch's own copy (apply_event returns a new milestone): edited in place
+        final, alerts = evaluate(current[mid], today=today, now=now, cal=cal, policy=policy, private=True)
         result.milestones.append(final)
         result.alerts += alerts
     return result
@@ -248,10 +251,16 @@ def _snooze(before: Milestone, data: MilestoneSnoozed, env: Envelope) -> Milesto
 
 
 def evaluate(
-    m: Milestone, *, today: date, now: datetime, cal: Calendar, policy: Policy
+    m: Milestone, *, today: date, now: datetime, cal: Calendar, policy: Policy, private: bool = False
 ) -> tuple[Milestone, list[AlertDue]]:
-    """State, health, on-time, the alerts due today and the next day worth looking at again."""
-    m = evolve(m, state=evaluate_state(m, today, policy), on_time=on_time(m))
+    """State, health, on-time, the alerts due today and the next day worth looking at again.
+    Returns a new milestone, or (`private`: `m` is the caller's own copy, no one else holds it) `m`
+    itself, edited."""
+    changes = {"state": evaluate_state(m, today, policy), "on_time": on_time(m)}
+    if private:
+        m.__dict__.update(changes)
+    else:
+        m = evolve(m, **changes)
     m.__dict__["health"] = health(m, today, cal, policy)  # m is this function's own copy
     said: list[tuple[str, str, date, int]] = []
     closed = m.state in (State.DONE, State.WITHDRAWN)
@@ -324,7 +333,45 @@ def _next_check_kept(m: Milestone, today: date, cal: Calendar, policy: Policy) -
 
 
 def _next_check(m: Milestone, today: date, cal: Calendar, policy: Policy) -> date | None:
-    """The first day after today on which state, health or an alert may change by the calendar alone."""
+    """The first day after today on which state, health or an alert may change by the calendar alone
+    (`_next_check_of`, remembered per distinct dates)."""
+    return _next_check_of(
+        today,
+        m.due_date,
+        m.starts_date,
+        local_date(m.last_update_at),
+        local_date(m.created_at),
+        m.snoozed_until,
+        m.escalated_due,
+        m.reminder_on,
+        cal,
+        policy,
+    )
+
+
+@memoised
+def _next_check_of(
+    today: date,
+    due: date | None,
+    starts: date | None,
+    updated: date | None,
+    created: date | None,
+    snoozed_until: date | None,
+    escalated_due: date | None,
+    reminder_on: date | None,
+    cal: Calendar,
+    policy: Policy,
+) -> date | None:
+    m = Milestone(
+        id="",
+        due_date=due,
+        starts_date=starts,
+        last_update_at=seoul_midnight(updated),
+        created_at=seoul_midnight(created),
+        snoozed_until=snoozed_until,
+        escalated_due=escalated_due,
+        reminder_on=reminder_on,
+    )
     dates = state_dates(m, policy) + health_dates(m, cal, policy)
     if m.snoozed_until is not None:
         dates.append(m.snoozed_until + timedelta(days=1))
