@@ -186,7 +186,9 @@ async def _service_apply(url: str, kafka: str) -> tuple[float, dict[str, Any]]:
 async def _until_applied(watch: asyncpg.Connection, last: uuid.UUID) -> None:
     # One partition, batches committed in order: the last event's dedupe row means all are applied.
     # (A primary-key lookup: polling count(*) cost the shared 2 cores a scan every 20 ms.)
-    while not await watch.fetchval("SELECT 1 FROM processed_event WHERE event_id = $1", last):
+    while True:
+        if await watch.fetchval("SELECT 1 FROM processed_event WHERE event_id = $1", last):
+            return
         await asyncio.sleep(0.01)
 
 
