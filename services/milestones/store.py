@@ -120,10 +120,12 @@ async def lock(pg: asyncpg.Connection, ids: Sequence[str]) -> dict[str, Mileston
 
 
 async def due_for_check(pg: asyncpg.Connection, today: date, limit: int) -> list[Milestone]:
-    """Milestones whose check day has come, through the partial index; rows another replica is
+    """Open milestones whose check day has come, through the partial index on `next_check_date`
+    (migration a11_core_sweep: open rows only; no walk of the table); rows another replica is
     sweeping are skipped (SKIP LOCKED), so two sweeps never evaluate one row twice."""
     rows = await pg.fetch(
-        f"""SELECT {SELECT_COLUMNS} FROM milestone WHERE next_check_date <= $1
+        f"""SELECT {SELECT_COLUMNS} FROM milestone
+            WHERE next_check_date <= $1 AND state NOT IN ('done', 'withdrawn')
             ORDER BY next_check_date LIMIT $2 FOR UPDATE SKIP LOCKED""",
         today,
         limit,
