@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.milestones.domain import Milestone
 from services.milestones.rules import AlertDue, HistoryRow
 from shared.clock import SEOUL
-from shared.events import EVENT_TYPES, AlertPayload, Envelope, encode, new_envelope, record_key
+from shared.events import EVENT_TYPES, AlertPayload, Envelope, new_envelope
+from shared.outbox import queue_envelopes
 
 PRODUCER = "milestones"
 
@@ -276,8 +277,9 @@ async def write_history(pg: asyncpg.Connection, rows: Sequence[HistoryRow], now:
 async def queue_alerts(
     pg: asyncpg.Connection, alerts: Sequence[AlertDue], *, topic: str, today: date, now: datetime
 ) -> list[AlertDue]:
-    """Claims each alert's (milestone, step, due) key, then queues the claimed ones in the outbox
-    (two statements); an alert already claimed by another replica or an earlier run is not queued."""
+    """Claims each alert's (milestone, step, due) key, then queues the claimed ones in the outbox with
+    the shared writer (`shared.outbox.queue_envelopes`): two statements. An alert already claimed by
+    another replica or an earlier run is not queued."""
     if not alerts:
         return []
     claimed = await pg.fetch(
@@ -294,17 +296,7 @@ async def queue_alerts(
     ids = {r["event_id"] for r in claimed}
     queued = [a for a in alerts if a.event_id in ids]
     envelopes = [alert_envelope(a, today=today, now=now) for a in queued]
-    if envelopes:
-        await pg.execute(
-            """INSERT INTO outbox_message (event_id, producer, topic, key, value)
-               SELECT u.e, $2, $3, u.k, u.v FROM unnest($1::uuid[], $4::bytea[], $5::bytea[]) AS u(e, k, v)
-               ON CONFLICT (event_id) DO NOTHING""",
-            [e.event_id for e in envelopes],
-            PRODUCER,
-            topic,
-            [record_key(e) for e in envelopes],
-            [encode(e) for e in envelopes],
-        )
+    await queue_envelopes(pg, producer=PRODUCER, topic=topic, envelopes=envelopes)
     return queued
 
 
