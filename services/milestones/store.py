@@ -79,13 +79,17 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
 
 
 def _row(record: asyncpg.Record) -> Milestone:
-    m = Milestone(*record)  # SELECT_COLUMNS is in field order (checked above)
+    """A stored row as a Milestone (SELECT_COLUMNS is in field order, checked above), without the
+    frozen dataclass's per-field `__init__`: the lock reads 5,000 of these per batch."""
+    m: Milestone = object.__new__(Milestone)
+    values = m.__dict__
+    values.update(zip(COLUMNS, record, strict=True))
     for column in JSON_COLUMNS:
-        value = m.__dict__[column]
+        value = values[column]
         if isinstance(value, str):
-            m.__dict__[column] = json.loads(value)
-    if m.section is None:
-        m.__dict__["section"] = []
+            values[column] = json.loads(value)
+    if values["section"] is None:
+        values["section"] = []
     return m
 
 
