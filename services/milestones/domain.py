@@ -44,7 +44,7 @@ class Calendar(Protocol):
 
 
 RANK_EPOCH = 2020
-MEMO_SIZE = 65536  # entries per memoised rule: a few MB at most, and far more than a day's distinct facts
+MEMO_SIZE = 8192  # entries per memoised rule (~300 bytes each): a day's distinct facts, bounded memory
 
 R = TypeVar("R")
 
