@@ -4,7 +4,7 @@ calendar date → their new rows, history rows, the alerts now due and the event
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -102,12 +102,13 @@ def apply(
     """Folds the events (in order) into the stored milestones, then evaluates each touched one."""
     current = dict(stored)
     result = Result([], [], [], [], [])
-    touched: dict[str, None] = {}  # the milestones the batch changed, in first-seen order
+    touched: dict[str, None] = {}  # the milestones the batch changed, in first-seen order: from their
+    # first event on, current[id] is the batch's own copy, which later events edit in place
     states: dict[str, str] = {}  # their state after each event (for the history rows)
     for env in events:
         before = current.get(env.subject)
         try:
-            after, extra = apply_event(before, env, now=now)
+            after, extra = apply_event(before, env, now=now, private=env.subject in touched)
         except Refused as err:
             result.refused.append(Refusal(env, str(err)))
             continue
@@ -144,38 +145,51 @@ def sweep(rows: Iterable[Milestone], *, today: date, now: datetime, cal: Calenda
 
 
 def apply_event(
-    before: Milestone | None, env: Envelope, *, now: datetime
+    before: Milestone | None, env: Envelope, *, now: datetime, private: bool = False
 ) -> tuple[Milestone, dict[str, Any]]:
-    """One event on one milestone: the milestone after it, and what the history row adds to the event."""
+    """One event on one milestone: the milestone after it, and what the history row adds to the event.
+    A new milestone, or (`private`: `before` is the caller's own copy) `before` itself, edited; a
+    refused or invalid event raises before anything is edited."""
+    change = _edit if private else evolve
     if env.type == MilestoneDeclared.TYPE:
-        return _declare(before, MilestoneDeclared.model_validate(env.data), env, now)
+        return _declare(before, MilestoneDeclared.model_validate(env.data), env, now, change)
     if before is None:
         raise Refused(f"unknown milestone {env.subject!r} for {env.type}")
     if env.type == MilestoneRescheduled.TYPE:
-        return _reschedule(before, MilestoneRescheduled.model_validate(env.data))
+        return _reschedule(before, MilestoneRescheduled.model_validate(env.data), change)
     if env.type == MilestoneWithdrawn.TYPE:
         data = MilestoneWithdrawn.model_validate(env.data)
-        return evolve(
+        return change(
             before, state=State.WITHDRAWN, plan_version=data.plan_version or before.plan_version
         ), {}
     if before.withdrawn:
         raise Refused(f"milestone {env.subject} was withdrawn from its plan")
     if env.type == MilestoneStatusReported.TYPE:
-        return _report(before, MilestoneStatusReported.model_validate(env.data), env), {}
+        return _report(before, MilestoneStatusReported.model_validate(env.data), env, change), {}
     if env.type == MilestoneAcknowledged.TYPE:
         MilestoneAcknowledged.model_validate(env.data)
-        return evolve(before, acknowledged_at=env.occurred_at), {}
+        return change(before, acknowledged_at=env.occurred_at), {}
     if env.type == MilestoneSnoozed.TYPE:
-        return _snooze(before, MilestoneSnoozed.model_validate(env.data), env), {}
+        return _snooze(before, MilestoneSnoozed.model_validate(env.data), env, change), {}
     raise Refused(f"{env.type} does not apply to a milestone")
 
 
+Change = Callable[..., Milestone]
+
+
+def _edit(m: Milestone, **changes: Any) -> Milestone:
+    """`m` itself with `changes` (for a milestone no one else holds; see `apply_event`)."""
+    m.__dict__.update(changes)
+    return m
+
+
 def _declare(
-    before: Milestone | None, data: MilestoneDeclared, env: Envelope, now: datetime
+    before: Milestone | None, data: MilestoneDeclared, env: Envelope, now: datetime, change: Change
 ) -> tuple[Milestone, dict[str, Any]]:
     base = before or Milestone(id=env.subject, created_at=now)
+    old_due = None if before is None else before.due_date
     state = State.PLANNED if base.withdrawn else base.state  # declared again by a newer plan version
-    m = evolve(
+    m = change(
         base,
         title=data.title,
         section=list(data.section),
@@ -193,16 +207,19 @@ def _declare(
         baseline_due=base.baseline_due or data.due,
     )
     if data.status != "planned":
-        m = evolve(
+        m = change(
             m,
             reported_status=data.status,
             done_date=(data.done_date or local_date(env.occurred_at)) if data.status == "done" else None,
         )
-    return m, _due_change(before, m)
+    return m, ({} if before is None else _due_change(old_due, m))
 
 
-def _reschedule(before: Milestone, data: MilestoneRescheduled) -> tuple[Milestone, dict[str, Any]]:
-    m = evolve(
+def _reschedule(
+    before: Milestone, data: MilestoneRescheduled, change: Change
+) -> tuple[Milestone, dict[str, Any]]:
+    old_due = before.due_date
+    m = change(
         before,
         kind=data.kind,
         starts_date=data.starts,
@@ -211,25 +228,25 @@ def _reschedule(before: Milestone, data: MilestoneRescheduled) -> tuple[Mileston
         plan_version=data.plan_version or before.plan_version,
         baseline_due=before.baseline_due or data.due,
     )
-    return m, _due_change(before, m)
+    return m, _due_change(old_due, m)
 
 
-def _due_change(before: Milestone | None, after: Milestone) -> dict[str, Any]:
-    if before is None or before.due_date == after.due_date:
+def _due_change(old_due: date | None, after: Milestone) -> dict[str, Any]:
+    if old_due == after.due_date:
         return {}
     return {
         "due_change": {
-            "from": before.due_date.isoformat() if before.due_date else None,
+            "from": old_due.isoformat() if old_due else None,
             "to": after.due_date.isoformat() if after.due_date else None,
             "baseline": after.baseline_due.isoformat() if after.baseline_due else None,
         }
     }
 
 
-def _report(before: Milestone, data: MilestoneStatusReported, env: Envelope) -> Milestone:
+def _report(before: Milestone, data: MilestoneStatusReported, env: Envelope, change: Change) -> Milestone:
     done = data.status == "done"
     progress = 100 if done and data.progress is None else data.progress
-    return evolve(
+    return change(
         before,
         reported_status=data.status,
         done_date=(data.done_date or local_date(env.occurred_at)) if done else None,
@@ -240,14 +257,14 @@ def _report(before: Milestone, data: MilestoneStatusReported, env: Envelope) -> 
     )
 
 
-def _snooze(before: Milestone, data: MilestoneSnoozed, env: Envelope) -> Milestone:
+def _snooze(before: Milestone, data: MilestoneSnoozed, env: Envelope, change: Change) -> Milestone:
     said_on = local_date(env.occurred_at)
     assert said_on is not None
     limit = said_on + timedelta(days=30)
     if data.until > limit:
         raise Refused(f"snooze until {data.until} is more than 30 days after {said_on} (until ≤ {limit})")
     # A snooze is the owner's answer too: it stops escalation like an acknowledgement.
-    return evolve(before, snoozed_until=data.until, acknowledged_at=env.occurred_at)
+    return change(before, snoozed_until=data.until, acknowledged_at=env.occurred_at)
 
 
 def evaluate(
