@@ -23,12 +23,15 @@ import subprocess
 import sys
 import time
 import uuid
+import weakref
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import Pool
 
 from mtrack.stack.scratch import scratch_broker, scratch_database
 from services.milestones.app import MilestonesSettings, core_context, create_app
@@ -36,7 +39,7 @@ from services.milestones.jobs import JobContext, sweep_deadlines
 from shared.clock import Clock
 from shared.db import make_engine
 from shared.events import MilestoneDeclared, MilestoneStatusReported, Topics, encode, new_envelope
-from shared.kafka import make_producer
+from shared.kafka import ensure_topics, make_producer
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR = Path(os.environ.get("BENCH_FLOOR", ROOT.parents[1] / "shared" / "bench" / "limit_pipeline.py"))
@@ -54,7 +57,8 @@ def _dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-async def _produce(kafka: str, topic: str) -> None:
+async def _produce(kafka: str, topic: str) -> uuid.UUID:
+    """Pre-produces the events on one partition; returns the last one's id (applied last)."""
     producer = make_producer(MilestonesSettings(DATABASE_URL="x", KAFKA_BOOTSTRAP_SERVERS=kafka))
     await producer.start()
     try:
@@ -68,12 +72,100 @@ async def _produce(kafka: str, topic: str) -> None:
                     owner="산업기술정책과",
                 )
             else:
-                payload = MilestoneStatusReported(status="in_progress", progress=i % 100)
-            env = new_envelope(payload, subject=subject, source="bench", occurred_at=occurred)
+                # each report says something new (its time, a higher progress), as an owner's would:
+                # a batch of identical repeats would let the store skip every row
+                payload = MilestoneStatusReported(
+                    status="in_progress", progress=min(100, i // MILESTONES * 20 + i % 7)
+                )
+            at = occurred + timedelta(seconds=i)
+            env = new_envelope(payload, subject=subject, source="bench", occurred_at=at)
             await producer.send(topic, encode(env), key=subject.encode())
         await producer.flush()
     finally:
         await producer.stop()
+    return env.event_id
+
+
+class Statements:
+    """Counts the SQL statements the service runs while counting, by verb and table, with the time the
+    client waited for each: the core's store talks asyncpg directly, so its `Connection` methods are
+    wrapped (for the connections the SQLAlchemy pool opens); the ORM's (the relay's) are counted by
+    SQLAlchemy's `before_cursor_execute`."""
+
+    CORE_TABLES = ("processed_event", "milestone", "milestone_history", "alert", "outbox_message")
+    CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "")
+    METHODS = ("execute", "executemany", "fetch", "fetchrow", "fetchval", "copy_records_to_table")
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}  # as the client saw them (round trip included)
+        self.orm = 0
+        self._pooled: weakref.WeakSet[asyncpg.Connection] = weakref.WeakSet()
+        self._originals: dict[str, Any] = {}
+
+    def label(self, method: str, query: str) -> str:
+        if method == "copy_records_to_table":
+            return f"COPY {query}"
+        text = " ".join(query.replace(";", " ").split())
+        if text.upper() in self.CONTROL:
+            return "transaction control"
+        words = text.replace("(", " ").split()
+        previous = [w.upper() for w in words]
+        tables = (
+            w for w, prev in zip(words[1:], previous, strict=False) if prev in ("INTO", "FROM", "UPDATE")
+        )
+        table = next(tables, "")
+        return f"{words[0].upper()} {table}" if table in self.CORE_TABLES else "set-up (versions, types)"
+
+    def _wrap(self, method: str) -> Any:
+        original = self._originals[method] = getattr(asyncpg.Connection, method)
+        counter = self
+
+        async def counted(conn: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> Any:
+            if conn not in counter._pooled:
+                return await original(conn, query, *args, **kwargs)
+            label = counter.label(method, query)
+            start = time.perf_counter()
+            try:
+                return await original(conn, query, *args, **kwargs)
+            finally:
+                counter.kinds[label] = counter.kinds.get(label, 0) + 1
+                counter.seconds[label] = counter.seconds.get(label, 0.0) + time.perf_counter() - start
+
+        return counted
+
+    def _connected(self, dbapi_connection: Any, _record: Any) -> None:
+        self._pooled.add(dbapi_connection.driver_connection)
+
+    def _orm(self, *_: Any) -> None:
+        self.orm += 1
+
+    def __enter__(self) -> Statements:
+        for method in self.METHODS:
+            setattr(asyncpg.Connection, method, self._wrap(method))
+        event.listen(Pool, "connect", self._connected)
+        event.listen(Engine, "before_cursor_execute", self._orm)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for method, original in self._originals.items():
+            setattr(asyncpg.Connection, method, original)
+        event.remove(Pool, "connect", self._connected)
+        event.remove(Engine, "before_cursor_execute", self._orm)
+
+    def per_batch(self) -> dict[str, Any]:
+        """The apply's statements per batch (each batch records its event ids once: one `INSERT
+        processed_event`), BEGIN/COMMIT apart; the relay's ORM statements counted on their own."""
+        batches = self.kinds.get("INSERT processed_event", 0)
+        core = {k: v for k, v in self.kinds.items() if k.split(" ")[-1] in self.CORE_TABLES}
+        return {
+            "batches": batches,
+            "events_per_batch": round(APPLY_EVENTS / batches) if batches else None,
+            "statements_per_batch": round(sum(core.values()) / batches, 2) if batches else None,
+            "by_kind": dict(sorted(self.kinds.items())),
+            "seconds_by_kind": {k: round(v, 3) for k, v in sorted(self.seconds.items())},
+            "relay_orm_statements": self.orm,
+        }
 
 
 async def _reset_apply(url: str) -> None:
@@ -86,7 +178,7 @@ async def _reset_apply(url: str) -> None:
         await pg.close()
 
 
-async def _service_apply(url: str, kafka: str) -> float:
+async def _service_apply(url: str, kafka: str) -> tuple[float, dict[str, Any]]:
     await _reset_apply(url)
     prefix = f"bench{uuid.uuid4().hex[:8]}"
     settings = MilestonesSettings(
@@ -97,27 +189,33 @@ async def _service_apply(url: str, kafka: str) -> float:
         MTRACK_SWEEP_SECONDS=3600,
         MTRACK_TOPIC_PARTITIONS=1,
     )
-    await _produce(kafka, Topics(prefix).milestone_events)
+    await ensure_topics(settings, Topics(prefix).all())  # one partition, before the producer auto-creates it
+    last = await _produce(kafka, Topics(prefix).milestone_events)
     clock = Clock()
     clock.pin(TODAY)
     app = create_app(settings, clock=clock)
     watch = await asyncpg.connect(_dsn(url))
     try:
         # like the floor, timed from a started consumer (its group joined in `start()`, inside the lifespan)
-        async with app.router.lifespan_context(app):
-            start = time.perf_counter()
-            await _until_applied(watch)
-            elapsed = time.perf_counter() - start
+        with Statements() as statements:
+            async with app.router.lifespan_context(app):
+                start = time.perf_counter()
+                await _until_applied(watch, last)
+                elapsed = time.perf_counter() - start
+        applied = await watch.fetchval("SELECT count(*) FROM processed_event")
+        assert applied == APPLY_EVENTS, f"{applied} of {APPLY_EVENTS} events applied"
     finally:
         await watch.close()
-    return APPLY_EVENTS / elapsed
+    return APPLY_EVENTS / elapsed, statements.per_batch()
 
 
-async def _until_applied(watch: asyncpg.Connection) -> None:
-    while True:  # polls the service's own dedupe table: every event has its row once applied
-        if await watch.fetchval("SELECT count(*) FROM processed_event") >= APPLY_EVENTS:
+async def _until_applied(watch: asyncpg.Connection, last: uuid.UUID) -> None:
+    # One partition, batches committed in order: the last event's dedupe row means all are applied.
+    # (A primary-key lookup: polling count(*) cost the shared 2 cores a scan every 20 ms.)
+    while True:
+        if await watch.fetchval("SELECT 1 FROM processed_event WHERE event_id = $1", last):
             return
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.01)
 
 
 def _floor_apply(url: str, kafka: str) -> float:
@@ -173,7 +271,9 @@ async def _reset_sweep(pg: asyncpg.Connection, ids: list[str]) -> None:
     await pg.execute("VACUUM ANALYZE milestone")
 
 
-async def _service_sweep(url: str, kafka: str, ids: list[str]) -> tuple[float, dict[str, int]]:
+async def _service_sweep(
+    url: str, kafka: str, ids: list[str]
+) -> tuple[float, dict[str, int], dict[str, Any]]:
     pg = await asyncpg.connect(_dsn(url))
     engine = make_engine(url, pool_size=1)
     try:
@@ -182,9 +282,18 @@ async def _service_sweep(url: str, kafka: str, ids: list[str]) -> tuple[float, d
         clock = Clock()
         clock.pin(TODAY)
         jobs = JobContext(core=core_context(settings, engine, clock))
-        start = time.perf_counter()
-        counts = await sweep_deadlines(jobs)
-        return time.perf_counter() - start, counts
+        with Statements() as statements:
+            # like the bare UPDATE's, the service's connection is open before the clock starts
+            async with engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+            start = time.perf_counter()
+            counts = await sweep_deadlines(jobs)
+            elapsed = time.perf_counter() - start
+        kinds = {
+            k: {"statements": v, "seconds": round(statements.seconds[k], 4)}
+            for k, v in sorted(statements.kinds.items())
+        }
+        return elapsed, counts, kinds
     finally:
         await engine.dispose()
         await pg.close()
@@ -204,15 +313,16 @@ async def _bare_sweep(url: str, ids: list[str]) -> tuple[float, int]:
 
 
 async def _bench(url: str, kafka: str) -> dict[str, Any]:
-    service, floor = [], []
+    service, floor, statements = [], [], {}
     for _ in range(ROUNDS):
-        service.append(await _service_apply(url, kafka))
+        rate, statements = await _service_apply(url, kafka)
+        service.append(rate)
         floor.append(await asyncio.to_thread(_floor_apply, url, kafka))
     rss = _rss_mb()
     ids = await _prepare_sweep(url)
-    ours, bare, counts, updated = [], [], {}, 0
+    ours, bare, counts, updated, sweep_statements = [], [], {}, 0, {}
     for _ in range(ROUNDS):
-        seconds, counts = await _service_sweep(url, kafka, ids)
+        seconds, counts, sweep_statements = await _service_sweep(url, kafka, ids)
         ours.append(seconds)
         seconds, updated = await _bare_sweep(url, ids)
         bare.append(seconds)
@@ -231,6 +341,7 @@ async def _bench(url: str, kafka: str) -> dict[str, Any]:
             "service_does": "decode+validate envelope, dedupe, lock, rules (state/health/reminders), "
             "milestone upsert, history row per event, alerts+outbox, offsets",
             "floor_does": "json decode, dedupe insert, last-state upsert, offsets",
+            "service_statements_last_round": statements,
         },
         "sweep": {
             "rows": SWEEP_ROWS,
@@ -242,11 +353,13 @@ async def _bench(url: str, kafka: str) -> dict[str, Any]:
             "target": "<= 2",
             "service_counts": counts,
             "bare_rows_updated": updated,
+            "service_statements": sweep_statements,
             "service_does": "indexed select FOR UPDATE SKIP LOCKED, rules, upsert, history, alert claim, outbox",
             "bare_does": "UPDATE … WHERE state = 'due_soon' AND due_date < today (index on state, due_date)",
         },
         "rss_after_apply_mb": round(rss, 1),
         "rss_target_mb": "< 150",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 

@@ -321,7 +321,8 @@ class ConsumerLoop:
                 CONSUMER_LAG.labels(self._name, tp.topic, str(tp.partition)).set(max(0, highwater - position))
 
 
-def make_consumer(settings: KafkaSettings, *, topic: str, group_id: str) -> AIOKafkaConsumer:
+def make_consumer(settings: KafkaSettings, *, topic: str, group_id: str, **options: int) -> AIOKafkaConsumer:
+    """`options` are further AIOKafkaConsumer settings (a service's fetch sizes, …)."""
     return AIOKafkaConsumer(
         topic,
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -332,4 +333,5 @@ def make_consumer(settings: KafkaSettings, *, topic: str, group_id: str) -> AIOK
         # run in the background, so a long batch does not miss them.
         session_timeout_ms=6000,
         heartbeat_interval_ms=1500,
+        **options,
     )

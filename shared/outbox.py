@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
     CorruptRecordException,
@@ -21,7 +22,6 @@ from aiokafka.errors import (
 )
 from prometheus_client import Counter, Gauge
 from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Text, Uuid, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -68,21 +68,40 @@ class OutboxMessage(Base):
     quarantine_reason: Mapped[str | None] = mapped_column(Text)
 
 
+# The one writer of outbox rows: a batch of envelopes → one INSERT (unnest over three arrays), in the
+# caller's transaction. `$1` producer, `$2` topic, `$3` event ids, `$4` keys, `$5` values; RETURNING the
+# ids newly queued (an id already queued is left alone). A caller that must add a condition in the same
+# statement (ingest's fast path: the ownership check) can embed OUTBOX_INSERT in a CTE with these params.
+OUTBOX_INSERT = """INSERT INTO outbox_message (event_id, producer, topic, key, value)
+    SELECT u.event_id, $1, $2, u.key, u.value FROM unnest($3::uuid[], $4::bytea[], $5::bytea[]) AS u(event_id, key, value)
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id"""
+
+
+def outbox_arrays(envelopes: Sequence[Envelope]) -> tuple[list[uuid.UUID], list[bytes], list[bytes]]:
+    """The event ids, record keys and encoded values of `envelopes` (OUTBOX_INSERT's `$3`–`$5`)."""
+    return [e.event_id for e in envelopes], [record_key(e) for e in envelopes], [encode(e) for e in envelopes]
+
+
+async def queue_envelopes(
+    pg: asyncpg.Connection, *, producer: str, topic: str, envelopes: Sequence[Envelope]
+) -> set[uuid.UUID]:
+    """Queues `envelopes` with one INSERT in `pg`'s open transaction; returns the event ids newly queued."""
+    if not envelopes:
+        return set()
+    rows = await pg.fetch(OUTBOX_INSERT, producer, topic, *outbox_arrays(envelopes))
+    return {r["event_id"] for r in rows}
+
+
 async def add_to_outbox(session: AsyncSession, *, producer: str, topic: str, envelope: Envelope) -> bool:
-    """Queue `envelope` in the caller's transaction; False when the same event id is already queued."""
-    stmt = (
-        insert(OutboxMessage)
-        .values(
-            event_id=envelope.event_id,
-            producer=producer,
-            topic=topic,
-            key=record_key(envelope),
-            value=encode(envelope),
-        )
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(OutboxMessage.id)
+    """Queue `envelope` in the session's transaction (the same writer, on the session's connection);
+    False when the same event id is already queued."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    queued = await queue_envelopes(
+        raw.driver_connection, producer=producer, topic=topic, envelopes=[envelope]
     )
-    return (await session.execute(stmt)).first() is not None
+    return envelope.event_id in queued
 
 
 def _lock_id(producer: str) -> int:

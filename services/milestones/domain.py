@@ -3,11 +3,12 @@ state, on-time, health and the reminder schedule. No I/O here (the handlers load
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import astuple, dataclass, field
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from functools import lru_cache
-from typing import Any, Protocol
+from functools import lru_cache, wraps
+from typing import Any, Protocol, TypeVar
 
 from shared.clock import SEOUL
 
@@ -43,6 +44,30 @@ class Calendar(Protocol):
 
 
 RANK_EPOCH = 2020
+MEMO_SIZE = 8192  # entries per memoised rule (~300 bytes each): a day's distinct facts, bounded memory
+
+R = TypeVar("R")
+
+
+def memoised(fn: Callable[..., R]) -> Callable[..., R]:
+    """`fn` remembered by its (hashable) arguments: the calendar arithmetic of the rules depends on a few
+    dates only, and thousands of milestones share them (the same due dates, update days, today). An
+    unhashable calendar (the plain `WorkingCalendar`) is simply not remembered."""
+    memo = lru_cache(maxsize=MEMO_SIZE)(fn)
+
+    @wraps(fn)
+    def call(*args: Any) -> R:
+        try:
+            return memo(*args)
+        except TypeError:  # unhashable arguments (or fn's own TypeError, raised again here)
+            return fn(*args)
+
+    return call
+
+
+def seoul_midnight(day: date | None) -> datetime | None:
+    """A moment on `day` in Seoul (what `local_date` maps back to `day`)."""
+    return None if day is None else datetime.combine(day, time(), SEOUL)
 
 
 def evolve(m: Milestone, **changes: Any) -> Milestone:
@@ -151,6 +176,13 @@ class Policy:
     amber_due_soon_stale_days: int = 14
     amber_in_progress_stale_days: int = 30
 
+    def __hash__(self) -> int:
+        """Computed once (the memoised rules hash their arguments on every call)."""
+        known = self.__dict__.get("_hash")
+        if known is None:
+            known = self.__dict__["_hash"] = hash(astuple(self))
+        return int(known)
+
 
 @dataclass(frozen=True)
 class Milestone:
@@ -233,6 +265,54 @@ def on_time(m: Milestone) -> bool | None:
 
 
 def health(m: Milestone, today: date, cal: Calendar, policy: Policy) -> Health:
+    """The health of `m` today (the rule is `_health`'s, remembered per distinct facts)."""
+    return _health_of(
+        today,
+        m.state == State.WITHDRAWN,
+        m.reported_status,
+        m.due_date,
+        local_date(m.last_update_at),
+        m.expected_date,
+        bool(m.progress),
+        m.baseline_due,
+        m.starts_date,
+        local_date(m.created_at),
+        cal,
+        policy,
+    )
+
+
+@memoised
+def _health_of(
+    today: date,
+    withdrawn: bool,
+    reported_status: str,
+    due: date | None,
+    updated: date | None,
+    expected: date | None,
+    progress: bool,
+    baseline: date | None,
+    starts: date | None,
+    created: date | None,
+    cal: Calendar,
+    policy: Policy,
+) -> Health:
+    facts = Milestone(
+        id="",
+        state=State.WITHDRAWN if withdrawn else State.PLANNED,
+        reported_status=reported_status,
+        due_date=due,
+        last_update_at=seoul_midnight(updated),
+        expected_date=expected,
+        progress=1 if progress else None,
+        baseline_due=baseline,
+        starts_date=starts,
+        created_at=seoul_midnight(created),
+    )
+    return _health(facts, today, cal, policy)
+
+
+def _health(m: Milestone, today: date, cal: Calendar, policy: Policy) -> Health:
     """The one place the health rule lives (computed, never set by hand):
 
     - `done` / `withdrawn` for closed milestones;
@@ -347,6 +427,7 @@ def next_overdue_offset(policy: Policy, after: int) -> int | None:
     return last + ((after - last) // policy.remind_every + 1) * policy.remind_every
 
 
+@memoised
 def due_step(due: date, today: date, cal: Calendar, policy: Policy) -> Step | None:
     """The latest reminder whose day has come for `today` (None before D-7 and between due and +1).
     A before-due reminder is said only up to the due date itself; overdue ones after it."""
@@ -361,6 +442,7 @@ def due_step(due: date, today: date, cal: Calendar, policy: Policy) -> Step | No
     return Step(f"+{k}", cal.add_working_days(due, k), "milestone.overdue")
 
 
+@memoised
 def next_step_date(due: date, today: date, cal: Calendar, policy: Policy) -> date | None:
     """The first day after `today` on which another reminder fires."""
     if today < due:

@@ -72,7 +72,7 @@ async def apply_batch(envelopes: list[Envelope], *, ctx: Context) -> BatchOutcom
         stored = await store.lock(pg, sorted({e.subject for e in fresh}))
         result = rules.apply(stored, fresh, today=today, now=now, cal=ctx.calendar, policy=ctx.policy)
         await store.mark_outcome(pg, [r.envelope.event_id for r in result.refused], "rejected")
-        await store.write_milestones(pg, result.milestones, now)
+        await store.write_milestones(pg, result.milestones, now, stored)
         await store.write_history(pg, result.history, now)
         queued = await store.queue_alerts(pg, result.alerts, topic=ctx.alerts_topic, today=today, now=now)
     counts.update((e.type, "applied") for e in result.applied)

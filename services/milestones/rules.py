@@ -4,7 +4,7 @@ calendar date → their new rows, history rows, the alerts now due and the event
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,8 +22,10 @@ from services.milestones.domain import (
     health,
     health_dates,
     local_date,
+    memoised,
     next_step_date,
     on_time,
+    seoul_midnight,
     state_dates,
 )
 from shared.events import (
@@ -100,12 +102,13 @@ def apply(
     """Folds the events (in order) into the stored milestones, then evaluates each touched one."""
     current = dict(stored)
     result = Result([], [], [], [], [])
-    touched: dict[str, None] = {}  # the milestones the batch changed, in first-seen order
+    touched: dict[str, None] = {}  # the milestones the batch changed, in first-seen order: from their
+    # first event on, current[id] is the batch's own copy, which later events edit in place
     states: dict[str, str] = {}  # their state after each event (for the history rows)
     for env in events:
         before = current.get(env.subject)
         try:
-            after, extra = apply_event(before, env, now=now)
+            after, extra = apply_event(before, env, now=now, private=env.subject in touched)
         except Refused as err:
             result.refused.append(Refusal(env, str(err)))
             continue
@@ -122,7 +125,8 @@ def apply(
         )
         result.applied.append(env)
     for mid in touched:
-        final, alerts = evaluate(current[mid], today=today, now=now, cal=cal, policy=policy)
+        # current[mid] is this batch's own copy (apply_event returns a new milestone): edited in place
+        final, alerts = evaluate(current[mid], today=today, now=now, cal=cal, policy=policy, private=True)
         result.milestones.append(final)
         result.alerts += alerts
     return result
@@ -141,38 +145,51 @@ def sweep(rows: Iterable[Milestone], *, today: date, now: datetime, cal: Calenda
 
 
 def apply_event(
-    before: Milestone | None, env: Envelope, *, now: datetime
+    before: Milestone | None, env: Envelope, *, now: datetime, private: bool = False
 ) -> tuple[Milestone, dict[str, Any]]:
-    """One event on one milestone: the milestone after it, and what the history row adds to the event."""
+    """One event on one milestone: the milestone after it, and what the history row adds to the event.
+    A new milestone, or (`private`: `before` is the caller's own copy) `before` itself, edited; a
+    refused or invalid event raises before anything is edited."""
+    change = _edit if private else evolve
     if env.type == MilestoneDeclared.TYPE:
-        return _declare(before, MilestoneDeclared.model_validate(env.data), env, now)
+        return _declare(before, MilestoneDeclared.model_validate(env.data), env, now, change)
     if before is None:
         raise Refused(f"unknown milestone {env.subject!r} for {env.type}")
     if env.type == MilestoneRescheduled.TYPE:
-        return _reschedule(before, MilestoneRescheduled.model_validate(env.data))
+        return _reschedule(before, MilestoneRescheduled.model_validate(env.data), change)
     if env.type == MilestoneWithdrawn.TYPE:
         data = MilestoneWithdrawn.model_validate(env.data)
-        return evolve(
+        return change(
             before, state=State.WITHDRAWN, plan_version=data.plan_version or before.plan_version
         ), {}
     if before.withdrawn:
         raise Refused(f"milestone {env.subject} was withdrawn from its plan")
     if env.type == MilestoneStatusReported.TYPE:
-        return _report(before, MilestoneStatusReported.model_validate(env.data), env), {}
+        return _report(before, MilestoneStatusReported.model_validate(env.data), env, change), {}
     if env.type == MilestoneAcknowledged.TYPE:
         MilestoneAcknowledged.model_validate(env.data)
-        return evolve(before, acknowledged_at=env.occurred_at), {}
+        return change(before, acknowledged_at=env.occurred_at), {}
     if env.type == MilestoneSnoozed.TYPE:
-        return _snooze(before, MilestoneSnoozed.model_validate(env.data), env), {}
+        return _snooze(before, MilestoneSnoozed.model_validate(env.data), env, change), {}
     raise Refused(f"{env.type} does not apply to a milestone")
 
 
+Change = Callable[..., Milestone]
+
+
+def _edit(m: Milestone, **changes: Any) -> Milestone:
+    """`m` itself with `changes` (for a milestone no one else holds; see `apply_event`)."""
+    m.__dict__.update(changes)
+    return m
+
+
 def _declare(
-    before: Milestone | None, data: MilestoneDeclared, env: Envelope, now: datetime
+    before: Milestone | None, data: MilestoneDeclared, env: Envelope, now: datetime, change: Change
 ) -> tuple[Milestone, dict[str, Any]]:
     base = before or Milestone(id=env.subject, created_at=now)
+    old_due = None if before is None else before.due_date
     state = State.PLANNED if base.withdrawn else base.state  # declared again by a newer plan version
-    m = evolve(
+    m = change(
         base,
         title=data.title,
         section=list(data.section),
@@ -190,16 +207,19 @@ def _declare(
         baseline_due=base.baseline_due or data.due,
     )
     if data.status != "planned":
-        m = evolve(
+        m = change(
             m,
             reported_status=data.status,
             done_date=(data.done_date or local_date(env.occurred_at)) if data.status == "done" else None,
         )
-    return m, _due_change(before, m)
+    return m, ({} if before is None else _due_change(old_due, m))
 
 
-def _reschedule(before: Milestone, data: MilestoneRescheduled) -> tuple[Milestone, dict[str, Any]]:
-    m = evolve(
+def _reschedule(
+    before: Milestone, data: MilestoneRescheduled, change: Change
+) -> tuple[Milestone, dict[str, Any]]:
+    old_due = before.due_date
+    m = change(
         before,
         kind=data.kind,
         starts_date=data.starts,
@@ -208,25 +228,25 @@ def _reschedule(before: Milestone, data: MilestoneRescheduled) -> tuple[Mileston
         plan_version=data.plan_version or before.plan_version,
         baseline_due=before.baseline_due or data.due,
     )
-    return m, _due_change(before, m)
+    return m, _due_change(old_due, m)
 
 
-def _due_change(before: Milestone | None, after: Milestone) -> dict[str, Any]:
-    if before is None or before.due_date == after.due_date:
+def _due_change(old_due: date | None, after: Milestone) -> dict[str, Any]:
+    if old_due == after.due_date:
         return {}
     return {
         "due_change": {
-            "from": before.due_date.isoformat() if before.due_date else None,
+            "from": old_due.isoformat() if old_due else None,
             "to": after.due_date.isoformat() if after.due_date else None,
             "baseline": after.baseline_due.isoformat() if after.baseline_due else None,
         }
     }
 
 
-def _report(before: Milestone, data: MilestoneStatusReported, env: Envelope) -> Milestone:
+def _report(before: Milestone, data: MilestoneStatusReported, env: Envelope, change: Change) -> Milestone:
     done = data.status == "done"
     progress = 100 if done and data.progress is None else data.progress
-    return evolve(
+    return change(
         before,
         reported_status=data.status,
         done_date=(data.done_date or local_date(env.occurred_at)) if done else None,
@@ -237,21 +257,27 @@ def _report(before: Milestone, data: MilestoneStatusReported, env: Envelope) -> 
     )
 
 
-def _snooze(before: Milestone, data: MilestoneSnoozed, env: Envelope) -> Milestone:
+def _snooze(before: Milestone, data: MilestoneSnoozed, env: Envelope, change: Change) -> Milestone:
     said_on = local_date(env.occurred_at)
     assert said_on is not None
     limit = said_on + timedelta(days=30)
     if data.until > limit:
         raise Refused(f"snooze until {data.until} is more than 30 days after {said_on} (until ≤ {limit})")
     # A snooze is the owner's answer too: it stops escalation like an acknowledgement.
-    return evolve(before, snoozed_until=data.until, acknowledged_at=env.occurred_at)
+    return change(before, snoozed_until=data.until, acknowledged_at=env.occurred_at)
 
 
 def evaluate(
-    m: Milestone, *, today: date, now: datetime, cal: Calendar, policy: Policy
+    m: Milestone, *, today: date, now: datetime, cal: Calendar, policy: Policy, private: bool = False
 ) -> tuple[Milestone, list[AlertDue]]:
-    """State, health, on-time, the alerts due today and the next day worth looking at again."""
-    m = evolve(m, state=evaluate_state(m, today, policy), on_time=on_time(m))
+    """State, health, on-time, the alerts due today and the next day worth looking at again.
+    Returns a new milestone, or (`private`: `m` is the caller's own copy, no one else holds it) `m`
+    itself, edited."""
+    changes = {"state": evaluate_state(m, today, policy), "on_time": on_time(m)}
+    if private:
+        m.__dict__.update(changes)
+    else:
+        m = evolve(m, **changes)
     m.__dict__["health"] = health(m, today, cal, policy)  # m is this function's own copy
     said: list[tuple[str, str, date, int]] = []
     closed = m.state in (State.DONE, State.WITHDRAWN)
@@ -324,7 +350,45 @@ def _next_check_kept(m: Milestone, today: date, cal: Calendar, policy: Policy) -
 
 
 def _next_check(m: Milestone, today: date, cal: Calendar, policy: Policy) -> date | None:
-    """The first day after today on which state, health or an alert may change by the calendar alone."""
+    """The first day after today on which state, health or an alert may change by the calendar alone
+    (`_next_check_of`, remembered per distinct dates)."""
+    return _next_check_of(
+        today,
+        m.due_date,
+        m.starts_date,
+        local_date(m.last_update_at),
+        local_date(m.created_at),
+        m.snoozed_until,
+        m.escalated_due,
+        m.reminder_on,
+        cal,
+        policy,
+    )
+
+
+@memoised
+def _next_check_of(
+    today: date,
+    due: date | None,
+    starts: date | None,
+    updated: date | None,
+    created: date | None,
+    snoozed_until: date | None,
+    escalated_due: date | None,
+    reminder_on: date | None,
+    cal: Calendar,
+    policy: Policy,
+) -> date | None:
+    m = Milestone(
+        id="",
+        due_date=due,
+        starts_date=starts,
+        last_update_at=seoul_midnight(updated),
+        created_at=seoul_midnight(created),
+        snoozed_until=snoozed_until,
+        escalated_due=escalated_due,
+        reminder_on=reminder_on,
+    )
     dates = state_dates(m, policy) + health_dates(m, cal, policy)
     if m.snoozed_until is not None:
         dates.append(m.snoozed_until + timedelta(days=1))

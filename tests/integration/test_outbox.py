@@ -76,3 +76,45 @@ async def test_two_relays_publish_each_row_once_in_order(database_url: str, kafk
             await kafka.stop()
         await engine.dispose()
     assert [r["n"] for r in records] == list(range(60))
+
+
+async def test_one_insert_queues_a_batch_and_skips_ids_already_queued(database_url: str) -> None:
+    """The set-based writer (`queue_envelopes`, also behind `add_to_outbox`): rows in the caller's
+    transaction, each event id at most once, in the order given."""
+    from shared.events import MilestoneStatusReported, encode, new_envelope
+    from shared.outbox import OutboxMessage as Row
+    from shared.outbox import add_to_outbox, queue_envelopes
+
+    engine = make_engine(database_url, pool_size=1)
+    sessions = make_sessionmaker(engine)
+    producer = f"batch-{uuid.uuid4().hex[:6]}"
+    envelopes = [
+        new_envelope(
+            MilestoneStatusReported(status="in_progress", progress=n),
+            subject=f"m-{n}",
+            source="test",
+            occurred_at=datetime.now(UTC),
+        )
+        for n in range(3)
+    ]
+    try:
+        async with sessions() as session, session.begin():
+            assert await add_to_outbox(session, producer=producer, topic="t", envelope=envelopes[1])
+            assert not await add_to_outbox(session, producer=producer, topic="t", envelope=envelopes[1])
+        async with engine.connect() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            async with raw.transaction():
+                queued = await queue_envelopes(raw, producer=producer, topic="t", envelopes=envelopes)
+        assert queued == {envelopes[0].event_id, envelopes[2].event_id}
+        async with sessions() as session:
+            stored = (
+                await session.execute(
+                    select(Row.event_id, Row.key, Row.value).where(Row.producer == producer).order_by(Row.id)
+                )
+            ).all()
+        assert [r.event_id for r in stored] == [envelopes[i].event_id for i in (1, 0, 2)]
+        assert [(r.key, r.value) for r in stored] == [
+            (f"m-{i}".encode(), encode(envelopes[i])) for i in (1, 0, 2)
+        ]
+    finally:
+        await engine.dispose()

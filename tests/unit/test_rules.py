@@ -240,6 +240,23 @@ def test_baseline_is_kept_across_reschedules_and_the_change_is_in_history() -> N
     assert redeclared.milestones[0].baseline_due == date(2025, 3, 31)
 
 
+def test_a_batch_never_edits_the_stored_milestones_it_was_given() -> None:
+    """Later events of a batch edit the batch's own copy in place; what the caller passed in (the rows
+    as stored, compared after the write) stays as it was."""
+    stored = milestone(date(2025, 3, 31))
+    before = dict(stored.__dict__)
+    events = [
+        env(MilestoneStatusReported(status="in_progress", progress=10)),
+        env(MilestoneRescheduled(due=date(2025, 6, 30), plan_version=2)),
+        env(MilestoneStatusReported(status="in_progress", progress=40)),
+    ]
+    result = apply({"m1": stored}, events, date(2025, 3, 20))
+    assert stored.__dict__ == before
+    (m,) = result.milestones
+    assert (m.progress, m.due_date, m.baseline_due) == (40, date(2025, 6, 30), date(2025, 3, 31))
+    assert result.history[1].data["due_change"]["from"] == "2025-03-31"
+
+
 def test_done_late_keeps_on_time_false_with_days_late() -> None:
     m = milestone(date(2025, 3, 31))
     result = apply(
