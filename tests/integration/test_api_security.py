@@ -144,6 +144,27 @@ async def test_plan_ids_cannot_be_taken_over(stack, keys) -> None:  # type: igno
     assert await _outbox_rows(stack) == before
 
 
+async def test_plan_versions_are_limited_to_the_keys_departments(stack, keys) -> None:  # type: ignore[no-untyped-def]
+    plan_key = f"sec-{uuid.uuid4().hex[:8]}"
+    text = f"{PLAN}\n담당부서 {MARKET} 044-203-4500\n"
+    posted = await stack.ingest.post(
+        "/v1/plans", params={"plan_key": plan_key}, content=text.encode(), headers=TEXT
+    )
+    assert posted.status_code == 202, posted.text
+    path = f"/v1/plans/{plan_key}/versions"
+    async with (
+        _client(stack, "ingest", keys["market"]) as market,
+        _client(stack, "ingest", keys["policy"]) as policy,
+    ):
+        mine = await market.get(path)
+        assert mine.status_code == 200, mine.text
+        assert [v["version"] for v in mine.json()] == [1]
+        others = await policy.get(path)
+        assert others.status_code == 404, others.text
+        assert plan_key in others.json()["detail"] and "title" not in others.text
+    assert (await stack.ingest.get(path)).status_code == 200  # the administrator's key sees every plan
+
+
 async def _first(stack, plan_key: str) -> dict | None:  # type: ignore[no-untyped-def,type-arg]
     items = (await stack.milestones.get("/v1/milestones", params={"plan": plan_key})).json()["items"]
     return items[0] if items else None
