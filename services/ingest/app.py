@@ -60,8 +60,10 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
         await ensure_topics(settings, topics.all())
         app.state.relay = OutboxRelay(sessions=sessions, producer=producer, name=PRODUCER)
         app.state.fast_pool = await fast_path.make_pool(settings.database_url)
+        app.state.group_writer = fast_path.GroupWriter(app.state.fast_pool)
         background = Background()
         background.spawn("outbox-relay", app.state.relay.run)
+        background.spawn("status-group-writer", app.state.group_writer.run)
         try:
             yield
         finally:
@@ -80,6 +82,7 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
     app.state.owner_rules = load_owner_rules(settings.owner_rules)
     app.state.relay = None
     app.state.fast_pool = None
+    app.state.group_writer = None
     api_errors.install(app, limits=body_limits)
     app.add_exception_handler(EventTooLarge, _too_large)
     app.include_router(api.router)

@@ -80,11 +80,16 @@ async def _one(
     request: Request, principal: Principal, milestone_id: str, payload: Payload, key: str | None
 ) -> Any:
     state = request.app.state
-    pool = getattr(state, "fast_pool", None)
-    if key is None and pool is not None:
+    writer = getattr(state, "group_writer", None)
+    if key is None and writer is not None:
         try:
             status, event_id = await fast_path.publish_status(
-                pool, principal, milestone_id, payload, topic=state.topics.milestone_events, clock=state.clock
+                writer,
+                principal,
+                milestone_id,
+                payload,
+                topic=state.topics.milestone_events,
+                clock=state.clock,
             )
         except fast_path.Fallback:
             pass
