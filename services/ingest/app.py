@@ -12,6 +12,7 @@ from pydantic import Field
 from services.ingest import actions, api, fast_path, status_api
 from services.ingest.owner_rules import load_owner_rules
 from services.ingest.service import PRODUCER, EventTooLarge
+from services.ingest.status_lane import StatusLane
 from shared import api_errors
 from shared.clock import Clock
 from shared.db import make_engine, make_sessionmaker
@@ -73,6 +74,7 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
             await engine.dispose()
 
     app = FastAPI(title="mtrack ingest", version="0.1.0", lifespan=lifespan)
+    app.add_middleware(StatusLane)  # added first: inside observe's metrics/log and the request guard
     observe(app, "ingest")  # HTTP metrics, access log, request id (shared/observe.py)
     offline_docs(app)  # /docs and /redoc with no internet (shared/docs.py)
     app.state.sessions = sessions

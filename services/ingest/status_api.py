@@ -96,7 +96,7 @@ async def _one(
         else:
             if status != 202:
                 raise refusal(status, milestone_id)
-            _wake_soon(state)
+            wake_soon(state)
             return JSONResponse({"event_ids": [str(event_id)]}, status_code=202)
 
     async def work(session: Any) -> Outcome:
@@ -117,7 +117,7 @@ async def _one(
 WAKE_DELAY = 0.02
 
 
-def _wake_soon(state: Any) -> None:
+def wake_soon(state: Any) -> None:
     """Wakes the outbox relay once for the updates of the next 20 ms, so under load it publishes them in
     batches instead of one relay transaction per request."""
     if getattr(state, "wake_pending", False) or state.relay is None:
