@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -200,19 +201,63 @@ async def list_milestones(
         )
     except queries.BadCursor as err:
         raise HTTPException(422, f"cursor: {err}") from err
-    items = [MilestoneOut.of(m) for m in rows]
+    items = [_item(m) for m in rows]
     if "text/csv" in request.headers.get("accept", ""):
         return _csv(items, next_cursor)
-    return MilestonePage(total=total, items=items, next_cursor=next_cursor)
+    # MilestonePage's shape, written directly: no model per row, no second validation of the page.
+    page = {"total": total, "items": items, "next_cursor": next_cursor}
+    return Response(json.dumps(page, ensure_ascii=False, default=_json_value), media_type="application/json")
 
 
-def _csv(items: list[MilestoneOut], next_cursor: str | None) -> Response:
+def _item(m: Any) -> dict[str, Any]:
+    """MilestoneOut's fields from a row (a Milestone or a row of queries.LIST_COLUMNS)."""
+    due, baseline, done = m.due_date, m.baseline_due, m.done_date
+    return {
+        "id": m.id,
+        "title": m.title,
+        "section": m.section or [],
+        "kind": m.kind,
+        "expr": m.expr,
+        "part": m.part,
+        "starts": m.starts_date,
+        "due": due,
+        "baseline_due": baseline,
+        "slip_days": (due - baseline).days if due and baseline else None,
+        "owner": m.owner,
+        "target": m.target,
+        "plan_key": m.plan_key,
+        "plan_version": m.plan_version,
+        "state": m.state,
+        "health": m.health,
+        "progress": m.progress,
+        "expected_date": m.expected_date,
+        "delay_reason": m.delay_reason,
+        "last_update_at": m.last_update_at,
+        "acknowledged_at": m.acknowledged_at,
+        "snoozed_until": m.snoozed_until,
+        "done_date": done,
+        "on_time": m.on_time,
+        "days_late": (done - due).days if m.on_time is False and done and due else None,
+        "updated_at": m.updated_at,
+    }
+
+
+def _json_value(value: Any) -> str:
+    """Dates and times as pydantic writes them (ISO 8601, UTC as `Z`)."""
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _csv(items: list[dict[str, Any]], next_cursor: str | None) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for item in items:
-        row = item.model_dump()
-        row["section"] = " > ".join(item.section)
+        row = dict(item, section=" > ".join(item["section"]))
         writer.writerow(["" if row[c] is None else _cell(row[c]) for c in CSV_COLUMNS])
     headers = {"Content-Disposition": 'attachment; filename="milestones.csv"'}
     if next_cursor:

@@ -24,6 +24,13 @@ SORTS: dict[str, Any] = {
 }
 
 
+LIST_COLUMNS = (
+    "id", "title", "section", "kind", "expr", "part", "starts_date", "due_date", "baseline_due", "owner",
+    "target", "plan_key", "plan_version", "state", "health", "progress", "expected_date", "delay_reason",
+    "last_update_at", "acknowledged_at", "snoozed_until", "done_date", "on_time", "updated_at",
+)  # fmt: skip
+
+
 class BadCursor(ValueError):
     pass
 
@@ -89,8 +96,10 @@ async def list_milestones(
     sort: str,
     limit: int,
     cursor: str | None,
-) -> tuple[int, list[Milestone], str | None]:
-    """A page in keyset order (sort key, id): rows changing elsewhere never shift the next page."""
+) -> tuple[int, list[Any], str | None]:
+    """A page in keyset order (sort key, id): rows changing elsewhere never shift the next page. The rows
+    hold LIST_COLUMNS (attribute names of Milestone), not ORM objects: a page of 200 is read and
+    serialised without building an object per row."""
     key_name = sort.lstrip("-")
     descending = sort.startswith("-")
     key = SORTS[key_name]
@@ -107,8 +116,9 @@ async def list_milestones(
         )
         page_conds.append(after)
     order = (key.desc(), Milestone.id.desc()) if descending else (key.asc(), Milestone.id.asc())
+    columns = [getattr(Milestone, name) for name in LIST_COLUMNS]
     rows = list(
-        (await session.scalars(select(Milestone).where(*page_conds).order_by(*order).limit(limit + 1))).all()
+        (await session.execute(select(*columns).where(*page_conds).order_by(*order).limit(limit + 1))).all()
     )
     more = len(rows) > limit
     rows = rows[:limit]
