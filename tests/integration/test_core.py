@@ -331,3 +331,31 @@ async def test_a_sweep_that_changes_nothing_visible_keeps_updated_at(stack) -> N
         stack.database_url, select(Milestone.next_check_date).where(Milestone.id == mid)
     )
     assert next_check[0] > date(2025, 3, 5)
+
+
+async def test_a_listed_milestone_reads_as_its_detail_without_history(stack) -> None:  # type: ignore[no-untyped-def]
+    """The list writes its JSON without the response models; every field must read as the detail's
+    (which still goes through them): dates, times, numbers, Korean text, a target, a slip."""
+    stack.clock.pin(date(2025, 3, 5))
+    mid = f"same-{uuid.uuid4().hex[:8]}"
+    topic = Topics(stack.topics_prefix).milestone_events
+    declared = MilestoneDeclared(
+        title="동일성 과제", due=date(2025, 3, 31), owner="산업기술정책과", section=["Ⅳ. 계획", "1 기반"],
+        target={"value": 2.5, "unit": "건"}, plan_key="same", plan_version=3,
+    )  # fmt: skip
+    moved = MilestoneRescheduled(due=date(2025, 5, 30), previous_due=date(2025, 3, 31))
+    late = MilestoneStatusReported(
+        status="in_progress", progress=40, expected_date=date(2025, 6, 1), reason="지연"
+    )
+    await produce(stack.kafka_servers, topic, [record(mid, declared), record(mid, moved), record(mid, late)])
+    detail = await eventually(lambda: _detail_with_progress(stack, mid))
+    listed = (await stack.milestones.get("/v1/milestones", params={"plan": "same", "limit": 1000})).json()
+    (item,) = [i for i in listed["items"] if i["id"] == mid]
+    detail.pop("history")
+    assert item == detail
+    assert item["slip_days"] == 60 and item["updated_at"].endswith("Z")
+
+
+async def _detail_with_progress(stack, mid: str) -> dict | None:  # type: ignore[no-untyped-def,type-arg]
+    response = await stack.milestones.get(f"/v1/milestones/{mid}")
+    return response.json() if response.status_code == 200 and response.json()["progress"] == 40 else None
