@@ -209,37 +209,18 @@ async def list_milestones(
     return Response(json.dumps(page, ensure_ascii=False, default=_json_value), media_type="application/json")
 
 
-def _item(m: Any) -> dict[str, Any]:
-    """MilestoneOut's fields from a row (a Milestone or a row of queries.LIST_COLUMNS)."""
-    due, baseline, done = m.due_date, m.baseline_due, m.done_date
-    return {
-        "id": m.id,
-        "title": m.title,
-        "section": m.section or [],
-        "kind": m.kind,
-        "expr": m.expr,
-        "part": m.part,
-        "starts": m.starts_date,
-        "due": due,
-        "baseline_due": baseline,
-        "slip_days": (due - baseline).days if due and baseline else None,
-        "owner": m.owner,
-        "target": m.target,
-        "plan_key": m.plan_key,
-        "plan_version": m.plan_version,
-        "state": m.state,
-        "health": m.health,
-        "progress": m.progress,
-        "expected_date": m.expected_date,
-        "delay_reason": m.delay_reason,
-        "last_update_at": m.last_update_at,
-        "acknowledged_at": m.acknowledged_at,
-        "snoozed_until": m.snoozed_until,
-        "done_date": done,
-        "on_time": m.on_time,
-        "days_late": (done - due).days if m.on_time is False and done and due else None,
-        "updated_at": m.updated_at,
-    }
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    """MilestoneOut's fields, in its order, from a row of queries.LIST_COLUMNS."""
+    due, baseline, done = row["due_date"], row["baseline_due"], row["done_date"]
+    item = {name: row.get(column) for name, column in ITEM_COLUMNS}  # computed ones: None, filled below
+    item["section"] = item["section"] or []
+    item["slip_days"] = (due - baseline).days if due and baseline else None
+    item["days_late"] = (done - due).days if row["on_time"] is False and done and due else None
+    return item
+
+
+RENAMED = {"starts": "starts_date", "due": "due_date", "slip_days": "", "days_late": ""}
+ITEM_COLUMNS = [(name, RENAMED.get(name, name)) for name in MilestoneOut.model_fields]
 
 
 def _json_value(value: Any) -> str:

@@ -96,15 +96,15 @@ async def list_milestones(
     sort: str,
     limit: int,
     cursor: str | None,
-) -> tuple[int, list[Any], str | None]:
+) -> tuple[int, list[dict[str, Any]], str | None]:
     """A page in keyset order (sort key, id): rows changing elsewhere never shift the next page. The rows
-    hold LIST_COLUMNS (attribute names of Milestone), not ORM objects: a page of 200 is read and
-    serialised without building an object per row."""
+    are dicts of LIST_COLUMNS, not ORM objects (a page of 200 is read and serialised without building an
+    object per row); on the first page the total comes with them (`count(*) OVER ()`, one query)."""
     key_name = sort.lstrip("-")
     descending = sort.startswith("-")
     key = SORTS[key_name]
     conds = filters.conditions(owners)
-    total = await session.scalar(select(func.count()).select_from(Milestone).where(*conds))
+    total: int | None = None
     page_conds = list(conds)
     if cursor:
         value, mid = decode_cursor(cursor, sort)
@@ -115,20 +115,28 @@ async def list_milestones(
             else tuple_(key, Milestone.id) > tuple_(bound, mid)
         )
         page_conds.append(after)
+        total = await session.scalar(select(func.count()).select_from(Milestone).where(*conds))
     order = (key.desc(), Milestone.id.desc()) if descending else (key.asc(), Milestone.id.asc())
-    columns = [getattr(Milestone, name) for name in LIST_COLUMNS]
-    rows = list(
-        (await session.execute(select(*columns).where(*page_conds).order_by(*order).limit(limit + 1))).all()
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    table = Milestone.__table__
+    columns: list[Any] = [table.c[name] for name in LIST_COLUMNS]
+    if total is None:
+        columns.append(func.count().over().label("total"))
+    stmt = select(*columns).where(*page_conds).order_by(*order).limit(limit + 1)
+    result = await (await session.connection()).execute(stmt)  # Core: no ORM state per row
+    found = result.all()
+    if total is None:
+        total = found[0][-1] if found else 0
+    rows = [dict(zip(LIST_COLUMNS, row, strict=False)) for row in found[:limit]]
     next_cursor = None
-    if more and rows:
+    if len(found) > limit and rows:
         last = rows[-1]
-        value = {"due": last.due_date or FAR, "updated": last.updated_at, "title": last.title, "id": last.id}[
-            key_name
-        ]
-        next_cursor = encode_cursor(sort, value, last.id)
+        value = {
+            "due": last["due_date"] or FAR,
+            "updated": last["updated_at"],
+            "title": last["title"],
+            "id": last["id"],
+        }[key_name]
+        next_cursor = encode_cursor(sort, value, last["id"])
     return total or 0, rows, next_cursor
 
 
