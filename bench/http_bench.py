@@ -50,6 +50,7 @@ CONNECTIONS = 32
 SECONDS = float(os.environ.get("MTRACK_BENCH_SECONDS", "8"))
 ROUNDS = int(os.environ.get("MTRACK_BENCH_ROUNDS", "2"))
 ROWS = 400
+ONLY = os.environ.get("MTRACK_BENCH_ONLY", "")  # "status" or "list": one of the two benchmarks
 BODY = json.dumps({"status": "in_progress", "progress": 40, "note": "벤치마크"}, ensure_ascii=False)
 OWNER = "산업기술정책과"
 
@@ -75,15 +76,19 @@ def main() -> int:
         # One service at a time, so neither competes for the CPU with the other (the milestones
         # consumer applying the status events, say): ingest for the POST, then milestones, on a topic
         # prefix of its own (nothing to consume), for the list.
-        with ExitStack() as phase:
-            ingest = _serve(phase, ["-m", "mtrack.cli", "serve", "ingest"], env, Path(tmp) / "ingest.log")
-            _report(
-                "http_status_post", "POST", ingest, bare, "/v1/milestones/bench-0/status", key, 0.5, Path(tmp)
-            )
+        if ONLY in ("", "status"):
+            with ExitStack() as phase:
+                ingest = _serve(phase, ["-m", "mtrack.cli", "serve", "ingest"], env, Path(tmp) / "ingest.log")
+                path = "/v1/milestones/bench-0/status"
+                _report("http_status_post", "POST", ingest, bare, path, key, 0.5, Path(tmp))
         env["MTRACK_TOPIC_PREFIX"] += "-list"
-        with ExitStack() as phase:
-            milestones = _serve(phase, ["-m", "mtrack.cli", "serve", "milestones"], env, Path(tmp) / "ms.log")
-            _report("http_list_200", "GET", milestones, bare, "/v1/milestones?limit=200", key, 0.7, Path(tmp))
+        if ONLY in ("", "list"):
+            with ExitStack() as phase:
+                milestones = _serve(
+                    phase, ["-m", "mtrack.cli", "serve", "milestones"], env, Path(tmp) / "ms.log"
+                )
+                path = "/v1/milestones?limit=200"
+                _report("http_list_200", "GET", milestones, bare, path, key, 0.7, Path(tmp))
     return 0
 
 
