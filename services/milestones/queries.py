@@ -43,7 +43,7 @@ def _utc(column: str) -> str:
 
 # One list item (MilestoneOut's fields, in its order) written by PostgreSQL: a page of 200 is a page of
 # text to Python, not 5,000 values to decode and encode again.
-ITEM_JSON = literal_column(
+ITEM_JSON: Any = literal_column(
     "json_build_object("
     "'id', id, 'title', title,"
     " 'section', CASE WHEN section IS NULL OR jsonb_typeof(section) = 'null' THEN '[]'::jsonb ELSE section END,"
