@@ -114,11 +114,11 @@ async def _one(
     return await idempotency.run(request, principal, key, work)
 
 
-WAKE_DELAY = 0.02
+WAKE_DELAY = 0.1  # measured: fewer relay transactions (each several round trips) under load
 
 
 def wake_soon(state: Any) -> None:
-    """Wakes the outbox relay once for the updates of the next 20 ms, so under load it publishes them in
+    """Wakes the outbox relay once for the updates of the next 100 ms, so under load it publishes them in
     batches instead of one relay transaction per request."""
     if getattr(state, "wake_pending", False) or state.relay is None:
         return
