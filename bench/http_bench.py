@@ -84,7 +84,7 @@ def main() -> int:
             with ExitStack() as phase:
                 ingest = _serve(phase, ["-m", "mtrack.cli", "serve", "ingest"], env, Path(tmp) / "ingest.log")
                 path = "/v1/milestones/bench-0/status"
-                _report("http_status_post", "POST", ingest, bare, path, key, 0.5, Path(tmp))
+                _report("http_status_post", "POST", ingest, bare, path, key, 0.5, Path(tmp), url)
         env["MTRACK_TOPIC_PREFIX"] += "-list"
         if ONLY in ("", "list"):
             with ExitStack() as phase:
@@ -92,7 +92,7 @@ def main() -> int:
                     phase, ["-m", "mtrack.cli", "serve", "milestones"], env, Path(tmp) / "ms.log"
                 )
                 path = "/v1/milestones?limit=200"
-                _report("http_list_200", "GET", milestones, bare, path, key, 0.7, Path(tmp))
+                _report("http_list_200", "GET", milestones, bare, path, key, 0.7, Path(tmp), url)
     return 0
 
 
@@ -155,7 +155,7 @@ def _start(stack: ExitStack, args: list[str], env: dict[str, str], log: Path, po
 
 
 def _report(
-    name: str, method: str, service: int, floor: int, path: str, key: str, target: float, tmp: Path
+    name: str, method: str, service: int, floor: int, path: str, key: str, target: float, tmp: Path, url: str
 ) -> None:
     for port in (service, floor):  # warm-up: caches, connections, JIT-free but lazy imports
         _load(method, port, path, key, 2.0, tmp)
@@ -169,6 +169,7 @@ def _report(
     # machine's throughput. Open loop: a fixed offered rate (a share of the bare route's closed-loop
     # req/s), latency counted from each request's scheduled start (no coordinated omission).
     open_loop = {}
+    drained = _drain_outbox(url)
     for share in OPEN_SHARES:
         rate = max(1.0, share * result["bare"]["rps"])
         runs = {"mtrack": service, "bare": floor}
@@ -191,10 +192,28 @@ def _report(
                 "errors": sum(r["errors"] for runs in sides.values() for r in runs),
                 "target_p99_ms": 25 if method == "POST" else None,
                 "open_loop": open_loop,
+                "outbox_drain_s": drained,
             }
         ),
         flush=True,
     )
+
+
+def _drain_outbox(url: str, limit: float = 120.0) -> float:
+    """Seconds until the ingest relay has published what the closed-loop runs queued (so the open-loop
+    figures are not the relay catching up on its backlog in the same process)."""
+
+    async def pending() -> int:
+        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM outbox_message WHERE published_at IS NULL"))
+        finally:
+            await conn.close()
+
+    started = time.monotonic()
+    while asyncio.run(pending()) and time.monotonic() - started < limit:
+        time.sleep(0.5)
+    return round(time.monotonic() - started, 1)
 
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
