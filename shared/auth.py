@@ -187,6 +187,18 @@ def _state(request: Request) -> tuple[KeyCache, RateLimits]:
     return state.key_cache, state.rate_limits
 
 
+async def principal_for(request: Request, secret: str) -> Principal | None:
+    """The key's Principal (cached), or None for a malformed, unknown or revoked key. Counts nothing."""
+    if not (secret.startswith(PREFIX) and len(secret) <= 100):
+        return None
+    cache, _ = _state(request)
+    return await cache.principal(request.app.state.sessions, secret)
+
+
+def rate_limits(request: Request) -> RateLimits:
+    return _state(request)[1]
+
+
 def _rejected(reason: str) -> None:
     from shared.api_errors import REJECTIONS
 
@@ -217,10 +229,8 @@ def _require(scope: str, query_key: bool) -> Callable[..., Awaitable[Principal]]
     async def check(request: Request, secret: str | None) -> Principal:
         if not secret:
             raise _unauthorized("send an API key as `Authorization: Bearer <key>`")
-        cache, limits = _state(request)
-        principal = None
-        if secret.startswith(PREFIX) and len(secret) <= 100:
-            principal = await cache.principal(request.app.state.sessions, secret)
+        _, limits = _state(request)
+        principal = await principal_for(request, secret)
         if principal is None:
             raise _unauthorized("unknown or revoked API key")
         if scope not in principal.scopes:

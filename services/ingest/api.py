@@ -130,9 +130,11 @@ async def list_plan_versions(
     request: Request,
     principal: Reader,
 ) -> list[PlanVersionOut]:
-    """Every version of a plan this service received, oldest first."""
+    """Every version of a plan this service received, oldest first: for a key limited to departments,
+    the versions with a milestone of one of them (404 when there is none, as for an unknown plan)."""
     async with request.app.state.sessions() as session:
         versions = await service.plan_versions(session, plan_key)
+    versions = [v for v in versions if _visible_version(principal, v.milestones)]
     if not versions:
         raise HTTPException(404, f"no plan {plan_key!r}")
     return [
@@ -147,6 +149,12 @@ async def list_plan_versions(
         )
         for v in versions
     ]
+
+
+def _visible_version(principal: Principal, milestones: list[dict[str, Any]]) -> bool:
+    if principal.visible_owners() is None:
+        return True
+    return any(principal.sees(m.get("owner")) for m in milestones if isinstance(m, dict))
 
 
 @router.post(

@@ -12,6 +12,7 @@ from pydantic import Field
 from services.ingest import actions, api, fast_path, status_api
 from services.ingest.owner_rules import load_owner_rules
 from services.ingest.service import PRODUCER, EventTooLarge
+from services.ingest.status_lane import StatusLane
 from shared import api_errors
 from shared.clock import Clock
 from shared.db import make_engine, make_sessionmaker
@@ -60,8 +61,10 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
         await ensure_topics(settings, topics.all())
         app.state.relay = OutboxRelay(sessions=sessions, producer=producer, name=PRODUCER)
         app.state.fast_pool = await fast_path.make_pool(settings.database_url)
+        app.state.group_writer = fast_path.GroupWriter(app.state.fast_pool)
         background = Background()
         background.spawn("outbox-relay", app.state.relay.run)
+        background.spawn("status-group-writer", app.state.group_writer.run)
         try:
             yield
         finally:
@@ -71,6 +74,7 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
             await engine.dispose()
 
     app = FastAPI(title="mtrack ingest", version="0.1.0", lifespan=lifespan)
+    app.add_middleware(StatusLane)  # added first: inside observe's metrics/log and the request guard
     observe(app, "ingest")  # HTTP metrics, access log, request id (shared/observe.py)
     offline_docs(app)  # /docs and /redoc with no internet (shared/docs.py)
     app.state.sessions = sessions
@@ -80,6 +84,7 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
     app.state.owner_rules = load_owner_rules(settings.owner_rules)
     app.state.relay = None
     app.state.fast_pool = None
+    app.state.group_writer = None
     api_errors.install(app, limits=body_limits)
     app.add_exception_handler(EventTooLarge, _too_large)
     app.include_router(api.router)

@@ -80,18 +80,23 @@ async def _one(
     request: Request, principal: Principal, milestone_id: str, payload: Payload, key: str | None
 ) -> Any:
     state = request.app.state
-    pool = getattr(state, "fast_pool", None)
-    if key is None and pool is not None:
+    writer = getattr(state, "group_writer", None)
+    if key is None and writer is not None:
         try:
             status, event_id = await fast_path.publish_status(
-                pool, principal, milestone_id, payload, topic=state.topics.milestone_events, clock=state.clock
+                writer,
+                principal,
+                milestone_id,
+                payload,
+                topic=state.topics.milestone_events,
+                clock=state.clock,
             )
         except fast_path.Fallback:
             pass
         else:
             if status != 202:
                 raise refusal(status, milestone_id)
-            _wake_soon(state)
+            wake_soon(state)
             return JSONResponse({"event_ids": [str(event_id)]}, status_code=202)
 
     async def work(session: Any) -> Outcome:
@@ -109,11 +114,11 @@ async def _one(
     return await idempotency.run(request, principal, key, work)
 
 
-WAKE_DELAY = 0.02
+WAKE_DELAY = 0.1  # measured: fewer relay transactions (each several round trips) under load
 
 
-def _wake_soon(state: Any) -> None:
-    """Wakes the outbox relay once for the updates of the next 20 ms, so under load it publishes them in
+def wake_soon(state: Any) -> None:
+    """Wakes the outbox relay once for the updates of the next 100 ms, so under load it publishes them in
     batches instead of one relay transaction per request."""
     if getattr(state, "wake_pending", False) or state.relay is None:
         return

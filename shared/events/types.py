@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Kind = Literal["deadline", "ongoing", "range", "program"]
 Part = Literal["summary", "results", "plan", "other"]
 ReportedStatus = Literal["planned", "in_progress", "done"]
+INT4_MAX = 2**31 - 1  # the milestones tables keep `line` and `plan_version` in INTEGER columns
+LineNumber = Annotated[int, Field(ge=1, le=INT4_MAX)]
+VersionNumber = Annotated[int, Field(ge=1, le=INT4_MAX)]
 
 
 class Payload(BaseModel):
@@ -43,12 +46,12 @@ class MilestoneDeclared(_Schedule):
     title: str = Field(min_length=1, max_length=500)
     section: list[str] = Field(default_factory=list)
     expr: str | None = None
-    line: int | None = None
+    line: LineNumber | None = None
     part: Part = "plan"
     owner: str | None = Field(default=None, max_length=200)
     target: TargetModel | None = None
     plan_key: str | None = None
-    plan_version: int | None = None
+    plan_version: VersionNumber | None = None
     status: ReportedStatus = "planned"
     done_date: date | None = None
 
@@ -61,7 +64,7 @@ class MilestoneRescheduled(_Schedule):
     previous_starts: date | None = None
     previous_due: date | None = None
     plan_key: str | None = None
-    plan_version: int | None = None
+    plan_version: VersionNumber | None = None
 
 
 class MilestoneWithdrawn(Payload):
@@ -70,7 +73,7 @@ class MilestoneWithdrawn(Payload):
     TYPE: ClassVar[str] = "milestone.withdrawn"
     reason: str = "removed from plan"
     plan_key: str | None = None
-    plan_version: int | None = None
+    plan_version: VersionNumber | None = None
 
 
 class MilestoneStatusReported(Payload):

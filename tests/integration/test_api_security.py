@@ -144,6 +144,27 @@ async def test_plan_ids_cannot_be_taken_over(stack, keys) -> None:  # type: igno
     assert await _outbox_rows(stack) == before
 
 
+async def test_plan_versions_are_limited_to_the_keys_departments(stack, keys) -> None:  # type: ignore[no-untyped-def]
+    plan_key = f"sec-{uuid.uuid4().hex[:8]}"
+    text = f"{PLAN}\n담당부서 {MARKET} 044-203-4500\n"
+    posted = await stack.ingest.post(
+        "/v1/plans", params={"plan_key": plan_key}, content=text.encode(), headers=TEXT
+    )
+    assert posted.status_code == 202, posted.text
+    path = f"/v1/plans/{plan_key}/versions"
+    async with (
+        _client(stack, "ingest", keys["market"]) as market,
+        _client(stack, "ingest", keys["policy"]) as policy,
+    ):
+        mine = await market.get(path)
+        assert mine.status_code == 200, mine.text
+        assert [v["version"] for v in mine.json()] == [1]
+        others = await policy.get(path)
+        assert others.status_code == 404, others.text
+        assert plan_key in others.json()["detail"] and "title" not in others.text
+    assert (await stack.ingest.get(path)).status_code == 200  # the administrator's key sees every plan
+
+
 async def _first(stack, plan_key: str) -> dict | None:  # type: ignore[no-untyped-def,type-arg]
     items = (await stack.milestones.get("/v1/milestones", params={"plan": plan_key})).json()["items"]
     return items[0] if items else None
@@ -431,3 +452,53 @@ async def test_the_request_id_travels_in_the_events_it_causes(stack) -> None:  #
     finally:
         await conn.close()
     assert json.loads(value)["request_id"] == request_id
+
+
+async def test_the_status_lane_answers_as_the_route_does(stack, keys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The plain status POST is served by a pure-ASGI lane (services/ingest/status_lane.py); every answer
+    must be the FastAPI route's: the same status and error body, the same 202 shape."""
+    from services.ingest.status_lane import StatusLane
+
+    async with _client(stack, "ingest", keys["market"]) as market:
+        mine = (await _declare(market)).json()["milestone_id"]
+    async with _client(stack, "ingest", keys["policy"]) as policy:
+        theirs = (await _declare(policy, owner=POLICY)).json()["milestone_id"]
+    reader = await make_key(stack.database_url, f"reader-{uuid.uuid4().hex[:6]}", [MARKET], ["read"])
+    cases = [
+        (keys["market"], mine, {"status": "in_progress", "progress": 40, "note": "진행\n중"}),
+        (keys["market"], theirs, {"status": "done"}),
+        (keys["market"], "no-such-milestone", {"status": "done"}),
+        (keys["market"], mine, {"status": "done", "on_time": True}),
+        (keys["market"], mine, {"status": "done", "done_date": "2999-01-01"}),
+        (keys["market"], mine, {"status": "busy"}),
+        (reader, mine, {"status": "planned"}),
+        (keys["policy"].replace("mtk_", "mtk_x"), mine, {"status": "done"}),
+        ("", mine, {"status": "done"}),
+    ]
+    served: dict[str, int] = {"lane": 0}
+    real = StatusLane._serve
+
+    async def counting(self, *args):  # type: ignore[no-untyped-def]
+        answer = await real(self, *args)
+        served["lane"] += answer is not None
+        return answer
+
+    async def answers() -> list[tuple[int, object]]:
+        out = []
+        for key, mid, body in cases:
+            async with _client(stack, "ingest", key or None) as client:
+                response = await client.post(f"/v1/milestones/{mid}/status", json=body)
+            data = response.json()
+            out.append((response.status_code, sorted(data) if response.status_code == 202 else data))
+        return out
+
+    monkeypatch.setattr(StatusLane, "_serve", counting)
+    through_lane = await answers()
+    assert served["lane"] == 3  # the 202, the 403 and the 404; the rest went to the route
+    monkeypatch.setattr(StatusLane, "_serve", lambda self, *args: _none())
+    assert await answers() == through_lane
+    assert [status for status, _ in through_lane] == [202, 403, 404, 422, 422, 422, 403, 401, 401]
+
+
+async def _none() -> None:
+    return None

@@ -285,7 +285,7 @@ async def test_the_department_feed_is_valid_icalendar(stack) -> None:  # type: i
 
 
 async def test_a_failing_batch_rolls_back_entirely(stack) -> None:  # type: ignore[no-untyped-def]
-    """A handler exception (here PostgreSQL refusing an out-of-range line number) leaves nothing of
+    """A handler exception (here PostgreSQL refusing a NUL character) leaves nothing of
     the batch behind, so the consumer loop can retry it or split it to find the poison event."""
     import pytest
 
@@ -295,9 +295,12 @@ async def test_a_failing_batch_rolls_back_entirely(stack) -> None:  # type: igno
     stack.clock.pin(date(2025, 3, 5))
     tag = uuid.uuid4().hex[:8]
     good = decode(record(f"rb-good-{tag}", MilestoneDeclared(title="정상", due=date(2025, 6, 30)))[1])
-    poison = decode(record(f"rb-bad-{tag}", MilestoneDeclared(title="줄 번호", line=2**40))[1])
+    # (the event contract bounds `line` now; a NUL in a title is what PostgreSQL refuses here)
+    poison = decode(
+        record(f"rb-bad-{tag}", MilestoneDeclared(title="널\u0000문자", due=date(2025, 6, 30)))[1]
+    )
     ctx = stack.milestones_app.state.core
-    with pytest.raises(Exception, match="out of int32 range"):
+    with pytest.raises(Exception, match=r"0x00|NUL|null"):
         await apply_batch([good, poison], ctx=ctx)
     seen = await rows(
         stack.database_url, select(ProcessedEvent.event_id).where(ProcessedEvent.event_id == good.event_id)
@@ -394,3 +397,31 @@ async def test_rows_from_before_the_check_day_say_only_their_current_step_once(s
     await sweep_deadlines(stack.milestones_app.state.jobs)
     again = await rows(stack.database_url, select(Alert.id).where(Alert.milestone_id.in_(list(legacy))))
     assert len(again) == len(said)
+
+
+async def test_a_listed_milestone_reads_as_its_detail_without_history(stack) -> None:  # type: ignore[no-untyped-def]
+    """The list writes its JSON without the response models; every field must read as the detail's
+    (which still goes through them): dates, times, numbers, Korean text, a target, a slip."""
+    stack.clock.pin(date(2025, 3, 5))
+    mid = f"same-{uuid.uuid4().hex[:8]}"
+    topic = Topics(stack.topics_prefix).milestone_events
+    declared = MilestoneDeclared(
+        title="동일성 과제", due=date(2025, 3, 31), owner="산업기술정책과", section=["Ⅳ. 계획", "1 기반"],
+        target={"value": 2.5, "unit": "건"}, plan_key="same", plan_version=3,
+    )  # fmt: skip
+    moved = MilestoneRescheduled(due=date(2025, 5, 30), previous_due=date(2025, 3, 31))
+    late = MilestoneStatusReported(
+        status="in_progress", progress=40, expected_date=date(2025, 6, 1), reason="지연"
+    )
+    await produce(stack.kafka_servers, topic, [record(mid, declared), record(mid, moved), record(mid, late)])
+    detail = await eventually(lambda: _detail_with_progress(stack, mid))
+    listed = (await stack.milestones.get("/v1/milestones", params={"plan": "same", "limit": 1000})).json()
+    (item,) = [i for i in listed["items"] if i["id"] == mid]
+    detail.pop("history")
+    assert item == detail and list(item) == list(detail)  # the same fields in the same order
+    assert item["slip_days"] == 60 and item["updated_at"].endswith("Z")
+
+
+async def _detail_with_progress(stack, mid: str) -> dict | None:  # type: ignore[no-untyped-def,type-arg]
+    response = await stack.milestones.get(f"/v1/milestones/{mid}")
+    return response.json() if response.status_code == 200 and response.json()["progress"] == 40 else None

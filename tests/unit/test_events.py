@@ -3,6 +3,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from shared.events import DecodeError, MilestoneDeclared, Topics, decode, encode, new_envelope, record_key
 
@@ -65,3 +66,19 @@ def test_newer_schema_versions_are_not_guessed_at() -> None:
 def test_topics_come_from_one_prefix() -> None:
     topics = Topics("acme")
     assert topics.all() == ("acme.milestone-events", "acme.alerts", "acme.dead-letter")
+
+
+@pytest.mark.parametrize("field", ["line", "plan_version"])
+@pytest.mark.parametrize("value", [0, -1, 2**31, 10**30])
+def test_line_and_plan_version_are_bounded_naming_the_field(field: str, value: int) -> None:
+    with pytest.raises(ValidationError) as caught:
+        MilestoneDeclared(title="과제", due=date(2025, 3, 31), **{field: value})
+    assert [e["loc"] for e in caught.value.errors()] == [(field,)]
+    assert MilestoneDeclared(title="과제", due=date(2025, 3, 31), **{field: 2**31 - 1}).model_dump()[field]
+
+
+def test_an_event_with_an_out_of_range_line_is_a_decode_error_naming_it() -> None:
+    raw = json.loads(_declared())
+    raw["data"]["line"] = 2**40
+    with pytest.raises(DecodeError, match="line"):
+        decode(json.dumps(raw).encode())
