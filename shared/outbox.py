@@ -21,7 +21,20 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
 )
 from prometheus_client import Counter, Gauge
-from sqlalchemy import BigInteger, DateTime, LargeBinary, String, Text, Uuid, delete, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    Uuid,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -53,6 +66,15 @@ PERMANENT_PUBLISH_ERRORS: tuple[type[Exception], ...] = (
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
+    # The relay's queue: only the rows still to publish, in its order (migration a12_outbox_pending).
+    __table_args__ = (
+        Index(
+            "ix_outbox_message_pending",
+            "producer",
+            "id",
+            postgresql_where=text("published_at IS NULL AND quarantined_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
