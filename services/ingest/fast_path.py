@@ -22,6 +22,7 @@ from services.ingest.metrics import EVENTS
 from services.ingest.service import PRODUCER, EventTooLarge, max_event_bytes
 from shared.auth import Principal
 from shared.clock import Clock
+from shared.db import session_settings
 from shared.events import Payload, encode, new_envelope, record_key
 from shared.observe import current_request_id
 
@@ -70,7 +71,13 @@ async def _no_reset(conn: asyncpg.Connection) -> None:
 
 
 async def make_pool(database_url: str) -> asyncpg.Pool:
-    return await asyncpg.create_pool(dsn(database_url), min_size=1, max_size=POOL_SIZE, reset=_no_reset)
+    return await asyncpg.create_pool(
+        dsn(database_url),
+        min_size=1,
+        max_size=POOL_SIZE,
+        reset=_no_reset,
+        server_settings=session_settings(),  # the services' statement timeout (shared/db.py)
+    )
 
 
 @dataclass(frozen=True)
