@@ -123,8 +123,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from mtrack import services
     from mtrack.run import die_with_parent
+    from shared.memtrace import start_from_env as start_memory_trace
 
     die_with_parent()
+    start_memory_trace(args.service)  # MTRACK_TRACEMALLOC=1 only
     default_port = 8001 + SERVICES.index(args.service)
     app = services.build(args.service)
     uvicorn.run(app, host=args.host, port=args.port or default_port, log_config=None, access_log=False)
