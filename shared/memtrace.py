@@ -1,33 +1,74 @@
-"""Where a service's memory goes, for a soak: `MTRACK_TRACEMALLOC=1` (off by default; it slows the
-process) makes `mtrack serve` trace Python allocations and, every `MTRACK_TRACEMALLOC_SECONDS` (60) and on
-SIGUSR1, append to `<MTRACK_LOG_DIR or .>/<service>.tracemalloc.<pid>.txt` the process's RSS, the traced
-total, and the top allocation sites grown since the first dump (the baseline, taken after one interval
-of warm-up). Python-level growth shows up there by file and line; RSS growing while the traced total
-stays flat points at the allocator (arenas, fragmentation) or at memory C extensions allocate.
+"""Where a service's memory goes, for a soak: `MTRACK_TRACEMALLOC=1` (or a list of services,
+`ingest,notifier`; off by default, it slows the process) makes `mtrack serve` trace Python allocations
+(`MTRACK_TRACEMALLOC_FRAMES`, 8) and, every `MTRACK_TRACEMALLOC_SECONDS` (60) and on SIGUSR1, append to
+`<MTRACK_LOG_DIR or .>/<service>.tracemalloc.<pid>.txt` the process's RSS, the traced total, and the
+top allocation sites grown since the first dump (the baseline). Python-level growth shows up there by
+file and line; RSS growing while the traced total stays flat points at the allocator (arenas,
+fragmentation) or at memory C extensions allocate.
 
-The standard library's tracemalloc, read with its own Snapshot.compare_to: nothing to install."""
+The standard library's tracemalloc, read with its own Snapshot.compare_to: nothing to install.
+
+`start_trimming()`: every `MTRACK_MALLOC_TRIM_SECONDS` (30; 0 = never) glibc's malloc_trim(0) hands the
+free pages inside the C heap back to the system. A batch after a backlog (a restart, a frozen broker)
+briefly doubles the Python heap; glibc keeps what it freed, scattered between live blocks, so without
+the trim RSS climbs to each new high-water mark and stays there (the soak measured it: the traced
+Python heap flat, RSS growing). Not glibc (musl, macOS): nothing is done."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import logging
 import os
 import signal
 import threading
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 TOP = 25
 FRAMES = 8
+log = logging.getLogger(__name__)
+
+
+def start_trimming(interval: float | None = None) -> bool:
+    """Starts the trimming thread (False when there is nothing to trim with or it is switched off)."""
+    seconds = float(os.environ.get("MTRACK_MALLOC_TRIM_SECONDS", "30")) if interval is None else interval
+    trim = malloc_trim()
+    if seconds <= 0 or trim is None:
+        return False
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            trim(0)
+
+    threading.Thread(target=loop, daemon=True, name="malloc-trim").start()
+    return True
+
+
+def malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim (it releases the GIL while it runs), or None off glibc."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        function = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    function.argtypes, function.restype = [ctypes.c_size_t], ctypes.c_int
+    return function
 
 
 def start_from_env(service: str) -> Path | None:
     """Starts the tracing thread when MTRACK_TRACEMALLOC is set; returns the report file (or None)."""
-    if os.environ.get("MTRACK_TRACEMALLOC", "") in ("", "0"):
+    wanted = os.environ.get("MTRACK_TRACEMALLOC", "")  # 1: every service, or names: "ingest,notifier"
+    if wanted in ("", "0") or (wanted != "1" and service not in wanted.split(",")):
         return None
     folder = Path(os.environ.get("MTRACK_LOG_DIR") or ".")
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / f"{service}.tracemalloc.{os.getpid()}.txt"
-    tracer = MemoryTracer(report, float(os.environ.get("MTRACK_TRACEMALLOC_SECONDS", "60")))
+    seconds = float(os.environ.get("MTRACK_TRACEMALLOC_SECONDS", "60"))
+    tracer = MemoryTracer(report, seconds, int(os.environ.get("MTRACK_TRACEMALLOC_FRAMES", str(FRAMES))))
     tracer.start()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGUSR1, lambda *_: tracer.wake.set())

@@ -1,12 +1,14 @@
-"""The soak's RSS figures compare a process with itself (tests/chaos/rss.py), and the memory tracer's
-report names the allocation sites that grew (shared/memtrace.py)."""
+"""The soak's RSS figures compare a process with itself (tests/chaos/rss.py); the memory tracer names the
+allocation sites that grew, and the trim gives glibc's scattered free heap back (shared/memtrace.py)."""
 
 from __future__ import annotations
 
 import tracemalloc
 from pathlib import Path
 
-from shared.memtrace import MemoryTracer, growth, rss_kib
+import pytest
+
+from shared.memtrace import MemoryTracer, growth, malloc_trim, rss_kib, start_trimming
 from tests.chaos.rss import RssTracker
 
 
@@ -79,3 +81,20 @@ def test_a_dump_appends_rss_and_a_baseline_then_the_growth(tmp_path: Path) -> No
     assert __file__ in text.split("(baseline)")[1]
     assert rss_kib() > 0
     assert len(kept) == 300
+
+
+@pytest.mark.skipif(malloc_trim() is None, reason="not glibc: nothing to trim with")
+def test_the_trim_hands_back_the_heap_that_scattered_survivors_hold() -> None:
+    trim = malloc_trim()
+    assert trim is not None
+    blocks = [bytes(2000) + bytes([i % 256]) for i in range(40_000)]  # ~80 MB of C heap (> 512 B each)
+    kept = blocks[::50]  # one survivor every 100 KB keeps glibc from shrinking the heap by itself
+    del blocks
+    held = rss_kib()
+    trim(0)
+    assert held - rss_kib() > 40_000  # KiB
+    assert len(kept) == 800
+
+
+def test_no_trimming_when_switched_off() -> None:
+    assert start_trimming(0) is False
