@@ -181,6 +181,9 @@ def main() -> int:
                 "rss_kib_end": rss_end,
                 "restarted_since_start": restarted,  # their rss_kib_end is of a new process
                 "rss_warmup_seconds": WARMUP,
+                "rss_note": "rss_kib_start is after the warm-up load; growth compares each process with"
+                " itself: its RSS rss_warmup_seconds after it started (at the soak's start for the first)"
+                " against its last sample; the worst process per service",
                 **tracker.figures(),
                 "max_lag": max_lag,
                 "mail_duplicates": duplicates,
