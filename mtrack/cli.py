@@ -123,8 +123,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     from mtrack import services
     from mtrack.run import die_with_parent
+    from shared.memtrace import start_from_env as start_memory_trace
+    from shared.memtrace import start_trimming
 
     die_with_parent()
+    start_memory_trace(args.service)  # MTRACK_TRACEMALLOC=1 only
+    start_trimming()  # glibc's free pages back every 30 s (MTRACK_MALLOC_TRIM_SECONDS)
     default_port = 8001 + SERVICES.index(args.service)
     app = services.build(args.service)
     uvicorn.run(app, host=args.host, port=args.port or default_port, log_config=None, access_log=False)

@@ -150,9 +150,9 @@ class Supervisor:
     to 30 s; back to 1 s once it has run a minute), with a line saying why; the others go on."""
 
     def __init__(self, env: dict[str, str], ports: dict[str, int], log_dir: Path) -> None:
-        self.env = {**env, "MTRACK_SUPERVISOR_PID": str(os.getpid())}
-        self.ports = ports
         self.log_dir = log_dir.resolve()
+        self.env = {**env, "MTRACK_SUPERVISOR_PID": str(os.getpid()), "MTRACK_LOG_DIR": str(self.log_dir)}
+        self.ports = ports
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self._started: dict[str, float] = {}
         self._due: dict[str, float] = {}  # restart at (monotonic)

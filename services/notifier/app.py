@@ -52,6 +52,7 @@ class DeliverySettings(EnvSettings):
     mail_retry_seconds: float = Field(default=30, gt=0, alias="MTRACK_MAIL_RETRY_SECONDS")
     digest_settle_seconds: float = Field(default=20, ge=0, alias="MTRACK_DIGEST_SETTLE_SECONDS")
     immediate_settle_seconds: float = Field(default=5, ge=0, alias="MTRACK_IMMEDIATE_SETTLE_SECONDS")
+    immediate_max_wait_seconds: float = Field(default=60, ge=0, alias="MTRACK_IMMEDIATE_MAX_WAIT_SECONDS")
 
     def hours(self) -> Hours:
         return Hours(parse_hour(self.work_start), parse_hour(self.work_end), parse_hour(self.digest_hour))
@@ -98,6 +99,7 @@ def make_dispatcher(
         retry_first=timedelta(seconds=settings.mail_retry_seconds),
         settle=timedelta(seconds=settings.digest_settle_seconds),
         immediate_settle=timedelta(seconds=settings.immediate_settle_seconds),
+        immediate_max_wait=timedelta(seconds=settings.immediate_max_wait_seconds),
         webhooks=WebhookSender(sessions=sessions, retry_seconds=settings.webhook_retry_seconds),  # type: ignore[arg-type]
     )
 

@@ -59,8 +59,11 @@ class Dispatcher:
     # A digest waits until a recipient's items stop arriving for this long (a sweep or a first start
     # emits alerts over several seconds; the digest should carry them all). `force` does not wait.
     settle: timedelta = timedelta(seconds=20)
-    # Immediate mails wait this long for a burst of alerts to end (one mail, not one per batch).
+    # Immediate mails wait this long for a burst of alerts to end (one mail, not one per batch) …
     immediate_settle: timedelta = timedelta(seconds=5)
+    # … but no longer than this after its first item: alerts that never stop (a backlog, a steady
+    # stream) would otherwise be held until they do, then go out as one mail of thousands of rows.
+    immediate_max_wait: timedelta = timedelta(seconds=60)
 
     async def run(self, *, force: bool = False) -> dict[str, int]:
         now = self.clock.now()
@@ -80,17 +83,23 @@ class Dispatcher:
     async def settling_until(self) -> datetime | None:
         """When items now held back by a settle window become due (the app runs the job then)."""
         async with self.sessions() as session:
-            newest = (
+            spans = (
                 await session.execute(
-                    select(PendingItem.delivery, func.max(PendingItem.created_at))
+                    select(
+                        PendingItem.delivery,
+                        func.min(PendingItem.created_at),
+                        func.max(PendingItem.created_at),
+                    )
                     .where(PendingItem.mail_key.is_(None))
                     .group_by(PendingItem.delivery)
                 )
             ).all()
         ends = [
-            at + (self.settle if delivery == "digest" else self.immediate_settle)
-            for delivery, at in newest
-            if at is not None
+            newest + self.settle
+            if delivery == "digest"
+            else min(newest + self.immediate_settle, oldest + self.immediate_max_wait)
+            for delivery, oldest, newest in spans
+            if newest is not None
         ]
         upcoming = [e for e in ends if e > datetime.now(UTC)]
         return min(upcoming) if upcoming else None
@@ -137,17 +146,18 @@ class Dispatcher:
             query = select(PendingItem.id, PendingItem.recipient, PendingItem.delivery).where(
                 PendingItem.mail_key.is_(None), PendingItem.delivery != "digest"
             )
-            if not force:
-                fresh = (
+            if not force:  # held: a recipient whose burst goes on, unless it began immediate_max_wait ago
+                real = datetime.now(UTC)
+                held = (
                     select(PendingItem.recipient)
-                    .where(
-                        PendingItem.mail_key.is_(None),
-                        PendingItem.delivery != "digest",
-                        PendingItem.created_at >= datetime.now(UTC) - self.immediate_settle,
+                    .where(PendingItem.mail_key.is_(None), PendingItem.delivery != "digest")
+                    .group_by(PendingItem.recipient)
+                    .having(
+                        func.max(PendingItem.created_at) >= real - self.immediate_settle,
+                        func.min(PendingItem.created_at) > real - self.immediate_max_wait,
                     )
-                    .distinct()
                 )
-                query = query.where(PendingItem.recipient.not_in(fresh))
+                query = query.where(PendingItem.recipient.not_in(held))
             found = (
                 await session.execute(query.order_by(PendingItem.id).with_for_update(skip_locked=True))
             ).all()

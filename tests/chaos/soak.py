@@ -1,6 +1,13 @@
 """`make soak`: SOAK_SECONDS (default 600) of imports at half the rate the stack sustains (measured
 first, or SOAK_RATE events/s), the faults of `make chaos` cycling meanwhile. Prints one JSON line: RSS
-per service at start and end, the maximum consumer lag seen, and whether the oracle held."""
+per service at start and end, the maximum consumer lag seen, and whether the oracle held.
+
+RSS (tests/chaos/rss.py): sampled every 2 s per process. `rss_kib_start` is after the warm-up load (the
+rate measurement), `rss_kib_end` is the service's process at the end (a new one when a fault restarted
+it; `restarted_since_start` names those). `rss_growth_percent` compares each process with itself: its
+RSS after SOAK_WARMUP seconds of life (the soak's start for the first processes, which the warm-up load
+already warmed) against its last sample; the service's figure is the largest among its processes that
+lived long enough (`rss_per_process` lists them all)."""
 
 from __future__ import annotations
 
@@ -31,9 +38,12 @@ from tests.chaos.pipeline_chaos import (
     say,
     sql,
 )
+from tests.chaos.rss import RssTracker
 
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
 RATE = float(os.environ.get("SOAK_RATE", "0"))  # 0: half the measured sustainable rate
+WARMUP = float(os.environ.get("SOAK_WARMUP", "60"))  # seconds of a restarted process before its baseline
+MIN_SPAN = float(os.environ.get("SOAK_MIN_SPAN", "120"))  # seconds from baseline to end for a growth figure
 FAULT_EVERY = float(os.environ.get("SOAK_FAULT_EVERY", "60"))
 BROKER_PAUSE = float(os.environ.get("SOAK_BROKER_PAUSE", "30"))
 APPLIED = "SELECT count(*) FROM processed_event WHERE event_id = ANY($1)"
@@ -76,6 +86,23 @@ def _rss(chaos: Stack) -> dict[str, int]:
     }
 
 
+def _rss_of(pid: int) -> int | None:
+    try:
+        return int(psutil.Process(pid).memory_info().rss // 1024)
+    except psutil.Error:
+        return None
+
+
+def _pids(chaos: Stack) -> dict[str, int]:
+    return {name: child.pid for name, child in chaos.supervisor.children.items()}
+
+
+def _sample_rss(chaos: Stack, tracker: RssTracker, stop: threading.Event) -> None:
+    """Every 2 s, also while a fault is being injected (a killed process's last sample is its end)."""
+    while not stop.wait(2.0):
+        tracker.sample(_pids(chaos), time.monotonic())
+
+
 def _measure_rate(chaos: Stack) -> float:
     rows = _rows(f"{chaos.run}w", 2000)
     load = PacedLoad(chaos.ports["ingest"], rows, 1e9, chaos.key)
@@ -92,7 +119,11 @@ def main() -> int:
         rate = RATE or sustainable / 2
         figures.update({"sustainable_rate": round(sustainable, 1), "rate": round(rate, 1)})
         say(f"sustainable ~{sustainable:.0f} events/s; soaking at {rate:.0f}/s for {SECONDS:.0f}s")
-        rss_start, pids_start = _rss(chaos), {n: c.pid for n, c in chaos.supervisor.children.items()}
+        rss_start, pids_start = _rss(chaos), _pids(chaos)
+        tracker = RssTracker(WARMUP, MIN_SPAN, _rss_of)
+        tracker.sample(pids_start, time.monotonic(), warm=True)  # the warm-up load warmed them
+        sampling = threading.Event()
+        threading.Thread(target=_sample_rss, args=(chaos, tracker, sampling), daemon=True).start()
         rows = _rows(chaos.run, int(rate * SECONDS))
         load = PacedLoad(chaos.ports["ingest"], rows, rate, chaos.key)
         load.start()
@@ -139,6 +170,8 @@ def main() -> int:
             "lag_zero": _lag(chaos.ports) == 0,
         }
         rss_end = _rss(chaos)
+        sampling.set()
+        tracker.sample(_pids(chaos), time.monotonic())
         restarted = [n for n, c in chaos.supervisor.children.items() if c.pid != pids_start[n]]
         figures.update(
             {
@@ -146,10 +179,12 @@ def main() -> int:
                 "faults": done,
                 "rss_kib_start": rss_start,
                 "rss_kib_end": rss_end,
-                "rss_growth_percent": {
-                    n: round(100 * (rss_end[n] - rss_start[n]) / rss_start[n], 1) for n in rss_start
-                },
-                "restarted_since_start": restarted,  # their RSS at end is since their last restart
+                "restarted_since_start": restarted,  # their rss_kib_end is of a new process
+                "rss_warmup_seconds": WARMUP,
+                "rss_note": "rss_kib_start is after the warm-up load; growth compares each process with"
+                " itself: its RSS rss_warmup_seconds after it started (at the soak's start for the first)"
+                " against its last sample; the worst process per service",
+                **tracker.figures(),
                 "max_lag": max_lag,
                 "mail_duplicates": duplicates,
                 "checks": checks,

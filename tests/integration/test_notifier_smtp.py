@@ -7,7 +7,7 @@ import asyncio
 import base64
 import threading
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes
 from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,14 +17,14 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from standardwebhooks.webhooks import Webhook
 
 from mtrack.stack.ports import free_port
 from services.notifier.app import NotifierSettings, make_dispatcher
 from services.notifier.app import create_app as create_notifier
 from services.notifier.handlers import batch_handler, record_alerts
-from services.notifier.models import Mail, WebhookDelivery
+from services.notifier.models import Mail, PendingItem, WebhookDelivery
 from services.notifier.webhooks import WebhookSender
 from shared.clock import SEOUL, Clock
 from shared.db import make_engine, make_sessionmaker
@@ -182,6 +182,39 @@ async def test_one_digest_per_person_per_working_day_and_quiet_hours(rig) -> Non
     await rig.dispatcher().run()
     assert len(smtp.to(people["officer"])) == 2
     assert "오후 알림" in smtp.to(people["officer"])[1].get_body(("plain",)).get_content()
+
+
+async def test_an_immediate_burst_that_never_ends_is_mailed_after_the_longest_wait(rig) -> None:  # type: ignore[no-untyped-def]
+    """Alerts arriving without pause (a backlog, a steady stream) are held for the burst to end only
+    `immediate_max_wait` after the first one; then what waits goes out, and the rest comes after."""
+    rig, smtp, people, dept = rig
+    rig.clock.pinned = _at(date(2025, 3, 24), 10)  # a Monday, working hours
+    dispatcher = rig.dispatcher()
+    dispatcher.immediate_settle = timedelta(hours=1)  # every item counts as "the burst goes on"
+    dispatcher.immediate_max_wait = timedelta(seconds=60)
+    first = _env(MilestoneDueSoon, "첫 알림", dept, due=date(2025, 3, 27), as_of=date(2025, 3, 24))
+    second = _env(MilestoneDueSoon, "둘째 알림", dept, due=date(2025, 3, 28), as_of=date(2025, 3, 24))
+    await rig.record(first, second)
+    await dispatcher.run()
+    assert smtp.to(people["fast"]) == []  # the burst began just now: held
+    wake = await dispatcher.settling_until()
+    assert wake is not None and wake <= datetime.now(UTC) + timedelta(seconds=60)  # not in an hour
+
+    async with rig.sessions() as session, session.begin():  # the burst began two minutes ago
+        await session.execute(
+            update(PendingItem)
+            .where(PendingItem.milestone_id == first.subject)
+            .values(created_at=func.now() - timedelta(minutes=2))
+        )
+    await dispatcher.run()
+    (mail,) = smtp.to(people["fast"])
+    body = mail.get_body(("plain",)).get_content()
+    assert "2건" in mail["Subject"] and "첫 알림" in body and "둘째 알림" in body
+    await rig.record(
+        _env(MilestoneDueSoon, "셋째 알림", dept, due=date(2025, 3, 29), as_of=date(2025, 3, 24))
+    )
+    await dispatcher.run()
+    assert len(smtp.to(people["fast"])) == 1  # a new burst: held again (from its own first item)
 
 
 async def test_escalation_goes_to_the_manager_with_officers_copied(rig) -> None:  # type: ignore[no-untyped-def]
