@@ -36,9 +36,11 @@ from shared.workdays import WorkingCalendar
 
 log = logging.getLogger(__name__)
 
-# 20 mails x the 15 s SMTP timeout stays well inside the lease, so no other replica re-sends one.
+# A batch of mails is leased at once, and each mail's lease is renewed (only if still ours) just
+# before it is sent: one send (the 15 s SMTP timeout) stays well inside the lease, so no other replica
+# re-sends it, and a mail whose sender was killed waits at most one lease for another replica.
 SEND_BATCH = 20
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -216,6 +218,8 @@ class Dispatcher:
                     mail.attempts += 1
             for mail in leased:
                 tried.add(mail.key)
+                if not await self._renew(mail):
+                    continue  # our lease ran out while earlier mails were sent; another replica has it
                 outcome = await self._send_one(mail, now)
                 counts[outcome] += 1
             if len(leased) < SEND_BATCH:
@@ -302,6 +306,21 @@ class Dispatcher:
                 if person is not None and person.email.lower() == address.lower():
                     return person.name
         return None
+
+    async def _renew(self, mail: Mail) -> bool:
+        """Extends the lease of `mail` if it is still the one this pass took (same `lease_until`)."""
+        renewed = datetime.now(UTC) + LEASE
+        async with self.sessions() as session, session.begin():
+            result = await session.execute(
+                update(Mail)
+                .where(Mail.key == mail.key, Mail.status == "pending", Mail.lease_until == mail.lease_until)
+                .values(lease_until=renewed)
+                .returning(Mail.key)
+            )
+            if result.scalar() is None:
+                return False
+        mail.lease_until = renewed
+        return True
 
     async def _mark(self, key: str, **values: object) -> None:
         async with self.sessions() as session, session.begin():

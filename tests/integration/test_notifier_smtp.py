@@ -450,3 +450,34 @@ async def test_alerts_from_the_broker_become_mail(env_for, tmp_path, smtp) -> No
         )
         await eventually(lambda: handler.to(people["fast"]) and handler.to(people["officer"]))
     assert "브로커 과제" in handler.to(people["officer"])[0].get_body(("plain",)).get_content()
+
+
+async def test_a_lease_is_renewed_only_while_it_is_still_ours(rig) -> None:  # type: ignore[no-untyped-def]
+    """Each mail's lease is renewed just before its send; once another replica has taken the mail (our
+    lease ran out), the renewal fails and this pass leaves the mail to it: never two sends."""
+    rig, _, people, _ = rig
+    taken = datetime.now(UTC).replace(microsecond=123456)
+    key = f"lease-{uuid.uuid4().hex[:8]}"
+    async with rig.sessions() as session, session.begin():
+        session.add(
+            Mail(
+                key=key,
+                recipient=people["officer"],
+                kind="digest",
+                slot=date(2025, 3, 24),
+                message_id=f"<{key}@mtrack.example.com>",
+                status="pending",
+                attempts=1,
+                next_attempt_at=taken,
+                lease_until=taken,
+            )
+        )
+    async with rig.sessions() as session:
+        mine = await session.get(Mail, key)
+    dispatcher = rig.dispatcher()
+    assert await dispatcher._renew(mine) and mine.lease_until > taken  # still ours: extended
+    async with rig.sessions() as session, session.begin():  # another replica takes it over
+        await session.execute(
+            update(Mail).where(Mail.key == key).values(lease_until=taken + timedelta(hours=1))
+        )
+    assert not await dispatcher._renew(mine)
