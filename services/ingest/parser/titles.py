@@ -16,7 +16,9 @@ _BASELINE_LEAD = re.compile(
     r"^(?:대비|기준|이후|이래|(?:추진|운영|시행|진행|지원)\s?중인|에는|에도|에|중에?|부터|까지)\s"
 )
 # "또한 …", "아울러 …": sentence connectives are not part of a deliverable.
-_CONNECTIVE_LEAD = re.compile(r"^(?:또한|아울러|특히|한편|이와 함께|더불어|나아가|우선|먼저|이어)\s?,?\s")
+_CONNECTIVE_LEAD = re.compile(
+    r"^(?:또한|아울러|특히|한편|이와 함께|더불어|나아가|우선|먼저|이어|향후|앞으로)\s?,?\s"
+)
 _ONLY_PARENS = re.compile(r"^\(([^()]{2,12})\)$")
 _MARKS = re.compile(r"\*+|[‘’“”\"']|^\s*[-·•▸:\u2460-\u2473\u2776-\u277f\u278a-\u2793]\s*")
 _NOISE_PARENS = re.compile(r"\((?:[월화수목금토일]|\d{1,2}:\d{2}\s?~\s?\d{1,2}:\d{2}|\d+\s?(?:년|개월))\)")
@@ -37,6 +39,7 @@ _AND_GLUED = re.compile(r"(?<=[\s」])및(?=[가-힣「])")
 _PURPOSE_BEFORE_NAME = re.compile(r"^[^「」]{2,40}?위한\s?(?=「)")
 # A title longer than this is a run-on sentence, not a deliverable.
 RUN_ON = 60
+_NOTE_AFTER = re.compile(r"\s(?:※|\*{1,3}\s)")
 _HAS_QUOTE = re.compile("['\"“”‘’]")
 _DIGIT = re.compile(r"\d")
 # Compared without spaces ("향후 일정" is "향후일정").
@@ -130,8 +133,9 @@ def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
 
 def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
     start = clause_start(text, clause)
-    piece = text[start : clause.end]
-    raw = remove_spans(piece, expr_spans(text, all_exprs, start, clause.end))
+    end = _note_start(text, clause.exprs[0].end, clause.end)
+    piece = text[start:end]
+    raw = remove_spans(piece, expr_spans(text, all_exprs, start, end))
     title = drop_means(clean_title(raw, prose))
     if not prose:
         title = _trim_run_on(text, clause, start, all_exprs, title)
@@ -139,6 +143,13 @@ def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool)
         return title
     action = _ONLY_PARENS.match(raw.strip())  # "'25.3월(공고) → '25.5월(선정)"
     return action.group(1) if action else lead_tag(piece)
+
+
+def _note_start(text: str, lo: int, hi: int) -> int:
+    """`선정자 발표 : 2025. 11. 4.(화) 예정 ※ 발표일정은 … 변동될 수 있음`: a `※` / `*` note after the
+    date is a remark on it, not part of the deliverable."""
+    note = _NOTE_AFTER.search(text, lo, hi)
+    return note.start() if note else hi
 
 
 def drop_means(title: str) -> str:

@@ -1,0 +1,75 @@
+"""Rules found on the first held-out set of issue #12 (kinds of line, not these documents)."""
+
+from datetime import date
+
+from services.ingest.parser import parse_plan
+
+
+def _items(text: str, doc_date: date | None = None) -> list[tuple[date | None, date | None, str]]:
+    plan = parse_plan(text, doc_date=doc_date)
+    return [(m.starts, m.due, m.title) for m in plan.milestones]
+
+
+def test_a_notice_opening_sentence_names_the_programme_year_not_a_deadline() -> None:
+    text = (
+        "2025년 주차장 정비 지원사업 공고\n"
+        "2025년 주차장 정비 지원사업을 아래와 같이 공고합니다.\n"
+        "○ 사업기간: 2025. 5. ~ 12.\n"
+    )
+    found = _items(text, date(2025, 5, 12))
+    assert all(due != date(2025, 12, 31) or starts != date(2025, 1, 1) for starts, due, _ in found)
+    assert (date(2025, 5, 1), date(2025, 12, 31)) in [(s, d) for s, d, _ in found]
+
+
+def test_a_year_in_a_sentence_that_reports_the_past_is_not_a_deadline() -> None:
+    text = "보도자료\n2020-08-12\n▢ 2020년에 시범학교 4교가 선정되었다.\n▢ 향후 2023년까지 총 10교를 선정할 계획이다.\n"
+    found = _items(text)
+    assert [d for _, d, _ in found] == [date(2023, 12, 31)]
+
+
+def test_this_year_as_the_topic_against_other_years_is_not_a_deadline() -> None:
+    text = (
+        "보도자료\n2020-08-12\n"
+        "○ 예년에는 대규모 설명회를 개최하였으나, 올해는 온라인 설명회로 대체하기로 하였다.\n"
+    )
+    assert _items(text) == []
+
+
+def test_this_year_with_a_future_verb_is_still_a_deadline() -> None:
+    found = _items("보도자료\n2026-01-28\n○ 반도체 개발 사업도 올해 본격 착수한다.\n")
+    assert [d for _, d, _ in found] == [date(2026, 12, 31)]
+
+
+def test_a_leading_adverb_is_not_part_of_the_title() -> None:
+    found = _items("보도자료\n2020-08-12\n○ 향후 2023년까지 총 10교 선정\n")
+    assert [t for _, _, t in found] == ["총 10교 선정"]
+
+
+def test_a_note_after_the_date_is_not_the_title() -> None:
+    text = (
+        "2025년 청년통장 모집\n등록일: 2025. 5. 26.\n"
+        "○ 선정자 발표 : 2025. 11. 4.(화) 예정 ※ 발표일정은 사정에 따라 변동될 수 있음\n"
+    )
+    titles = [t for _, _, t in _items(text)]
+    assert len(titles) == 1 and titles[0].startswith("선정자 발표") and "변동" not in titles[0]
+
+
+def test_a_generic_period_label_with_a_note_takes_the_notice_subject() -> None:
+    text = (
+        "2025년 희망두배청년통장 모집\n등록일: 2025. 5. 26.\n"
+        "○ 신청기간 : 2025. 6. 9.(월) ~ 6. 20.(금) 18:00 ※ 신청기간 외 접수 불가\n"
+    )
+    assert _items(text) == [(date(2025, 6, 9), date(2025, 6, 20), "희망두배청년통장 모집 신청")]
+
+
+def test_a_window_a_record_must_fall_in_is_a_condition() -> None:
+    text = (
+        "2025년 청년통장 모집\n등록일: 2025. 5. 26.\n"
+        "③ 근로 증빙 서류: 2024년 6월 ~ 2025년 5월 내 3개월 이상 근로 확인 가능 서류\n"
+    )
+    assert _items(text) == []
+
+
+def test_a_months_issue_of_a_newsletter_is_not_a_date() -> None:
+    text = "구민기자 모집\n등록일: 2025. 5. 12.\n○ 합격발표: 6. 25.(수) 종로사랑 7월호 명단 게재\n"
+    assert [(s, d) for s, d, _ in _items(text)] == [(date(2025, 6, 25), date(2025, 6, 25))]
