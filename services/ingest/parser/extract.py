@@ -88,6 +88,8 @@ _COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기
 # `근로 증빙: 2024년 6월 ~ 2025년 5월 내 3개월 이상 근로`: a window an applicant's record must fall in
 # (an eligibility condition), not a step of the notice.
 _WINDOW_AFTER = re.compile(r"\s?(?:내|이내|중|동안)(?:에)?\s?\d{1,3}\s?(?:개월|일|년|회|시간)\s?이상")
+# `'22년 8월 「기본계획」 수립에 따라 …`: the dated act is the basis of what follows, done already.
+_BASIS_AFTER = re.compile(r"(?:(?!다\.)[^,;]){0,60}?(?:수립|제정|발표|개정)(?:됨)?에\s?따라")
 _FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기로|도록|방침|목표")
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
@@ -188,6 +190,8 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
     ):
         return True
     if _COMPARED_AFTER.match(norm, expr.end) or _WINDOW_AFTER.match(norm, expr.end):
+        return True
+    if _BASIS_AFTER.match(norm, expr.end):
         return True
     past = _PAST_AFTER.match(norm, expr.end)
     return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())

@@ -39,6 +39,10 @@ _AND_GLUED = re.compile(r"(?<=[\s」])및(?=[가-힣「])")
 _PURPOSE_BEFORE_NAME = re.compile(r"^[^「」]{2,40}?위한\s?(?=「)")
 # A title longer than this is a run-on sentence, not a deliverable.
 RUN_ON = 60
+# A listed subject (`B노선`, `서울`): a short name with no digits; after its date only the list goes on.
+_LISTED_SUBJECT = re.compile(r"[가-힣A-Za-z·]{2,12}")
+_HEAD_START = re.compile(r",\s|(?:하고|하며|하여|및)\s|→\s?")
+_HEAD_REACH = 30
 _NOTE_AFTER = re.compile(r"\s(?:※|\*{1,3}\s)")
 _HAS_QUOTE = re.compile("['\"“”‘’]")
 _DIGIT = re.compile(r"\d")
@@ -132,6 +136,9 @@ def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
 
 
 def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
+    listed = _listed_title(text, clause.exprs[0])
+    if listed:
+        return listed
     start = clause_start(text, clause)
     end = _note_start(text, clause.exprs[0].end, clause.end)
     piece = text[start:end]
@@ -143,6 +150,24 @@ def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool)
         return title
     action = _ONLY_PARENS.match(raw.strip())  # "'25.3월(공고) → '25.5월(선정)"
     return action.group(1) if action else lead_tag(piece)
+
+
+def _listed_title(text: str, expr: TimeExpr) -> str:
+    """`적기 개통(B노선 '30년, C노선 '28년)`: a parenthesised list of subjects with their own dates
+    gives one item per subject, titled by the subject and the words before the parentheses."""
+    span = paren_group(text, expr)
+    if span is None or text.find(",", span[0], span[1]) < 0:
+        return ""
+    cut = max(text.rfind(",", span[0], expr.start), span[0])
+    subject = text[cut + 1 : expr.start].strip()
+    after = text.find(",", expr.end, span[1])
+    rest = text[expr.end : after if after >= 0 else span[1] - 1].strip()
+    if rest or not _LISTED_SUBJECT.fullmatch(subject):
+        return ""
+    window = text[max(0, span[0] - _HEAD_REACH) : span[0]]
+    starts = [m.end() for m in _HEAD_START.finditer(window)]
+    head = clean_title(window[starts[-1] :] if starts else " ".join(window.split()[-2:]))
+    return f"{subject} {head}" if letters(head) >= 2 else ""
 
 
 def _note_start(text: str, lo: int, hi: int) -> int:

@@ -73,3 +73,24 @@ def test_a_window_a_record_must_fall_in_is_a_condition() -> None:
 def test_a_months_issue_of_a_newsletter_is_not_a_date() -> None:
     text = "구민기자 모집\n등록일: 2025. 5. 12.\n○ 합격발표: 6. 25.(수) 종로사랑 7월호 명단 게재\n"
     assert [(s, d) for s, d, _ in _items(text)] == [(date(2025, 6, 25), date(2025, 6, 25))]
+
+
+def test_a_year_compared_against_is_a_baseline() -> None:
+    text = "가족실태조사 결과\n○ 생활방식에 대한 수용도는 2015년에 비해 전반적으로 높아졌습니다.\n"
+    assert _items(text) == []
+
+
+def test_a_dated_act_that_is_the_basis_of_a_plan_is_not_a_milestone() -> None:
+    text = (
+        "보행안전 실행계획 수립\n"
+        "○ 실행계획은 '22년 8월 '제1차 기본계획('22.~'26.)' 수립에 따라 추진되는 정책과제를 "
+        "체계적으로 추진하기 위한 최초의 실행계획이다.\n"
+    )
+    assert [(s, d) for s, d, _ in _items(text) if d == date(2022, 8, 31)] == []
+
+
+def test_each_subject_of_a_parenthesised_list_gets_its_own_item() -> None:
+    text = "보도자료\n2024-01-24\nㅇ B·C노선도 즉시 착공하고 적기 개통(B노선 '30년, C노선 '28년)을 위해 공정을 관리한다.\n"
+    found = {(d, t) for _, d, t in _items(text)}
+    assert (date(2030, 12, 31), "B노선 적기 개통") in found
+    assert (date(2028, 12, 31), "C노선 적기 개통") in found
