@@ -43,6 +43,9 @@ RUN_ON = 60
 _LISTED_SUBJECT = re.compile(r"[가-힣A-Za-z·]{2,12}")
 _HEAD_START = re.compile(r",\s|(?:하고|하며|하여|및)\s|→\s?")
 _HEAD_REACH = 30
+# `(2차) `, `[12차] ` right before a date; the line's own label in front of its colon.
+_ROUND_BEFORE = re.compile(r"[(\[]\s?(제?\s?\d{1,2}\s?[차회기])\s?[)\]]\s?$")
+_LINE_LABEL = re.compile(r"^[^가-힣A-Za-z0-9]*([가-힣][가-힣 ]{1,30}?)\s?:")
 _NOTE_AFTER = re.compile(r"\s(?:※|\*{1,3}\s)")
 _HAS_QUOTE = re.compile("['\"“”‘’]")
 _DIGIT = re.compile(r"\d")
@@ -136,7 +139,7 @@ def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
 
 
 def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
-    listed = _listed_title(text, clause.exprs[0])
+    listed = _listed_title(text, clause.exprs[0]) or _round_title(text, clause.exprs[0])
     if listed:
         return listed
     start = clause_start(text, clause)
@@ -168,6 +171,16 @@ def _listed_title(text: str, expr: TimeExpr) -> str:
     starts = [m.end() for m in _HEAD_START.finditer(window)]
     head = clean_title(window[starts[-1] :] if starts else " ".join(window.split()[-2:]))
     return f"{subject} {head}" if letters(head) >= 2 else ""
+
+
+def _round_title(text: str, expr: TimeExpr) -> str:
+    """`자진신고 기간 : (1차) 5. 1. ~ 6. 30. (2차) 9. 1. ~ 10. 31.`: a labelled line that gives a date
+    per round; each round is an item titled by its round and the line's label (`2차 자진신고 기간`)."""
+    tag = _ROUND_BEFORE.search(text, max(0, expr.start - 12), expr.start)
+    label = _LINE_LABEL.match(text) if tag else None
+    if tag is None or label is None or label.end() > tag.start():
+        return ""
+    return f"{tag.group(1)} {' '.join(label.group(1).split())}"
 
 
 def _note_start(text: str, lo: int, hi: int) -> int:

@@ -94,3 +94,17 @@ def test_each_subject_of_a_parenthesised_list_gets_its_own_item() -> None:
     found = {(d, t) for _, d, t in _items(text)}
     assert (date(2030, 12, 31), "B노선 적기 개통") in found
     assert (date(2028, 12, 31), "C노선 적기 개통") in found
+
+
+def test_each_round_of_a_labelled_line_is_titled_by_its_round() -> None:
+    text = (
+        "동물등록 자진신고 안내\n등록일: 2025. 4. 28.\n"
+        "○ 자진신고 기간 : (1차) 5. 1. ~ 6. 30. (2차) 9. 1. ~ 10. 31.\n"
+        "- 심의 개최일 : [11차] 2025. 6. 11.(수)  /  [12차] 2025. 6. 25.(수)\n"
+    )
+    assert _items(text) == [
+        (date(2025, 5, 1), date(2025, 6, 30), "1차 자진신고 기간"),
+        (date(2025, 9, 1), date(2025, 10, 31), "2차 자진신고 기간"),
+        (date(2025, 6, 11), date(2025, 6, 11), "11차 심의 개최일"),
+        (date(2025, 6, 25), date(2025, 6, 25), "12차 심의 개최일"),
+    ]
