@@ -46,6 +46,8 @@ _HEAD_REACH = 30
 # `(2차) `, `[12차] ` right before a date; the line's own label in front of its colon.
 _ROUND_BEFORE = re.compile(r"[(\[]\s?(제?\s?\d{1,2}\s?[차회기])\s?[)\]]\s?$")
 _LINE_LABEL = re.compile(r"^[^가-힣A-Za-z0-9]*([가-힣][가-힣 ]{1,30}?)\s?:")
+# `합격발표: . 종로사랑`, `작품 심사(.(예정))`: the dot of a removed date, left alone.
+_ORPHAN_DOT = re.compile(r"(?<=[:(])\s?\.(?=\s|\(|$)|\s\.(?=\s)")
 _NOTE_AFTER = re.compile(r"\s(?:※|\*{1,3}\s)")
 _HAS_QUOTE = re.compile("['\"“”‘’]")
 _DIGIT = re.compile(r"\d")
@@ -87,6 +89,8 @@ def clean_title(raw: str, prose: bool = False) -> str:
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)
     text = _BASELINE_LEAD.sub("", _CONNECTIVE_LEAD.sub("", " ".join(text.split())))
+    if " ." in text or "(." in text:
+        text = _ORPHAN_DOT.sub("", text)
     text = _prose_tidy(text) if prose or text.endswith(("다", "다.")) else _OBJECT.sub(" ", text)
     for _ in range(3):
         trimmed = _balance(trim_trailing(text).strip())
@@ -142,7 +146,7 @@ def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool)
     listed = _listed_title(text, clause.exprs[0]) or _round_title(text, clause.exprs[0])
     if listed:
         return listed
-    start = clause_start(text, clause)
+    start = _sentence_start(text, clause_start(text, clause), clause.exprs[0].start)
     end = _note_start(text, clause.exprs[0].end, clause.end)
     piece = text[start:end]
     raw = remove_spans(piece, expr_spans(text, all_exprs, start, end))
@@ -181,6 +185,13 @@ def _round_title(text: str, expr: TimeExpr) -> str:
     if tag is None or label is None or label.end() > tag.start():
         return ""
     return f"{tag.group(1)} {' '.join(label.group(1).split())}"
+
+
+def _sentence_start(text: str, lo: int, hi: int) -> int:
+    """`… 개발하여 배포한다. PDF 파일 … 8. 19.(수)까지 배포될 예정`: the title starts in the date's
+    own sentence, not in the one before it."""
+    end = text.rfind("다. ", lo, hi)
+    return end + 3 if end >= 0 else lo
 
 
 def _note_start(text: str, lo: int, hi: int) -> int:

@@ -108,3 +108,17 @@ def test_each_round_of_a_labelled_line_is_titled_by_its_round() -> None:
         (date(2025, 6, 11), date(2025, 6, 11), "11차 심의 개최일"),
         (date(2025, 6, 25), date(2025, 6, 25), "12차 심의 개최일"),
     ]
+
+
+def test_a_title_starts_in_the_sentence_of_its_date() -> None:
+    text = (
+        "보도자료\n2020-08-12\n"
+        "▢ 진학안내자료도 개발하여 배포한다. PDF로 제작된 진학안내자료는 8. 19.(수)까지 중학교에 배포될 예정이다.\n"
+    )
+    titles = [t for _, d, t in _items(text) if d == date(2020, 8, 19)]
+    assert len(titles) == 1 and not titles[0].startswith("배포한다")
+
+
+def test_the_dot_of_a_removed_date_is_not_left_in_the_title() -> None:
+    text = "구민기자 모집\n등록일: 2025. 5. 12.\n○ 합격발표: 6. 25.(수) 종로사랑 7월호 명단 게재\n"
+    assert [t for _, _, t in _items(text)] == ["합격발표: 종로사랑 7월호 명단 게재"]
