@@ -4,7 +4,11 @@ on the two sample plans (their reviewed golden files), per document and in total
 
 A label is found when a milestone has the same due date (and start, when the label has one) and a
 title that names the same thing: one title contains the other, or their character bigrams overlap
-(Dice >= 0.5) after spaces and punctuation are removed. Each milestone matches at most one label;
+(Dice >= 0.5) after spaces and punctuation are removed, or every word of the label (two letters or
+more) occurs in the milestone's title. The last rule is containment that allows the parser's title to
+keep the particles and word order of the source (`운정~서울역 구간을 개통` for the label
+`운정~서울역 구간 개통`); it is not lax, since no word of the label may be missing and the dates
+must still be equal. Each milestone matches at most one label;
 a milestone that matches none is a wrong item (it would be an e-mail to an officer)."""
 
 from __future__ import annotations
@@ -58,9 +62,17 @@ def _bigrams(text: str) -> set[str]:
     return {letters[i : i + 2] for i in range(len(letters) - 1)} or {letters}
 
 
+def _label_words(text: str) -> list[str]:
+    return [w for w in (_NOT_LETTERS.sub("", part) for part in text.split()) if len(w) >= 2]
+
+
 def same_title(a: str, b: str) -> bool:
+    """`a`: the label's title, `b`: the milestone's."""
     x, y = _NOT_LETTERS.sub("", a), _NOT_LETTERS.sub("", b)
     if x and y and (x in y or y in x):
+        return True
+    words = _label_words(a)
+    if words and all(w in y for w in words):
         return True
     ga, gb = _bigrams(a), _bigrams(b)
     return 2 * len(ga & gb) / (len(ga) + len(gb)) >= MIN_DICE

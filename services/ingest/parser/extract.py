@@ -47,6 +47,10 @@ _SCHEDULE_HEADING = re.compile(
 _CLOCK = re.compile(r"(?<![\d.])(?:오전|오후)?\s?\d{1,2}:\d{2}(?!\d)")
 _ANNOTATION = re.compile(r"「[^」]*」|\([^)]*\)")
 _ITEM_LETTER = re.compile(r"^(?:[가-하]|\d{1,2})[.)]\s")
+# `신청기간 : … ※ 신청기간 외 접수 불가`: a note after the value is a remark, not part of the step.
+_NOTE_TAIL = re.compile(r"(?<=\S)\s+(?:※|\*)\s?.*$")
+# `일 시`, `기 간`, `행 사 명`: a form label spaced out syllable by syllable.
+_SPACED_LABEL = re.compile(r"^[가-힣](?:\s[가-힣]){1,3}(?=\s?:)")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
@@ -81,6 +85,11 @@ _PAST_AFTER = re.compile(
 )
 # A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
 _COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
+# `근로 증빙: 2024년 6월 ~ 2025년 5월 내 3개월 이상 근로`: a window an applicant's record must fall in
+# (an eligibility condition), not a step of the notice.
+_WINDOW_AFTER = re.compile(r"\s?(?:내|이내|중|동안)(?:에)?\s?\d{1,3}\s?(?:개월|일|년|회|시간)\s?이상")
+# `'22년 8월 「기본계획」 수립에 따라 …`: the dated act is the basis of what follows, done already.
+_BASIS_AFTER = re.compile(r"(?:(?!다\.)[^,;]){0,60}?(?:수립|제정|발표|개정)(?:됨)?에\s?따라")
 _FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기로|도록|방침|목표")
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
@@ -137,6 +146,7 @@ def _notice_step(title: str, subject: str) -> str:
     """`가. 모집시기 : 2021.10.1.~` in a notice: the step of what the notice is about
     (`자산형성지원사업 신규 가입자 모집`), not the bare label `모집시기`."""
     title = _CLOCK.sub("", _ITEM_LETTER.sub("", title, count=1)).strip()
+    title = _SPACED_LABEL.sub(lambda m: m.group(0).replace(" ", ""), _NOTE_TAIL.sub("", title))
     label, colon, rest = title.partition(":")
     if colon and len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
         title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
@@ -179,7 +189,9 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
         norm, max(0, expr.start - 20), expr.start
     ):
         return True
-    if _COMPARED_AFTER.match(norm, expr.end):
+    if _COMPARED_AFTER.match(norm, expr.end) or _WINDOW_AFTER.match(norm, expr.end):
+        return True
+    if _BASIS_AFTER.match(norm, expr.end):
         return True
     past = _PAST_AFTER.match(norm, expr.end)
     return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())

@@ -12,7 +12,7 @@ from .targets import has_count
 _BUDGET = re.compile(r"\d[\d,.]*\s?(?:억|조|백만|천만)\s?원?|\d[\d,.]*\s?원(?![가-힣])")
 _QUANTITY_BEFORE = re.compile(r"(?:\d[\d,.]*\s?(?:%|억원?|조원?|원|개교|개소|개|명|건|배)|%)\s?\(?\s?~?$")
 _NAME_AFTER = re.compile(
-    r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|제\s?\d+\s?[차회]|시행\s?계획|추진\s?계획|주요\s?업무|예산|노벨"
+    r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|에\s?비해|에\s?비하여|보다\s|제\s?\d+\s?[차회]|시행\s?계획|추진\s?계획|주요\s?업무|예산|노벨"
     r"|[가-힣]{1,6}상[,)])"
 )
 _PLAN_NAME_BEFORE = re.compile(r"(?:계획|전략|로드맵)\s?[(「]?$")
@@ -34,6 +34,16 @@ _ACTOR_AFTER = re.compile(r"\s?[가-힣]{1,12}(?:부|처|청|원|시|도|군|구
 _QUOTE_OPEN = "‘“「『<"
 _QUOTE_CLOSE = "’”」』>"
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
+# `… 2025년 신규 참여자를 아래와 같이 모집합니다`: a notice's opening sentence names the programme's
+# year; the schedule follows below it.
+_INTRO_SENTENCE = re.compile(r"(?:아래|다음)(?:와|과)\s?같이")
+# A sentence that reports what happened (`2020년에 … 4교가 선정되었다.`), told in the past tense.
+_PAST_SENTENCE = re.compile(r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$")
+_DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니다)\.?\s*$")
+# `예년에는 …, 올해는 …`: the current year as the topic set against other years, not a deadline
+# (`올해 본격 착수한다`, `올해 안`, `올해 말까지` are).
+_SCENE_YEAR_WORDS = ("올해", "금년")
+_TOPIC_AFTER = re.compile(r"(?:에)?는\s")
 
 
 def paren_group(text: str, expr: TimeExpr) -> tuple[int, int] | None:
@@ -118,6 +128,8 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
     before = text[max(0, expr.start - 14) : expr.start]
     if _QUANTITY_BEFORE.search(before) or _NAME_AFTER.match(text[expr.end : expr.end + 12]):
         return False
+    if _scene_year(text, expr) or _in_intro_or_past_sentence(text, expr):
+        return False
     if expr.starts is not None and (
         _STATISTIC_AFTER.match(text, expr.end)
         or _in_quoted_name(text, expr)
@@ -132,6 +144,21 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
         return True  # `2027년까지 94억 원이 투입되어 … 조성될 예정`: the money builds something by then
     whole = paren_text(text, expr)
     return has_count(whole) and not _other_expr_in(whole, text, expr)
+
+
+def _scene_year(text: str, expr: TimeExpr) -> bool:
+    """`올해는 온라인으로 대체하기로 하였다`: this year as the scene of the sentence, not a deadline."""
+    word = text[expr.start : expr.end].strip()
+    return word in _SCENE_YEAR_WORDS and _TOPIC_AFTER.match(text, expr.end) is not None
+
+
+def _in_intro_or_past_sentence(text: str, expr: TimeExpr) -> bool:
+    """The sentence of the year (up to its `다.` / `니다.`) opens a notice or reports the past."""
+    end = _SENTENCE_END.search(text, expr.end, expr.end + _HISTORY_REACH)
+    sentence = text[expr.end : end.end() if end else min(len(text), expr.end + _HISTORY_REACH)]
+    if _INTRO_SENTENCE.search(sentence):
+        return True
+    return end is not None and bool(_PAST_SENTENCE.search(sentence)) and not _DECIDED.search(sentence)
 
 
 def _in_quoted_name(text: str, expr: TimeExpr) -> bool:

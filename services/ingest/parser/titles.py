@@ -16,7 +16,9 @@ _BASELINE_LEAD = re.compile(
     r"^(?:대비|기준|이후|이래|(?:추진|운영|시행|진행|지원)\s?중인|에는|에도|에|중에?|부터|까지)\s"
 )
 # "또한 …", "아울러 …": sentence connectives are not part of a deliverable.
-_CONNECTIVE_LEAD = re.compile(r"^(?:또한|아울러|특히|한편|이와 함께|더불어|나아가|우선|먼저|이어)\s?,?\s")
+_CONNECTIVE_LEAD = re.compile(
+    r"^(?:또한|아울러|특히|한편|이와 함께|더불어|나아가|우선|먼저|이어|향후|앞으로)\s?,?\s"
+)
 _ONLY_PARENS = re.compile(r"^\(([^()]{2,12})\)$")
 _MARKS = re.compile(r"\*+|[‘’“”\"']|^\s*[-·•▸:\u2460-\u2473\u2776-\u277f\u278a-\u2793]\s*")
 _NOISE_PARENS = re.compile(r"\((?:[월화수목금토일]|\d{1,2}:\d{2}\s?~\s?\d{1,2}:\d{2}|\d+\s?(?:년|개월))\)")
@@ -37,6 +39,16 @@ _AND_GLUED = re.compile(r"(?<=[\s」])및(?=[가-힣「])")
 _PURPOSE_BEFORE_NAME = re.compile(r"^[^「」]{2,40}?위한\s?(?=「)")
 # A title longer than this is a run-on sentence, not a deliverable.
 RUN_ON = 60
+# A listed subject (`B노선`, `서울`): a short name with no digits; after its date only the list goes on.
+_LISTED_SUBJECT = re.compile(r"[가-힣A-Za-z·]{2,12}")
+_HEAD_START = re.compile(r",\s|(?:하고|하며|하여|및)\s|→\s?")
+_HEAD_REACH = 30
+# `(2차) `, `[12차] ` right before a date; the line's own label in front of its colon.
+_ROUND_BEFORE = re.compile(r"[(\[]\s?(제?\s?\d{1,2}\s?[차회기])\s?[)\]]\s?$")
+_LINE_LABEL = re.compile(r"^[^가-힣A-Za-z0-9]*([가-힣][가-힣 ]{1,30}?)\s?:")
+# `합격발표: . 종로사랑`, `작품 심사(.(예정))`: the dot of a removed date, left alone.
+_ORPHAN_DOT = re.compile(r"(?<=[:(])\s?\.(?=\s|\(|$)|\s\.(?=\s)")
+_NOTE_AFTER = re.compile(r"\s(?:※|\*{1,3}\s)")
 _HAS_QUOTE = re.compile("['\"“”‘’]")
 _DIGIT = re.compile(r"\d")
 # Compared without spaces ("향후 일정" is "향후일정").
@@ -77,6 +89,8 @@ def clean_title(raw: str, prose: bool = False) -> str:
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)
     text = _BASELINE_LEAD.sub("", _CONNECTIVE_LEAD.sub("", " ".join(text.split())))
+    if " ." in text or "(." in text:
+        text = _ORPHAN_DOT.sub("", text)
     text = _prose_tidy(text) if prose or text.endswith(("다", "다.")) else _OBJECT.sub(" ", text)
     for _ in range(3):
         trimmed = _balance(trim_trailing(text).strip())
@@ -129,9 +143,13 @@ def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
 
 
 def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
-    start = clause_start(text, clause)
-    piece = text[start : clause.end]
-    raw = remove_spans(piece, expr_spans(text, all_exprs, start, clause.end))
+    listed = _listed_title(text, clause.exprs[0]) or _round_title(text, clause.exprs[0])
+    if listed:
+        return listed
+    start = _sentence_start(text, clause_start(text, clause), clause.exprs[0].start)
+    end = _note_start(text, clause.exprs[0].end, clause.end)
+    piece = text[start:end]
+    raw = remove_spans(piece, expr_spans(text, all_exprs, start, end))
     title = drop_means(clean_title(raw, prose))
     if not prose:
         title = _trim_run_on(text, clause, start, all_exprs, title)
@@ -139,6 +157,48 @@ def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool)
         return title
     action = _ONLY_PARENS.match(raw.strip())  # "'25.3월(공고) → '25.5월(선정)"
     return action.group(1) if action else lead_tag(piece)
+
+
+def _listed_title(text: str, expr: TimeExpr) -> str:
+    """`적기 개통(B노선 '30년, C노선 '28년)`: a parenthesised list of subjects with their own dates
+    gives one item per subject, titled by the subject and the words before the parentheses."""
+    span = paren_group(text, expr)
+    if span is None or text.find(",", span[0], span[1]) < 0:
+        return ""
+    cut = max(text.rfind(",", span[0], expr.start), span[0])
+    subject = text[cut + 1 : expr.start].strip()
+    after = text.find(",", expr.end, span[1])
+    rest = text[expr.end : after if after >= 0 else span[1] - 1].strip()
+    if rest or not _LISTED_SUBJECT.fullmatch(subject):
+        return ""
+    window = text[max(0, span[0] - _HEAD_REACH) : span[0]]
+    starts = [m.end() for m in _HEAD_START.finditer(window)]
+    head = clean_title(window[starts[-1] :] if starts else " ".join(window.split()[-2:]))
+    return f"{subject} {head}" if letters(head) >= 2 else ""
+
+
+def _round_title(text: str, expr: TimeExpr) -> str:
+    """`자진신고 기간 : (1차) 5. 1. ~ 6. 30. (2차) 9. 1. ~ 10. 31.`: a labelled line that gives a date
+    per round; each round is an item titled by its round and the line's label (`2차 자진신고 기간`)."""
+    tag = _ROUND_BEFORE.search(text, max(0, expr.start - 12), expr.start)
+    label = _LINE_LABEL.match(text) if tag else None
+    if tag is None or label is None or label.end() > tag.start():
+        return ""
+    return f"{tag.group(1)} {' '.join(label.group(1).split())}"
+
+
+def _sentence_start(text: str, lo: int, hi: int) -> int:
+    """`… 개발하여 배포한다. PDF 파일 … 8. 19.(수)까지 배포될 예정`: the title starts in the date's
+    own sentence, not in the one before it."""
+    end = text.rfind("다. ", lo, hi)
+    return end + 3 if end >= 0 else lo
+
+
+def _note_start(text: str, lo: int, hi: int) -> int:
+    """`선정자 발표 : 2025. 11. 4.(화) 예정 ※ 발표일정은 … 변동될 수 있음`: a `※` / `*` note after the
+    date is a remark on it, not part of the deliverable."""
+    note = _NOTE_AFTER.search(text, lo, hi)
+    return note.start() if note else hi
 
 
 def drop_means(title: str) -> str:
