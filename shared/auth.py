@@ -264,10 +264,6 @@ def _require(scope: str, query_key: bool) -> Callable[..., Awaitable[Principal]]
     return bearer
 
 
-def principal_dep(scope: str) -> Any:
-    return Annotated[Principal, Depends(require(scope))]
-
-
 # --- key management (the `mtrack keys` commands) ---
 
 

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -25,7 +25,7 @@ from services.ingest.ownership import IdTaken, OwnerProblem, claim_external, own
 from services.ingest.parser import parse_plan
 from services.ingest.schemas import MilestoneIn
 from shared.api_errors import REJECTIONS, IsoDate, error_responses
-from shared.auth import Principal, principal_dep
+from shared.auth import Principal, require
 
 router = APIRouter(prefix="/v1", tags=["ingest"])
 IdempotencyKey = Annotated[
@@ -35,9 +35,9 @@ IdempotencyKey = Annotated[
         description="Makes a retry safe: the same key and body replay the first answer (24 h).",
     ),
 ]
-PlanWriter = principal_dep("plans:write")
-MilestoneWriter = principal_dep("milestones:write")
-Reader = principal_dep("read")
+PlanWriter = Annotated[Principal, Depends(require("plans:write"))]
+MilestoneWriter = Annotated[Principal, Depends(require("milestones:write"))]
+Reader = Annotated[Principal, Depends(require("read"))]
 WRITE_ERRORS = error_responses(401, 403, 409, 413, 415, 422, 429, 503)
 _outbox_transaction = idempotency.unit_of_work  # the one unit of work (older name, for other routers)
 BAD_TEXT = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -62,8 +62,10 @@ class PlanAccepted(Accepted):
     "/plans",
     status_code=202,
     response_model=PlanAccepted,
-    responses={200: {"description": "the same text again: nothing published", "model": PlanAccepted}}
-    | WRITE_ERRORS,
+    responses={
+        200: {"description": "the same text again: nothing published", "model": PlanAccepted},
+        **WRITE_ERRORS,
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -161,7 +163,7 @@ def _visible_version(principal: Principal, milestones: list[dict[str, Any]]) -> 
     "/milestones",
     status_code=202,
     response_model=Declared,
-    responses={202: {"headers": {"Location": {"schema": {"type": "string"}}}}} | WRITE_ERRORS,
+    responses={202: {"headers": {"Location": {"schema": {"type": "string"}}}}, **WRITE_ERRORS},
 )
 async def declare_milestone(
     milestone: MilestoneIn,

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from shared.events import MilestoneDeclared, TargetModel
 from shared.events.envelope import SUBJECT_PATTERN
+from shared.events.types import Kind
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 NOTE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -77,7 +78,7 @@ class MilestoneIn(Strict):
     title: Line(500, 1)  # type: ignore[valid-type]
     starts: Day | None = None
     due: Day | None = None
-    kind: Literal["deadline", "ongoing", "range", "program"] | None = None
+    kind: Kind | None = None
     owner: Line(200, 1)  # type: ignore[valid-type]
     section: list[Line(200, 1)] = Field(default_factory=list, max_length=20)  # type: ignore[valid-type]
     target: TargetIn | None = None
@@ -102,7 +103,7 @@ class MilestoneIn(Strict):
         digest = hashlib.sha1(f"{self.owner or ''}|{' '.join(self.title.split())}".encode()).hexdigest()
         return f"api-{digest[:16]}"
 
-    def inferred_kind(self) -> str:
+    def inferred_kind(self) -> Kind:
         if self.kind:
             return self.kind
         if self.starts and self.due:

@@ -91,8 +91,11 @@ async def ingest_plan(
 
 
 def _one_per_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: set[str] = set()
-    return [item for item in items if not (item["id"] in seen or seen.add(item["id"]))]
+    """The first item of each id, in order."""
+    first: dict[str, dict[str, Any]] = {}
+    for item in items:
+        first.setdefault(item["id"], item)
+    return list(first.values())
 
 
 async def declare_external(

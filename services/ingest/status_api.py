@@ -9,7 +9,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
@@ -19,12 +19,12 @@ from services.ingest.idempotency import Outcome
 from services.ingest.ownership import access, owners_of, refusal, require_access
 from services.ingest.schemas import AcknowledgeIn, SnoozeIn, StatusBatchIn, StatusIn, StatusItem
 from shared.api_errors import REJECTIONS, error_responses
-from shared.auth import Principal, principal_dep
+from shared.auth import Principal, require
 from shared.events import MilestoneAcknowledged, MilestoneSnoozed, MilestoneStatusReported, Payload
 from shared.events.envelope import SUBJECT_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["status"])
-StatusWriter = principal_dep("status:write")
+StatusWriter = Annotated[Principal, Depends(require("status:write"))]
 MilestonePath = Annotated[str, Path(pattern=SUBJECT_PATTERN, max_length=128)]
 ERRORS = error_responses(401, 403, 404, 409, 413, 415, 422, 429, 503)
 MAX_SNOOZE_DAYS = 30
