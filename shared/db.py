@@ -59,12 +59,14 @@ def session_settings(env: dict[str, str] | None = None) -> dict[str, str]:
     }
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 5, bulk: bool = False) -> AsyncEngine:
+    """`bulk`: no statement timeout (migrations: a backfill may rightly run for minutes)."""
+    settings = session_settings({"MTRACK_DB_STATEMENT_TIMEOUT_MS": "0"} if bulk else None)
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         pool_pre_ping=True,
-        connect_args={"server_settings": session_settings()},
+        connect_args={"server_settings": settings},
     )
 
 

@@ -26,7 +26,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_online() -> None:
-    engine = make_engine(_url())
+    engine = make_engine(_url(), bulk=True)  # a backfill may run longer than the services' timeout
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

@@ -32,3 +32,12 @@ async def test_a_statement_past_the_timeout_is_cancelled_as_transient(
         assert "statement timeout" in str(caught.value)
     finally:
         await engine.dispose()
+
+
+async def test_migrations_run_without_the_timeout(database_url: str) -> None:
+    engine = make_engine(database_url, pool_size=1, bulk=True)
+    try:
+        async with engine.connect() as conn:
+            assert await conn.scalar(text("SHOW statement_timeout")) == "0"
+    finally:
+        await engine.dispose()
