@@ -25,7 +25,7 @@ $(NATIVE_STAMP): $(STAMP) $(PARSER_SOURCES) scripts/build_native_parser.py
 native: $(NATIVE_STAMP)
 
 tools:
-	@scripts/ensure-prometheus.sh
+	@scripts/ensure-tools.sh
 
 # The production image installs requirements.lock (hash-checked); it follows pyproject.toml's
 # [project.dependencies] (not the [local]/[dev] extras). tests/unit/test_image.py checks it is in step.

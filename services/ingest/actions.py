@@ -1,7 +1,7 @@
 """One-click actions from the notifier's mails: `GET /a/{token}` shows the milestone and a form,
 `POST /a/{token}` publishes what the officer chose (done, progress, ack, snooze) through ingest's outbox.
 
-Safety: the token is an HMAC-signed (milestone, recipient, expiry) link (services/notifier/tokens.py); GET
+Safety: the token is an HMAC-signed (milestone, recipient, expiry) link (shared/action_tokens.py); GET
 never changes anything (mail scanners follow links); the form carries a nonce bound to the token by HMAC
 and repeated in a SameSite=Strict cookie (double submit), a foreign Origin is refused, and each nonce is
 recorded when used, so a replayed POST changes nothing. Pages are Korean, server-rendered, no external
@@ -25,8 +25,8 @@ from pydantic import Field
 from sqlalchemy.dialects.postgresql import insert
 
 from services.ingest import service
-from services.notifier import tokens
-from services.notifier.models import UsedActionNonce
+from services.ingest.models import UsedActionNonce
+from shared import action_tokens as tokens
 from shared.events import MilestoneAcknowledged, MilestoneSnoozed, MilestoneStatusReported, Payload
 from shared.settings import EnvSettings
 

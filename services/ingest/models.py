@@ -1,11 +1,13 @@
-"""Tables the ingest service owns: each plan version it received, with the milestones it published."""
+"""Tables the ingest service owns: each plan version it received, with the milestones it published, and
+the one-click action forms already posted."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -50,3 +52,15 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
+
+
+class UsedActionNonce(Base):
+    """A one-click action form already posted (ingest refuses a replay)."""
+
+    __tablename__ = "action_nonce"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    milestone_id: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    used_at: Mapped[datetime] = created_at_column()

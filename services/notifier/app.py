@@ -19,8 +19,8 @@ from services.notifier.handlers import batch_handler
 from services.notifier.hours import Hours, parse_hour
 from services.notifier.mailer import Send, smtp_sender
 from services.notifier.metrics import init_series, watch_working_day
-from services.notifier.tokens import action_key
 from services.notifier.webhooks import WebhookSender
+from shared.action_tokens import action_key
 from shared.clock import SEOUL, Clock
 from shared.db import make_engine, make_sessionmaker
 from shared.directory import load_directory

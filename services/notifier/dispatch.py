@@ -23,13 +23,13 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from services.notifier import tokens
 from services.notifier.compose import Letter, entry, message_id, render
 from services.notifier.hours import Hours, digest_due, in_working_hours
 from services.notifier.mailer import Send
 from services.notifier.metrics import DIGEST_LAST, MAILS, OLDEST, PENDING, RETRIES
 from services.notifier.models import Mail, PendingItem
 from services.notifier.webhooks import WebhookSender
+from shared import action_tokens as tokens
 from shared.clock import SEOUL, Clock
 from shared.directory import Directory
 from shared.workdays import WorkingCalendar

@@ -79,15 +79,3 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
-
-
-class UsedActionNonce(Base):
-    """A one-click action form already posted (ingest refuses a replay)."""
-
-    __tablename__ = "action_nonce"
-
-    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
-    milestone_id: Mapped[str] = mapped_column(String(128))
-    action: Mapped[str] = mapped_column(String(16))
-    event_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    used_at: Mapped[datetime] = created_at_column()

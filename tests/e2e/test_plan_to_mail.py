@@ -12,8 +12,8 @@ from email.policy import default
 import httpx
 from sqlalchemy import select
 
-from services.notifier import tokens
 from services.notifier.models import PendingItem
+from shared import action_tokens as tokens
 from shared.db import make_engine
 from tests.conftest import EXAMPLES
 from tests.waiting import eventually

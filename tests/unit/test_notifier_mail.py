@@ -6,10 +6,10 @@ from email.policy import default
 
 import pytest
 
-from services.notifier import tokens
 from services.notifier.compose import Letter, entry, grouped, message_id, one_line, render
 from services.notifier.handlers import recipients
 from services.notifier.hours import Hours, digest_due, in_working_hours
+from shared import action_tokens as tokens
 from shared.clock import SEOUL
 from shared.directory import load_directory
 from shared.events import MilestoneEscalated, MilestoneOverdue
