@@ -42,7 +42,7 @@ def decode(raw: bytes | None) -> Envelope:
             f"{envelope.type} schema version {envelope.schema_version} is newer than {model.VERSION}"
         )
     try:
-        model.model_validate(envelope.data)
+        envelope.payload()  # validated here once; the consumers' rules use the remembered payload
     except ValidationError as err:
         raise DecodeError(f"invalid {envelope.type} data: {_summary(err)}") from err
     return envelope
