@@ -31,7 +31,7 @@ class Envelope(BaseModel):
     def payload(self) -> Payload:
         """The typed payload; raises `KeyError` for an unknown type and `ValidationError` for bad data.
         Validated once per envelope (`codec.decode` does it) and remembered beside the fields, as a
-        `cached_property` would be (equality, dumps and hashing see only the fields); a copy with
+        `cached_property` would be (equality and dumps see only the fields); a copy with
         other `data` validates its own."""
         cached = self.__dict__.get("_payload")
         if cached is not None and cached[0] is self.data:
