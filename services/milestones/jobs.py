@@ -50,7 +50,13 @@ async def _sweep_batch(ctx: JobContext) -> tuple[int, int, int]:
         result = rules.sweep(rows, today=today, now=now, cal=core.calendar, policy=core.policy)
         stored = {m.id: m for m in rows}
         queued = await store.write_swept(
-            pg, result.milestones, result.history, result.alerts, topic=core.alerts_topic, today=today, now=now
+            pg,
+            result.milestones,
+            result.history,
+            result.alerts,
+            topic=core.alerts_topic,
+            today=today,
+            now=now,
         )
     count_alerts(queued)
     changed = sum(
