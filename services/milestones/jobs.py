@@ -49,15 +49,9 @@ async def _sweep_batch(ctx: JobContext) -> tuple[int, int, int]:
         rows = await store.due_for_check(pg, today, ctx.batch_size)
         result = rules.sweep(rows, today=today, now=now, cal=core.calendar, policy=core.policy)
         stored = {m.id: m for m in rows}
-        queued = await store.write_swept(
-            pg,
-            result.milestones,
-            result.history,
-            result.alerts,
-            topic=core.alerts_topic,
-            today=today,
-            now=now,
-        )
+        await store.write_evaluated(pg, result.milestones, now)
+        await store.write_history(pg, result.history, now)
+        queued = await store.queue_alerts(pg, result.alerts, topic=core.alerts_topic, today=today, now=now)
     count_alerts(queued)
     changed = sum(
         1 for m in result.milestones if (old := stored[m.id]).state != m.state or old.health != m.health

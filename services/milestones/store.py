@@ -21,7 +21,7 @@ from services.milestones.domain import Milestone
 from services.milestones.rules import AlertDue, HistoryRow
 from shared.clock import SEOUL
 from shared.events import EVENT_TYPES, AlertPayload, Envelope, new_envelope
-from shared.outbox import outbox_arrays, queue_envelopes
+from shared.outbox import queue_envelopes
 
 PRODUCER = "milestones"
 
@@ -232,94 +232,24 @@ EVALUATED = {
 }
 
 
-def _evaluated_update(rows: Sequence[Milestone], now: datetime, first: int = 1) -> tuple[str, list[Any]]:
-    """The UPDATE writing back what `rules.evaluate` computes (the sweep changes nothing else), its
-    parameters numbered from `first`."""
+async def write_evaluated(pg: asyncpg.Connection, rows: Sequence[Milestone], now: datetime) -> None:
+    """Writes back what `rules.evaluate` computes (the sweep changes nothing else): one UPDATE."""
+    if not rows:
+        return
     dicts = [m.__dict__ for m in rows]
     arrays = [[d["id"] for d in dicts]] + [
         [now if c == "updated_at" else d[c] for d in dicts] for c in EVALUATED
     ]
-    casts = ", ".join(f"${i}::{t}[]" for i, t in enumerate(["text", *EVALUATED.values()], first))
+    casts = ", ".join(f"${i}::{t}[]" for i, t in enumerate(["text", *EVALUATED.values()], 1))
     sets = ", ".join(f"{c} = u.{c}" for c in EVALUATED if c != "updated_at")
     visible = [c for c in EVALUATED if c in VISIBLE]
     moved = " OR ".join(f"m.{c} IS DISTINCT FROM u.{c}" for c in visible)
     sets += f", updated_at = CASE WHEN {moved} THEN u.updated_at ELSE m.updated_at END"
-    sql = f"""UPDATE milestone m SET {sets}
-            FROM unnest({casts}) AS u(id, {", ".join(EVALUATED)}) WHERE m.id = u.id"""
-    return sql, arrays
-
-
-async def write_evaluated(pg: asyncpg.Connection, rows: Sequence[Milestone], now: datetime) -> None:
-    """Writes back what `rules.evaluate` computes: one UPDATE."""
-    if rows:
-        sql, arrays = _evaluated_update(rows, now)
-        await pg.execute(sql, *arrays)
-
-
-async def write_swept(
-    pg: asyncpg.Connection,
-    rows: Sequence[Milestone],
-    history: Sequence[HistoryRow],
-    alerts: Sequence[AlertDue],
-    *,
-    topic: str,
-    today: date,
-    now: datetime,
-) -> list[AlertDue]:
-    """The sweep's writes in one round trip: data-modifying CTEs update the evaluated columns, append
-    the history rows, claim each alert's (milestone, step, due) key and queue in the outbox only the
-    alerts this statement claimed (an alert another replica or an earlier run claimed is not queued).
-    Returns the alerts queued. Measured against the separate statements (write_evaluated,
-    write_history, queue_alerts) in bench/core_bench.py."""
-    if not rows:
-        return []
-    update, args = _evaluated_update(rows, now)
-    envelopes = [alert_envelope(a, today=today, now=now) for a in alerts]
-    event_ids, keys, values = outbox_arrays(envelopes)
-    args += [
-        [h.milestone_id for h in history],
-        [h.event_id for h in history],
-        [h.event_type for h in history],
-        [h.from_state for h in history],
-        [h.to_state for h in history],
-        [json.dumps(h.data, ensure_ascii=False, default=str) for h in history],
-        now,
-        [a.milestone.id for a in alerts],
-        [a.alert_type for a in alerts],
-        [a.step for a in alerts],
-        [a.audience for a in alerts],
-        [a.key_date for a in alerts],
-        event_ids,
-        keys,
-        values,
-        PRODUCER,
-        topic,
-    ]
-    h, a = len(EVALUATED) + 2, len(EVALUATED) + 9  # first history / alert parameter
-    claimed = await pg.fetch(
-        f"""WITH evaluated AS ({update} RETURNING 1),
-        history AS (
-            INSERT INTO milestone_history ({", ".join(HISTORY_COLUMNS)})
-            SELECT h.*, ${h + 6} FROM unnest(${h}::text[], ${h + 1}::uuid[], ${h + 2}::text[],
-                ${h + 3}::text[], ${h + 4}::text[], ${h + 5}::jsonb[]) AS h RETURNING 1),
-        claimed AS (
-            INSERT INTO alert (milestone_id, alert_type, step, audience, due_date, event_id)
-            SELECT * FROM unnest(${a}::text[], ${a + 1}::text[], ${a + 2}::text[], ${a + 3}::text[],
-                ${a + 4}::date[], ${a + 5}::uuid[])
-            ON CONFLICT DO NOTHING RETURNING event_id),
-        queued AS (
-            INSERT INTO outbox_message (event_id, producer, topic, key, value)
-            SELECT o.event_id, ${a + 8}, ${a + 9}, o.key, o.value
-            FROM unnest(${a + 5}::uuid[], ${a + 6}::bytea[], ${a + 7}::bytea[]) WITH ORDINALITY
-                AS o(event_id, key, value, n)
-            WHERE o.event_id IN (SELECT event_id FROM claimed)
-            ORDER BY o.n
-            ON CONFLICT (event_id) DO NOTHING RETURNING 1)
-        SELECT event_id FROM claimed""",
-        *args,
+    await pg.execute(
+        f"""UPDATE milestone m SET {sets}
+            FROM unnest({casts}) AS u(id, {", ".join(EVALUATED)}) WHERE m.id = u.id""",
+        *arrays,
     )
-    ids = {r["event_id"] for r in claimed}
-    return [a for a in alerts if a.event_id in ids]
 
 
 HISTORY_COLUMNS = ["milestone_id", "event_id", "event_type", "from_state", "to_state", "data", "occurred_at"]
