@@ -124,7 +124,7 @@ class OutboxRelay:
         sessions: async_sessionmaker,  # type: ignore[type-arg]
         producer: AIOKafkaProducer,
         name: str,
-        batch_size: int = 1000,
+        batch_size: int = 200,
         idle_seconds: float = 0.5,
         retention: timedelta = timedelta(days=7),
     ) -> None:
