@@ -126,6 +126,12 @@ async def add_to_outbox(session: AsyncSession, *, producer: str, topic: str, env
     return envelope.event_id in queued
 
 
+# The relay's read: the next unpublished, unquarantined rows of `$1` (the producer), oldest first.
+PENDING_SELECT = """SELECT id, topic, key, value FROM outbox_message
+    WHERE producer = $1 AND published_at IS NULL AND quarantined_at IS NULL
+    ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"""
+
+
 def _lock_id(producer: str) -> int:
     return int.from_bytes(hashlib.sha1(f"mtrack-outbox:{producer}".encode()).digest()[:8], "big", signed=True)
 
@@ -175,52 +181,48 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publishes the next batch in order; returns the rows done (published or quarantined).
         A permanent refusal quarantines that row and the relay goes on; a transient error raises after
-        marking the rows before it, so later rows never overtake an earlier one."""
-        async with self._sessions() as session, session.begin():
-            # One relay per producer at a time, whatever the replica count, so one milestone's events
-            # leave in the order they were written.
-            if not await session.scalar(select(func.pg_try_advisory_xact_lock(_lock_id(self._name)))):
-                return 0
-            rows = (
-                await session.scalars(
-                    select(OutboxMessage)
-                    .where(
-                        OutboxMessage.producer == self._name,
-                        OutboxMessage.published_at.is_(None),
-                        OutboxMessage.quarantined_at.is_(None),
+        marking the rows before it, so later rows never overtake an earlier one.
+        Set-based on asyncpg (one SELECT, one UPDATE per outcome), no ORM objects: the relay shares
+        the service's process and event loop with the consumer, so its per-row cost is the apply's."""
+        engine = self._sessions.kw["bind"]
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            pg: asyncpg.Connection = raw.driver_connection
+            async with pg.transaction():
+                # One relay per producer at a time, whatever the replica count, so one milestone's
+                # events leave in the order they were written.
+                if not await pg.fetchval("SELECT pg_try_advisory_xact_lock($1)", _lock_id(self._name)):
+                    return 0
+                rows = await pg.fetch(PENDING_SELECT, self._name, self._batch_size)
+                if not rows:
+                    return 0
+                outcomes = await self._send_in_order(rows)
+                published: list[int] = []
+                refused: list[tuple[int, str]] = []
+                failure: BaseException | None = None
+                for row, outcome in zip(rows, outcomes, strict=False):
+                    if outcome is None:
+                        published.append(row["id"])
+                    elif isinstance(outcome, PERMANENT_PUBLISH_ERRORS):
+                        refused.append((row["id"], f"{type(outcome).__name__}: {outcome}"[:2000]))
+                    else:
+                        failure = outcome
+                        break  # rows after it are sent again next time (consumers are idempotent)
+                if published:
+                    await pg.execute(
+                        "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])",
+                        published,
                     )
-                    .order_by(OutboxMessage.id)
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            if not rows:
-                return 0
-            outcomes = await self._send_in_order(rows)
-            published: list[int] = []
-            refused: list[tuple[int, str]] = []
-            failure: BaseException | None = None
-            for row, outcome in zip(rows, outcomes, strict=False):
-                if outcome is None:
-                    published.append(row.id)
-                elif isinstance(outcome, PERMANENT_PUBLISH_ERRORS):
-                    refused.append((row.id, f"{type(outcome).__name__}: {outcome}"[:2000]))
-                else:
-                    failure = outcome
-                    break  # rows after it are sent again next time (consumers are idempotent)
-            now = datetime.now().astimezone()
-            if published:
-                await session.execute(
-                    update(OutboxMessage).where(OutboxMessage.id.in_(published)).values(published_at=now)
-                )
-            for row_id, reason in refused:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == row_id)
-                    .values(quarantined_at=now, quarantine_reason=reason)
-                )
-                QUARANTINED.labels(self._name).inc()
-                log.error("outbox %s: row %s quarantined: %s", self._name, row_id, reason)
+                if refused:
+                    await pg.execute(
+                        """UPDATE outbox_message o SET quarantined_at = now(), quarantine_reason = r.reason
+                           FROM unnest($1::bigint[], $2::text[]) AS r(id, reason) WHERE o.id = r.id""",
+                        [row_id for row_id, _ in refused],
+                        [reason for _, reason in refused],
+                    )
+        for row_id, reason in refused:
+            QUARANTINED.labels(self._name).inc()
+            log.error("outbox %s: row %s quarantined: %s", self._name, row_id, reason)
         if failure is not None:
             if not published and not refused:
                 raise failure
@@ -229,14 +231,14 @@ class OutboxRelay:
             )
         return len(published) + len(refused)
 
-    async def _send_in_order(self, rows: Sequence[OutboxMessage]) -> list[BaseException | None]:
+    async def _send_in_order(self, rows: Sequence[asyncpg.Record]) -> list[BaseException | None]:
         """Queues the rows one after the other (so they leave in order), then waits for every delivery.
         `send` itself raises for a record over the producer's max request size; the delivery future
         for what the broker refuses."""
         queued: list[asyncio.Future[object] | BaseException] = []
         for row in rows:
             try:
-                queued.append(await self._producer.send(row.topic, value=row.value, key=row.key))
+                queued.append(await self._producer.send(row["topic"], value=row["value"], key=row["key"]))
             except PERMANENT_PUBLISH_ERRORS as err:
                 queued.append(err)
             except Exception as err:

@@ -49,6 +49,10 @@ async def _sweep_batch(ctx: JobContext) -> tuple[int, int, int]:
         rows = await store.due_for_check(pg, today, ctx.batch_size)
         result = rules.sweep(rows, today=today, now=now, cal=core.calendar, policy=core.policy)
         stored = {m.id: m for m in rows}
+        # Four statements on purpose: one statement of data-modifying CTEs (UPDATE … , INSERT history,
+        # INSERT alert … ON CONFLICT DO NOTHING RETURNING, INSERT outbox from the claimed) was measured
+        # in bench/core_bench.py, alternated against these: no faster here (median 0.188 s vs 0.182 s
+        # for 1,000 transitions; the rows written, not the round trips, cost the time).
         await store.write_evaluated(pg, result.milestones, now)
         await store.write_history(pg, result.history, now)
         queued = await store.queue_alerts(pg, result.alerts, topic=core.alerts_topic, today=today, now=now)

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -36,6 +36,7 @@ from shared.events import (
     MilestoneSnoozed,
     MilestoneStatusReported,
     MilestoneWithdrawn,
+    Payload,
 )
 
 ALERT_NAMESPACE = uuid.UUID("6f1d3a52-7c1e-4d0e-9a7b-2c6e5b8f4a10")
@@ -152,29 +153,38 @@ def apply_event(
     refused or invalid event raises before anything is edited."""
     change = _edit if private else evolve
     if env.type == MilestoneDeclared.TYPE:
-        return _declare(before, MilestoneDeclared.model_validate(env.data), env, now, change)
+        return _declare(before, _typed(env, MilestoneDeclared), env, now, change)
     if before is None:
         raise Refused(f"unknown milestone {env.subject!r} for {env.type}")
     if env.type == MilestoneRescheduled.TYPE:
-        return _reschedule(before, MilestoneRescheduled.model_validate(env.data), change)
+        return _reschedule(before, _typed(env, MilestoneRescheduled), change)
     if env.type == MilestoneWithdrawn.TYPE:
-        data = MilestoneWithdrawn.model_validate(env.data)
+        data = _typed(env, MilestoneWithdrawn)
         return change(
             before, state=State.WITHDRAWN, plan_version=data.plan_version or before.plan_version
         ), {}
     if before.withdrawn:
         raise Refused(f"milestone {env.subject} was withdrawn from its plan")
     if env.type == MilestoneStatusReported.TYPE:
-        return _report(before, MilestoneStatusReported.model_validate(env.data), env, change), {}
+        return _report(before, _typed(env, MilestoneStatusReported), env, change), {}
     if env.type == MilestoneAcknowledged.TYPE:
-        MilestoneAcknowledged.model_validate(env.data)
+        _typed(env, MilestoneAcknowledged)
         return change(before, acknowledged_at=env.occurred_at), {}
     if env.type == MilestoneSnoozed.TYPE:
-        return _snooze(before, MilestoneSnoozed.model_validate(env.data), env, change), {}
+        return _snooze(before, _typed(env, MilestoneSnoozed), env, change), {}
     raise Refused(f"{env.type} does not apply to a milestone")
 
 
 Change = Callable[..., Milestone]
+P = TypeVar("P", bound=Payload)
+
+
+def _typed(env: Envelope, model: type[P]) -> P:
+    """The envelope's payload as `model` (validated once, by `codec.decode`, and remembered)."""
+    payload = env.payload()
+    if not isinstance(payload, model):
+        raise Refused(f"{env.type} data is not a {model.__name__}")
+    return payload
 
 
 def _edit(m: Milestone, **changes: Any) -> Milestone:

@@ -29,8 +29,16 @@ class Envelope(BaseModel):
     request_id: str | None = Field(default=None, max_length=128)
 
     def payload(self) -> Payload:
-        """The typed payload; raises `KeyError` for an unknown type and `ValidationError` for bad data."""
-        return EVENT_TYPES[self.type].model_validate(self.data)
+        """The typed payload; raises `KeyError` for an unknown type and `ValidationError` for bad data.
+        Validated once per envelope (`codec.decode` does it) and remembered beside the fields, as a
+        `cached_property` would be (equality and dumps see only the fields); a copy with
+        other `data` validates its own."""
+        cached = self.__dict__.get("_payload")
+        if cached is not None and cached[0] is self.data:
+            return cached[1]  # type: ignore[no-any-return]
+        payload = EVENT_TYPES[self.type].model_validate(self.data)
+        self.__dict__["_payload"] = (self.data, payload)
+        return payload
 
 
 def new_envelope(

@@ -5,7 +5,16 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import ValidationError
 
-from shared.events import DecodeError, MilestoneDeclared, Topics, decode, encode, new_envelope, record_key
+from shared.events import (
+    DecodeError,
+    Envelope,
+    MilestoneDeclared,
+    Topics,
+    decode,
+    encode,
+    new_envelope,
+    record_key,
+)
 
 
 def _declared() -> bytes:
@@ -82,3 +91,33 @@ def test_an_event_with_an_out_of_range_line_is_a_decode_error_naming_it() -> Non
     raw["data"]["line"] = 2**40
     with pytest.raises(DecodeError, match="line"):
         decode(json.dumps(raw).encode())
+
+
+def test_encode_gives_the_compact_json_of_the_envelope() -> None:
+    """pydantic-core's serialiser: byte for byte the `json.dumps` form the services always wrote."""
+    from shared.events import TargetModel
+
+    payload = MilestoneDeclared(
+        title='규제 "샌드박스"\n개선\t계획 ✓ \x01',
+        due=date(2025, 3, 31),
+        target=TargetModel(value=12.5, unit="%"),
+        section=["Ⅰ. 추진 배경", "1) 현황"],
+        line=7,
+    )
+    env = new_envelope(
+        payload, subject="m-1", source="ingest", occurred_at=datetime(2025, 3, 31, 9, tzinfo=UTC)
+    )
+    expected = json.dumps(env.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode()
+    assert encode(env) == expected
+
+
+def test_the_payload_is_validated_once_per_envelope() -> None:
+    """decode validates the payload and the envelope remembers it (the rules do not validate again);
+    the fields alone decide equality, and a copy with other data validates its own."""
+    raw = _declared()
+    env, plain = decode(raw), Envelope.model_validate_json(raw)  # plain: no payload remembered yet
+    assert env.payload() is env.payload()
+    assert env == plain
+    other = env.model_copy(update={"data": {**env.data, "title": "다른 과제"}})
+    assert other.payload().title == "다른 과제"  # type: ignore[attr-defined]
+    assert env.payload().title.startswith("글로벌")  # type: ignore[attr-defined]
