@@ -116,6 +116,24 @@ def grouped(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     return out
 
 
+# Rows listed in one mail; the rest of each group is counted, not listed. A mail of thousands of rows
+# (a backlog, a plan's first day) is one nobody can act on, and rendering it twice (text and HTML) cost
+# the notifier tens of MB at once (seen in the soak).
+MAX_LISTED = 100
+
+
+def listed(
+    groups: list[tuple[str, list[Entry]]], limit: int = MAX_LISTED
+) -> list[tuple[str, list[Entry], int]]:
+    """Each group with the rows shown and how many are left out, the most urgent groups first."""
+    out, room = [], limit
+    for label, rows in groups:
+        shown = rows[: max(room, 0)]
+        room -= len(shown)
+        out.append((label, shown, len(rows) - len(shown)))
+    return out
+
+
 @dataclass(frozen=True)
 class Letter:
     """Everything a mail is made of; only `entries` carry document text."""
@@ -148,7 +166,8 @@ def subject(letter: Letter) -> str:
 def render(letter: Letter, *, now: datetime) -> EmailMessage:
     context = {
         "letter": letter,
-        "groups": grouped(letter.entries),
+        "groups": listed(grouped(letter.entries)),
+        "limit": MAX_LISTED,
         "name": one_line(letter.name, 60) if letter.name else "담당자",
         "day": letter.day.isoformat(),
     }

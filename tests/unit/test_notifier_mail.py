@@ -6,7 +6,7 @@ from email.policy import default
 
 import pytest
 
-from services.notifier.compose import Letter, entry, grouped, message_id, one_line, render
+from services.notifier.compose import MAX_LISTED, Letter, entry, grouped, message_id, one_line, render
 from services.notifier.handlers import recipients
 from services.notifier.hours import Hours, digest_due, in_working_hours
 from shared import action_tokens as tokens
@@ -82,6 +82,21 @@ def test_digest_groups_in_order_and_sorts_by_due() -> None:
         == "[mtrack] 2025-04-02 일일 기한 알림 4건 (에스컬레이션 1건, 기한 경과 1건, 기한 임박 2건)"
     )
     assert "8일 남음" in parsed.get_body(("plain",)).get_content()
+
+
+def test_a_long_mail_lists_the_most_urgent_rows_and_counts_the_rest() -> None:
+    overdue = [_alert(f"경과 {i:03d}", mid=f"o{i}", due=f"2025-03-{1 + i % 28:02d}") for i in range(150)]
+    soon = [_alert(f"임박 {i}", type_="milestone.due_soon", due="2025-04-09", mid=f"s{i}") for i in range(30)]
+    parsed = _parsed(_letter(overdue + soon))
+    assert (
+        "180건" in parsed["Subject"] and "기한 경과 150건, 기한 임박 30건" in parsed["Subject"]
+    )  # all counted
+    for part in ("plain", "html"):
+        body = parsed.get_body((part,)).get_content()
+        assert body.count("/a/") == MAX_LISTED  # one action link per listed row
+        assert "기한 경과 (150건)" in body and "기한 임박 (30건)" in body
+        assert f"외 50건은 싣지 않았습니다 (한 메일에 {MAX_LISTED}건까지)" in body
+        assert "외 30건은 싣지 않았습니다" in body  # the less urgent group is counted, not listed
 
 
 HOSTILE = [
