@@ -216,16 +216,22 @@ class RequestGuard:
                 send, 422, [{"loc": ["body"], "msg": "the body is not UTF-8 JSON", "type": "json_invalid"}]
             )
             return
-        sent = False
+        await self.app(scope, replaying(body, receive), send)
 
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send)
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """An ASGI `receive` for an app behind a middleware that has read the body whole: the body once, then
+    the real `receive` (a disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _utf8(body: bytes) -> bool:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
@@ -26,6 +25,7 @@ from services.ingest import fast_path
 from services.ingest.ownership import refusal
 from services.ingest.schemas import StatusIn
 from services.ingest.status_api import wake_soon
+from shared.api_errors import replaying
 from shared.auth import principal_for, rate_limits
 from shared.events import MilestoneStatusReported
 from shared.events.envelope import SUBJECT_PATTERN
@@ -64,16 +64,7 @@ class StatusLane:
             more = message.get("more_body", False)
         response = await self._serve(scope, found.group(1), body)
         if response is None:
-            sent = False
-
-            async def replay() -> Any:
-                nonlocal sent
-                if not sent:
-                    sent = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-                return await receive()
-
-            await self.app(scope, replay, send)
+            await self.app(scope, replaying(body, receive), send)
             return
         scope["route"] = self.route
         await response(scope, receive, send)
@@ -107,12 +98,7 @@ class StatusLane:
         payload = MilestoneStatusReported(**update.model_dump())
         try:
             status, event_id = await fast_path.publish_status(
-                writer,
-                principal,
-                milestone_id,
-                payload,
-                topic=state.topics.milestone_events,
-                clock=state.clock,
+                writer, principal, milestone_id, payload, state=state
             )
         except Exception:  # Fallback, EventTooLarge, an unreachable database: the route decides
             return None
