@@ -101,11 +101,32 @@ def corpus_documents() -> list[Path]:
     return sorted(p for p in CORPUS.iterdir() if p.suffix in DOCUMENT_SUFFIXES)
 
 
-def held_out() -> set[str]:
-    """Names listed in tests/corpus/HELD_OUT: not looked at while the parser was tuned."""
+def held_out_sets() -> list[tuple[str, list[str]]]:
+    """The sets of tests/corpus/HELD_OUT, in order: runs of names separated by comment lines, each named
+    by the last comment line before it that says `held-out set` (up to a parenthesis or colon). Their
+    documents were not looked at while the parser was tuned (each set until its first run)."""
     path = CORPUS / "HELD_OUT"
     rows = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return {row.strip() for row in rows if row.strip() and not row.startswith("#")}
+    sets: list[tuple[str, list[str]]] = []
+    name, after_comment = "held-out set", True
+    for row in (r.strip() for r in rows):
+        if not row:
+            continue
+        if row.startswith("#"):
+            if "held-out set" in row.lower():
+                name = re.split(r"[(:,]", row.lstrip("# "), maxsplit=1)[0].strip()
+            after_comment = True
+            continue
+        if after_comment:
+            sets.append((name, []))
+            after_comment = False
+        sets[-1][1].append(row)
+    return sets
+
+
+def held_out() -> set[str]:
+    """Every name listed in tests/corpus/HELD_OUT."""
+    return {name for _, names in held_out_sets() for name in names}
 
 
 def _row(name: str, found: int, labels: int, emitted: int) -> dict[str, object]:
@@ -121,14 +142,17 @@ def _row(name: str, found: int, labels: int, emitted: int) -> dict[str, object]:
 
 def run() -> dict[str, object]:
     rows = []
-    totals = {"tuning": [0, 0, 0], "held_out": [0, 0, 0]}
-    kept_out = held_out()
+    sets = held_out_sets()
+    set_of = {name: index for index, (_, names) in enumerate(sets) for name in names}
+    tuning = [0, 0, 0]
+    per_set = [[0, 0, 0] for _ in sets]
     for path in corpus_documents():
         text = read_document(path.read_bytes(), None)
         result = score(read_labels(path.with_suffix(".expected")), parse_plan(text).milestones)
         rows.append(_row(path.name, *result))
-        part = "held_out" if path.name in kept_out else "tuning"
-        totals[part] = [t + r for t, r in zip(totals[part], result, strict=True)]
+        index = set_of.get(path.name)
+        part = tuning if index is None else per_set[index]
+        part[:] = [t + r for t, r in zip(part, result, strict=True)]
     samples = []
     for golden in sorted(GOLDEN.glob("*.json")):
         data = json.loads(golden.read_text(encoding="utf-8"))
@@ -137,13 +161,17 @@ def run() -> dict[str, object]:
         ]
         text = (SAMPLES / golden.with_suffix(".txt").name).read_text(encoding="utf-8")
         samples.append(_row(golden.stem, *score(labels, parse_plan(text).milestones)))
-    both = [a + b for a, b in zip(totals["tuning"], totals["held_out"], strict=True)]
+    held = [sum(column) for column in zip(*per_set, strict=True)] if sets else [0, 0, 0]
+    both = [a + b for a, b in zip(tuning, held, strict=True)]
     return {
         "benchmark": "corpus_score",
         "documents": len(rows),
         "corpus": rows,
-        "tuning": _row("corpus tuning part", *totals["tuning"]),
-        "held_out": _row(f"corpus held-out part ({len(kept_out)} docs)", *totals["held_out"]),
+        "tuning": _row("corpus tuning part", *tuning),
+        "held_out_sets": [
+            _row(f"{title} ({len(names)} docs)", *part) for (title, names), part in zip(sets, per_set, strict=True)
+        ],
+        "held_out": _row(f"corpus held-out part ({len(set_of)} docs)", *held),
         "total": _row("corpus total", *both),
         "samples": samples,
     }
@@ -151,14 +179,21 @@ def run() -> dict[str, object]:
 
 def main() -> None:
     result = run()
-    rows = [*result["corpus"], result["tuning"], result["held_out"], result["total"], *result["samples"]]  # type: ignore[misc]
+    rows = [
+        *result["corpus"],  # type: ignore[misc]
+        result["tuning"],
+        *result["held_out_sets"],  # type: ignore[misc]
+        result["held_out"],
+        result["total"],
+        *result["samples"],  # type: ignore[misc]
+    ]
     for row in rows:
         print(
             f"{row['document'][:44]:<44} labels {row['labels']:>3}  emitted {row['emitted']:>3}  "
             f"recall {row['recall'] if row['recall'] is not None else '-':>5}  "
             f"precision {row['precision'] if row['precision'] is not None else '-':>5}"
         )
-    summary = {key: result[key] for key in ("benchmark", "tuning", "held_out", "total", "samples")}
+    summary = {key: result[key] for key in ("benchmark", "tuning", "held_out_sets", "held_out", "total", "samples")}
     print(json.dumps(summary, ensure_ascii=False))
 
 
