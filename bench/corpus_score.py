@@ -169,7 +169,8 @@ def run() -> dict[str, object]:
         "corpus": rows,
         "tuning": _row("corpus tuning part", *tuning),
         "held_out_sets": [
-            _row(f"{title} ({len(names)} docs)", *part) for (title, names), part in zip(sets, per_set, strict=True)
+            _row(f"{title} ({len(names)} docs)", *part)
+            for (title, names), part in zip(sets, per_set, strict=True)
         ],
         "held_out": _row(f"corpus held-out part ({len(set_of)} docs)", *held),
         "total": _row("corpus total", *both),
@@ -193,7 +194,9 @@ def main() -> None:
             f"recall {row['recall'] if row['recall'] is not None else '-':>5}  "
             f"precision {row['precision'] if row['precision'] is not None else '-':>5}"
         )
-    summary = {key: result[key] for key in ("benchmark", "tuning", "held_out_sets", "held_out", "total", "samples")}
+    summary = {
+        key: result[key] for key in ("benchmark", "tuning", "held_out_sets", "held_out", "total", "samples")
+    }
     print(json.dumps(summary, ensure_ascii=False))
 
 

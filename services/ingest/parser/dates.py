@@ -39,7 +39,8 @@ _QUARTER = re.compile(r"([1-4])\s?(?:[·‧・,~]\s?([1-4])\s?)?(?:/4\s?)?(?:분
 _HALF = re.compile(r"上|下|상\s?반기|하\s?반기|전반기|후반기")
 _HALF_FIRST = "上下상하전후"
 _MONTH = re.compile(r"(\d{1,2})(?!\d)(?P<wol>\s?월)?")
-_DAY_AFTER_WOL = re.compile(r"\s?(\d{1,2})\s?일")
+# `9월 13일`, and `9월 13~19일` (the first day of a range of days in one month)
+_DAY_AFTER_WOL = re.compile(r"\s?(\d{1,2})(?:\s?일|(?=\s?~\s?\d{1,2}\s?일))")
 _DAY_AFTER_DOT = re.compile(r"\s?[./]\s?(\d{1,2})(?!\d)(?!\s?월)(?:\s?일)?")
 _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
 _PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
@@ -155,7 +156,21 @@ def _month_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | N
     suffix = _MONTH_SUFFIX.match(text, end)
     end = suffix.end() if suffix else end
     first, last = _month_period(year, month, last_month)
+    if suffix and last_month == month:
+        first, last = _part_of_month(first, last, suffix.group(0).strip())
     return _Point(first, last, "month" if last_month == month else "months", end)
+
+
+def _part_of_month(first: date, last: date, word: str) -> tuple[date, date]:
+    """`8월초`, `2월 초순`: the first ten days; `중순` the next ten; `하순` the rest (an officer's due
+    date for `8월초까지` is the 10th, not the month's end)."""
+    if word in ("초", "초순"):
+        return first, first.replace(day=10)
+    if word == "중순":
+        return first.replace(day=11), first.replace(day=20)
+    if word == "하순":
+        return first.replace(day=21), last
+    return first, last
 
 
 def _month_list(text: str, end: int, month: int) -> tuple[int, int]:
@@ -265,6 +280,8 @@ def _range_end(text: str, pos: int, start: _Point, ref_year: int | None) -> _Poi
     dated = _dated_point(text, pos, ref_year)
     if dated:
         return dated
+    if start.grain == "day" and (day := _DAY_ONLY.match(text, pos)):  # `1일 9시부터 7일 18시까지`
+        return _day_point(start.first.year, start.first.month, int(day.group(1)), day.end())
     point = _sub_point(text, pos, start.first.year, allow_bare=True)
     if point is None and start.grain == "day":  # `10일부터 21일까지`: the end in the start's month
         day = _DAY_ONLY.match(text, pos)
@@ -382,7 +399,9 @@ def find_time_exprs(
         last_end = expr.end
         anchor_day = expr.starts or expr.due
         by_year_end = expr.grain == "year" and expr.starts is None  # "'27년까지" sets no year for "9월"
-        if expr.explicit_year and anchor_day is not None and not by_year_end:
+        # `… 발급2023.06.20`: a listed headline's date, glued to it, dates nothing after it
+        glued = expr.start > 0 and text[expr.start - 1].isalpha()
+        if expr.explicit_year and anchor_day is not None and not by_year_end and not glued:
             ctx_year = anchor_day.year
     return found
 

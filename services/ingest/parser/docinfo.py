@@ -11,7 +11,10 @@ from .textnorm import normalise
 
 # A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
 # plan's earlier items history (they are its schedule).
-_POSTED = re.compile(r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?")
+# A news page's own stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `date 2025-11-25`) is one too.
+_POSTED = re.compile(
+    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|기사\s?입력|입력|date)\s?[:：]?\s?(?=\d)"
+)
 _DATE_LINE_TAIL = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?\.?\s*$")
 _ISSUER = re.compile(r"[가-힣() ]{2,24}(?:시장|군수|구청장|청장|도지사|장관|이사장|총장|교육감|원장|위원장)")
 _DATE_LABELS = (
@@ -76,9 +79,11 @@ def _signed_date(head: list[str]) -> date | None:
 
 def _unlabelled_date(head: list[str]) -> date | None:
     for line in head:
-        match = _FULL_DATE.search(line)
-        if match and (day := _safe_date(*map(int, match.groups()))):
-            return day
+        for match in _FULL_DATE.finditer(line):
+            if match.start() > 0 and line[match.start() - 1].isalpha():
+                continue  # `… 발급2023.06.20`: a related article's date glued to its headline
+            if day := _safe_date(*map(int, match.groups())):
+                return day
     for line in head:
         match = _YEAR_MONTH_LINE.match(line)
         if match and (day := _safe_date(int(match.group(1)), int(match.group(2)), 1)):

@@ -44,7 +44,9 @@ _SCHEDULE_HEADING = re.compile(
     r"^\s?[(\[<]?\s?(?:세부\s?)?(?:이행\s?계획|추진\s?일정|추진\s?계획|이행\s?일정|향후\s?계획|일정)\s?[)\]>]?\s?"
     r"[(\[]\s?'?((?:19|20)?\d{2})\s?년?도?\s?[)\]]\s?[:：]?\s?$"
 )
-_CLOCK = re.compile(r"(?<![\d.])(?:오전|오후)?\s?\d{1,2}:\d{2}(?!\d)")
+_CLOCK = re.compile(
+    r"(?<![\d.])(?:오전|오후)?\s?\d{1,2}:\d{2}(?!\d)|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분)?(?:에|까지)?(?![가-힣])"
+)
 _ANNOTATION = re.compile(r"「[^」]*」|\([^)]*\)")
 _ITEM_LETTER = re.compile(r"^(?:[가-하]|\d{1,2})[.)]\s")
 # `신청기간 : … ※ 신청기간 외 접수 불가`: a note after the value is a remark, not part of the step.
@@ -73,12 +75,24 @@ _NAMED_YEAR = re.compile(
 # (manufacture/expiry, birth, a reference period, the notice's own dates).
 _AS_OF_AFTER = re.compile(
     r"\.?\s?(?:\([월화수목금토일]?\))?\s?(?:(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)\s?)?"
-    r"(?:말\s?)?(?:기준|현재|이전)"
+    r"(?:말\s?)?(?:기준|현재|이전|자(?=\s?[)\]|]))"
 )
 _FACT_LABEL_BEFORE = re.compile(
     r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
-    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
+    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시|기사\s?입력|^\W{0,3}(?:승인|입력|date)"
+    r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
 )
+# A notice's signature (`2025년 2월 5일 산업통상자원부장관`), and a board's listing date: an ISO date
+# alone on its line (`2014-10-07`, `2024-09-05 11:15`), after a notice's title (`… 공고 2025-02-05`),
+# or glued to the end of a headline (`… 오류 반복2023.07.02`).
+_SIGNED_AFTER = re.compile(
+    r"\.?\s?[가-힣]{2,20}(?:장관|청장|시장|군수|도지사|교육감|이사장|총장|원장|위원장)(?=\s*(?:$|[<|]))"
+)
+_ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}$")
+_LISTING_TAIL = re.compile(r"\s?(?:\d{1,2}:\d{2})?\s*$")
+_LISTING_BEFORE = re.compile(r"(?:^[\s\-•·]*|(?:공고|안내|알림|소식|보도자료)\s)$")
+# `(기존) 24.7.15~24.7.29 → (추가) 24.8.7~24.8.14`: the period a change replaces.
+_SUPERSEDED_BEFORE = re.compile(r"(?:기존|당초|종전|변경\s?전)\s?[)\]:]?\s?$")
 # A bullet that reports what happened (`… 평가를 실시하였습니다`, `… 발령되었습니다`).
 _PAST_AFTER = re.compile(
     r"\.?(?:[^.]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s)|(?:되었|하였)습니다)"
@@ -142,15 +156,18 @@ def _verb_cuts(norm: str) -> list[int]:
     return [start for start, _, word in split_points(norm) if word[:2] in _VERB_CONNECTORS]
 
 
-def _notice_step(title: str, subject: str) -> str:
+def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     """`가. 모집시기 : 2021.10.1.~` in a notice: the step of what the notice is about
-    (`자산형성지원사업 신규 가입자 모집`), not the bare label `모집시기`."""
-    title = _CLOCK.sub("", _ITEM_LETTER.sub("", title, count=1)).strip()
+    (`자산형성지원사업 신규 가입자 모집`), not the bare label `모집시기`; with no notice title, the
+    heading above the label (`1. 지원서 접수` / `가. 접수기간: …` → `지원서 접수`)."""
+    title = " ".join(_CLOCK.sub("", _ITEM_LETTER.sub("", title, count=1)).split())
     title = _SPACED_LABEL.sub(lambda m: m.group(0).replace(" ", ""), _NOTE_TAIL.sub("", title))
     label, colon, rest = title.partition(":")
     if colon and len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
         title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
     generic = _GENERIC_STEP.match(title)
+    if generic and not subject and node is not None:
+        subject = next(_parent_titles(node), "")
     if not generic or not subject:
         return title
     step = generic.group(1).strip()
@@ -191,10 +208,53 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
         return True
     if _COMPARED_AFTER.match(norm, expr.end) or _WINDOW_AFTER.match(norm, expr.end):
         return True
-    if _BASIS_AFTER.match(norm, expr.end):
+    if _BASIS_AFTER.match(norm, expr.end) or _SIGNED_AFTER.match(norm, expr.end):
+        return True
+    if _listing_date(norm, expr) or (
+        _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start) and "→" in norm[expr.end :]
+    ):
         return True
     past = _PAST_AFTER.match(norm, expr.end)
     return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())
+
+
+def _listing_date(norm: str, expr: TimeExpr) -> bool:
+    """A board's posting date, not a step: a full date glued to a headline's last word, or one in
+    ISO form ending its line (a time of day may follow) alone or after a notice's title."""
+    if _glued_date(norm, expr):
+        return True
+    if expr.grain != "day" or not expr.explicit_year or expr.kind != "deadline":
+        return False
+    if not _LISTING_TAIL.fullmatch(norm, expr.end):
+        return False
+    iso = _ISO_DATE.match(norm[expr.start : expr.end].strip()) is not None
+    return iso and _LISTING_BEFORE.search(norm, 0, expr.start) is not None
+
+
+def _glued_date(norm: str, expr: TimeExpr) -> bool:
+    """`… 이르면 내년 하반기에 발급2023.06.20`: a related article's headline and its date."""
+    return (
+        expr.grain == "day"
+        and expr.explicit_year
+        and expr.kind == "deadline"
+        and expr.start > 0
+        and norm[expr.start - 1].isalpha()
+        and norm[expr.start : expr.start + 1] in "12"
+    )
+
+
+def _not_in_headlines(norm: str, exprs: list[TimeExpr]) -> list[TimeExpr]:
+    """Drop the dates of a listed headline: those before a glued listing date, back to the
+    previous one (a list of related articles run together on one line)."""
+    glued = [e.start for e in exprs if _glued_date(norm, e)]
+    if not glued:
+        return exprs
+    return [e for e in exprs if not any(e.end <= g and not _glued_before(glued, e, g) for g in glued)]
+
+
+def _glued_before(glued: list[int], expr: TimeExpr, at: int) -> bool:
+    """Whether another glued date lies between `expr` and the glued date at `at`."""
+    return any(expr.end <= g < at for g in glued)
 
 
 def _is_period_header(text: str) -> bool:
@@ -240,7 +300,7 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     words = ("대상" in norm or "자격" in norm or "요건" in norm, "적용" in norm or "간주" in norm)
     kept = [
         e
-        for e in exprs
+        for e in _not_in_headlines(norm, exprs)
         if _recent_enough(e, node, ctx)
         and keep_expr(norm, e)
         and not _condition_or_rule(norm, e, words)
@@ -376,7 +436,7 @@ def _clause_candidates(
         title = table_row_title(title, node, norm, clause, cell)
         start = max(clause_start(norm, clause), clause.end - MAX_CLAUSE)
         chunk = norm[start : clause.end]
-        shown = _notice_step(strip_topic(title) if prose else title, ctx.subject)
+        shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
         if shown:
             kept_core = core if core and core != shown else ""
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))

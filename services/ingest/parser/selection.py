@@ -13,7 +13,7 @@ _BUDGET = re.compile(r"\d[\d,.]*\s?(?:억|조|백만|천만)\s?원?|\d[\d,.]*\s?
 _QUANTITY_BEFORE = re.compile(r"(?:\d[\d,.]*\s?(?:%|억원?|조원?|원|개교|개소|개|명|건|배)|%)\s?\(?\s?~?$")
 _NAME_AFTER = re.compile(
     r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|에\s?비해|에\s?비하여|보다\s|제\s?\d+\s?[차회]|시행\s?계획|추진\s?계획|주요\s?업무|예산|노벨"
-    r"|[가-힣]{1,6}상[,)])"
+    r"|[가-힣]{1,6}상[,)]|본\s?예산|추경|[동하춘추]계\s|사업\s?(?:신청|예산|비\s))"
 )
 _PLAN_NAME_BEFORE = re.compile(r"(?:계획|전략|로드맵)\s?[(「]?$")
 _GROUP_STOP = re.compile(r"[()→]|,\s|->")
@@ -44,6 +44,8 @@ _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니�
 # (`올해 본격 착수한다`, `올해 안`, `올해 말까지` are).
 _SCENE_YEAR_WORDS = ("올해", "금년")
 _TOPIC_AFTER = re.compile(r"(?:에)?는\s")
+# `사업 신청이 이루어지는 올해 행정력을 집중`: this year as a noun a clause describes, not a deadline.
+_CLAUSE_BEFORE = re.compile(r"[가-힣](?:는|던)\s$")
 
 
 def paren_group(text: str, expr: TimeExpr) -> tuple[int, int] | None:
@@ -149,7 +151,10 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
 def _scene_year(text: str, expr: TimeExpr) -> bool:
     """`올해는 온라인으로 대체하기로 하였다`: this year as the scene of the sentence, not a deadline."""
     word = text[expr.start : expr.end].strip()
-    return word in _SCENE_YEAR_WORDS and _TOPIC_AFTER.match(text, expr.end) is not None
+    if word not in _SCENE_YEAR_WORDS:
+        return False
+    before = text[max(0, expr.start - 3) : expr.start]
+    return _TOPIC_AFTER.match(text, expr.end) is not None or _CLAUSE_BEFORE.search(before) is not None
 
 
 def _in_intro_or_past_sentence(text: str, expr: TimeExpr) -> bool:
@@ -163,7 +168,7 @@ def _in_intro_or_past_sentence(text: str, expr: TimeExpr) -> bool:
 
 def _in_quoted_name(text: str, expr: TimeExpr) -> bool:
     """`‘2023년 충청북도 양성평등기금 사업’`: the year is part of a quoted name."""
-    after = text[expr.end : expr.end + 40]
+    after = text[expr.end : expr.end + 80]
     if text[expr.start - 1 : expr.start] == "'" and text[expr.start : expr.start + 1] != "'":
         return after.find("'") > 1  # normalised quotes are apostrophes: `'2023년 … 사업'`
     before = text[max(0, expr.start - 30) : expr.start]
