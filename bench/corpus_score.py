@@ -183,10 +183,10 @@ def main() -> None:
     rows = [
         *result["corpus"],  # type: ignore[misc]
         result["tuning"],
-        *result["held_out_sets"],  # type: ignore[misc]
+        *result["held_out_sets"],
         result["held_out"],
         result["total"],
-        *result["samples"],  # type: ignore[misc]
+        *result["samples"],
     ]
     for row in rows:
         print(

@@ -85,8 +85,8 @@ def _unlabelled_date(head: list[str]) -> date | None:
             if day := _safe_date(*map(int, match.groups())):
                 return day
     for line in head:
-        match = _YEAR_MONTH_LINE.match(line)
-        if match and (day := _safe_date(int(match.group(1)), int(match.group(2)), 1)):
+        month = _YEAR_MONTH_LINE.match(line)
+        if month and (day := _safe_date(int(month.group(1)), int(month.group(2)), 1)):
             return day
     return None
 
