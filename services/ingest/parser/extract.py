@@ -46,7 +46,18 @@ _SCHEDULE_HEADING = re.compile(
 )
 _CLOCK = re.compile(
     r"(?<![\d.])(?:오전|오후)?\s?\d{1,2}:\d{2}(?!\d)|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분)?(?:에|까지)?(?![가-힣])"
+    r"|(?<![\d.])\.?\s?\d{1,2}\s?~\s?\d{1,2}\s?시(?![가-힣])"  # `9~17시`: the hours of the day
 )
+# A notice's signature line (`종로구청장`) names who signs, not what a step is about.
+_ISSUER_ONLY = re.compile(
+    r"[가-힣() ]{2,24}(?:시장|군수|구청장|청장|도지사|장관|이사장|총장|교육감|원장|위원장)"
+)
+# `활동내용 기 간`, `행사개요 일 시`: a spaced label under a heading that names a part of the programme.
+_SPACED_TAIL = re.compile(r"(?<=\s)[가-힣](?:\s[가-힣]){1,3}$")
+_PART_HEADING = re.compile(
+    r"^([가-힣]{2,6}?)\s?(?:내용|개요)\s(?:[가-힣]{0,6}?)(?:시기|기간|일정|기한|일시)$"
+)
+_RECRUITING = re.compile(r"\s?(?:참여자|참가자|신청자)?\s?(?:모집|신청|접수)$")
 _ANNOTATION = re.compile(r"「[^」]*」|\([^)]*\)")
 _ITEM_LETTER = re.compile(r"^(?:[가-하]|\d{1,2})[.)]\s")
 # `신청기간 : … ※ 신청기간 외 접수 불가`: a note after the value is a remark, not part of the step.
@@ -165,6 +176,10 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     label, colon, rest = title.partition(":")
     if colon and len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
         title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
+    title = _SPACED_TAIL.sub(lambda m: m.group(0).replace(" ", ""), title)
+    part = _PART_HEADING.match(title)
+    if part and subject:  # `활동내용 기간` in a call for reporters: the reporters' activity
+        return f"{_RECRUITING.sub('', subject).strip()} {part.group(1)}".strip()
     generic = _GENERIC_STEP.match(title)
     if generic and not subject and node is not None:
         subject = next(_parent_titles(node), "")
@@ -329,7 +344,7 @@ def _parent_titles(node: Logical) -> Iterator[str]:
         if schedule_heading_year(parent.text) is not None:
             continue  # `이행계획('26년)` names no deliverable: the heading above it does
         title = _own_title(parent)
-        if len(title) >= 2 and not _GENERIC_HEADING.match(title):
+        if len(title) >= 2 and not _GENERIC_HEADING.match(title) and not _ISSUER_ONLY.fullmatch(title):
             yield title
 
 

@@ -142,6 +142,10 @@ def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
     return clean_title(raw)
 
 
+# `2025. 7. 18.(금) 9~17시`: the hours of a day, left over once its date is removed.
+_HOURS = re.compile(r"(?<![\d.])\.?\s?\d{1,2}\s?~\s?\d{1,2}\s?시(?![가-힣])")
+
+
 def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
     listed = _listed_title(text, clause.exprs[0]) or _round_title(text, clause.exprs[0])
     if listed:
@@ -150,6 +154,8 @@ def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool)
     end = _note_start(text, clause.exprs[0].end, clause.end)
     piece = text[start:end]
     raw = remove_spans(piece, expr_spans(text, all_exprs, start, end))
+    if "시" in raw:
+        raw = _HOURS.sub("", raw)
     title = drop_means(clean_title(raw, prose))
     if not prose:
         title = _trim_run_on(text, clause, start, all_exprs, title)

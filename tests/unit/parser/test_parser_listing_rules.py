@@ -82,3 +82,16 @@ def test_years_that_name_a_budget_a_season_or_projects_are_no_deadlines() -> Non
         "○ 2026년 사업 신청이 이루어지는 올해 행정력을 집중한다는 방침이다.\n"
     )
     assert _items(text) == []
+
+
+def test_hours_of_a_day_leave_the_bracketed_step_as_title() -> None:
+    text = "공모 공고\n\n2025. 5. 20.\n○○구청장\n\no 추진일정\n- (작품 접수) 2025. 7. 18.(금) 9~17시\n"
+    assert [t for _, _, t in _items(text)] == ["작품 접수"]
+
+
+def test_a_spaced_label_under_a_part_heading_names_that_part_of_the_programme() -> None:
+    text = (
+        "「동네 걷기 챌린지」 참여자 모집\n등록일: 2025. 5. 23.\n\n"
+        "가. 행사개요\n○ 일 시 : 2025. 6. 12.(목) 15:00 ~ 18:00\n"
+    )
+    assert [t for _, _, t in _items(text)] == ["「동네 걷기 챌린지」 행사"]
