@@ -64,6 +64,8 @@ _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 # `3. 10.(월)`, `5. 1. ~ 6. 30.`: a notice's day with no year (the document's year places it).
 _DOTTED_DAY = re.compile(r"(?:1[0-2]|0?[1-9])\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$)")
 _UNTIL = re.compile(r"\.?\s?까지")
+# `11월 3일(금)부터 11월 4일(토) 이틀간`: the span said as a length instead of `까지`.
+_DURATION = re.compile(r"\s?(?:이틀|사흘|나흘|닷새|엿새|\d{1,3}\s?일)\s?(?:간|동안)")
 # `2025. 6. 12.(목) 15:00 ~ 18:00`: the hours of one day, not a range of days.
 _CLOCK_END = re.compile(r"(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)")
 _FROM = re.compile(r"\.?\s?부터")
@@ -308,7 +310,8 @@ def _from_to(text: str, first: _Point, ref_year: int | None) -> _Point | None:
     last = _range_end(text, since.end(), first, ref_year)
     if last is None or last.last < first.first:
         return None
-    until = _UNTIL.match(text, _day_tail_end(text, last))
+    tail = _day_tail_end(text, last)
+    until = _UNTIL.match(text, tail) or _DURATION.match(text, tail)
     return _Point(last.first, last.last, last.grain, until.end()) if until else None
 
 

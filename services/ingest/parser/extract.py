@@ -121,6 +121,7 @@ _FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
+_QUOTED_YEAR = re.compile(r"[「『“\"]\s?((?:19|20)\d{2})\s[가-힣]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -270,6 +271,13 @@ def _not_in_headlines(norm: str, exprs: list[TimeExpr]) -> list[TimeExpr]:
 def _glued_before(glued: list[int], expr: TimeExpr, at: int) -> bool:
     """Whether another glued date lies between `expr` and the glued date at `at`."""
     return any(expr.end <= g < at for g in glued)
+
+
+def _named_event_year(norm: str) -> int | None:
+    """`「2023 대한민국 디지털 인재 페스티벌」을 11월 3일(금)부터 …`: with nothing else to date the
+    document, the year in a quoted name places the days of that sentence."""
+    found = _QUOTED_YEAR.search(norm)
+    return int(found.group(1)) if found else None
 
 
 def _is_period_header(text: str) -> bool:
@@ -429,7 +437,7 @@ def _clause_candidates(
         return []  # no digit and no relative date word: nothing to date (most lines of a plan)
     norm = normalise(raw)
     month = ctx.doc_date.month if ctx.doc_date is not None else None
-    year = _heading_year(node) or ctx.year_for(node.part)
+    year = _heading_year(node) or ctx.year_for(node.part) or _named_event_year(norm)
     exprs = find_time_exprs(norm, ctx.ref_year, year, month)
     kept = _select(norm, exprs, node, ctx) if exprs else []
     out: list[Candidate] = []

@@ -95,3 +95,8 @@ def test_a_spaced_label_under_a_part_heading_names_that_part_of_the_programme() 
         "가. 행사개요\n○ 일 시 : 2025. 6. 12.(목) 15:00 ~ 18:00\n"
     )
     assert [t for _, _, t in _items(text)] == ["「동네 걷기 챌린지」 행사"]
+
+
+def test_a_span_said_as_a_length_and_dated_by_a_quoted_name() -> None:
+    text = "행사 안내\n부처는 「2023 전국 과학 축제」를 11월 3일(금)부터 11월 4일(토) 이틀간 개최한다.\n"
+    assert [(s, d) for s, d, _ in _items(text)] == [(date(2023, 11, 3), date(2023, 11, 4))]
