@@ -227,7 +227,8 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
     if _BASIS_AFTER.match(norm, expr.end) or _SIGNED_AFTER.match(norm, expr.end):
         return True
     if _listing_date(norm, expr) or (
-        _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start) and "→" in norm[expr.end :]
+        _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start)
+        and norm.find("→", expr.end, expr.end + 80) >= 0
     ):
         return True
     past = _PAST_AFTER.match(norm, expr.end)
@@ -260,17 +261,10 @@ def _glued_date(norm: str, expr: TimeExpr) -> bool:
 
 
 def _not_in_headlines(norm: str, exprs: list[TimeExpr]) -> list[TimeExpr]:
-    """Drop the dates of a listed headline: those before a glued listing date, back to the
-    previous one (a list of related articles run together on one line)."""
-    glued = [e.start for e in exprs if _glued_date(norm, e)]
-    if not glued:
-        return exprs
-    return [e for e in exprs if not any(e.end <= g and not _glued_before(glued, e, g) for g in glued)]
-
-
-def _glued_before(glued: list[int], expr: TimeExpr, at: int) -> bool:
-    """Whether another glued date lies between `expr` and the glued date at `at`."""
-    return any(expr.end <= g < at for g in glued)
+    """Drop the dates of listed headlines: everything before the last glued listing date of the
+    line (related articles run together), which dates none of them."""
+    last = max((e.start for e in exprs if _glued_date(norm, e)), default=-1)
+    return exprs if last < 0 else [e for e in exprs if e.end > last]
 
 
 def _named_event_year(norm: str) -> int | None:
