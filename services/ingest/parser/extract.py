@@ -11,7 +11,7 @@ from functools import lru_cache
 from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
 from .model import Target
-from .prose import is_past, sentences
+from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
 from .structure import Logical
 from .subjects import carried_subject, ends_in_action, needs_subject, strip_topic, subject_of, with_subject
@@ -433,6 +433,9 @@ def _clause_candidates(
     month = ctx.doc_date.month if ctx.doc_date is not None else None
     year = _heading_year(node) or ctx.year_for(node.part) or _named_event_year(norm)
     exprs = find_time_exprs(norm, ctx.ref_year, year, month)
+    if ctx.doc_date is not None and (ctx.press or ctx.stated) and "일" in norm:
+        extra = bare_days(norm, ctx.doc_date, [(e.start, e.end) for e in exprs])
+        exprs = sorted([*exprs, *extra], key=lambda e: e.start) if extra else exprs
     kept = _select(norm, exprs, node, ctx) if exprs else []
     out: list[Candidate] = []
     if not kept:

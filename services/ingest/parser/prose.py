@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date
+
+from .dates import TimeExpr
 
 _SENTENCE_END = re.compile(r"(?<=다\.)\s+|(?<=다\.)(?=\S)|(?<=\.)\s+(?=[가-힣「‘'\"“(])")
 _PAST = re.compile(r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$")
@@ -27,3 +31,34 @@ _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니�
 
 def is_past(sentence: str) -> bool:
     return bool(_PAST.search(sentence)) and not _DECIDED.search(sentence)
+
+
+# `… 안건을 5일 국무회의에 상정할 방침입니다` in a notice posted on the 4th: a day of the posting's
+# month, later than the posting, in a sentence that states a plan. `지난 5일`, `5일 밝혔다` (reported),
+# and days that name a count (`5일간`, `5일 이내`) are not.
+_BARE_DAY = re.compile(
+    r"(?<![\d.,'/:~월])(?<!지난\s)(?<!지난)([1-3]?\d)\s?일(?!\s?(?:간|동안|부터|까지|이내|이상|~|자))(?![가-힣])"
+)
+_PLANNED = re.compile(r"방침|예정|계획|할\s?것|키로|기로")
+_REPORTED_AFTER = re.compile(r"\s?(?:밝혔|말했|전했|발표했)")
+
+
+def bare_days(text: str, doc_date: date, taken: list[tuple[int, int]]) -> list[TimeExpr]:
+    """Bare days (`5일`) placed in the document date's month, outside the spans already taken."""
+    if not _PLANNED.search(text):
+        return []
+    out: list[TimeExpr] = []
+    last = calendar.monthrange(doc_date.year, doc_date.month)[1]
+    index = 0  # `taken` is in text order, as are the matches: one pass over both
+    for m in _BARE_DAY.finditer(text):
+        while index < len(taken) and taken[index][1] <= m.start():
+            index += 1
+        overlaps = index < len(taken) and taken[index][0] < m.end()
+        day = int(m.group(1))
+        if overlaps or not doc_date.day < day <= last:
+            continue
+        if _REPORTED_AFTER.match(text, m.end()):
+            continue
+        when = doc_date.replace(day=day)
+        out.append(TimeExpr(m.start(), m.end(), "deadline", when, when, "day", False))
+    return out

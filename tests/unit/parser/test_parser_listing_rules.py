@@ -100,3 +100,12 @@ def test_a_spaced_label_under_a_part_heading_names_that_part_of_the_programme() 
 def test_a_span_said_as_a_length_and_dated_by_a_quoted_name() -> None:
     text = "행사 안내\n부처는 「2023 전국 과학 축제」를 11월 3일(금)부터 11월 4일(토) 이틀간 개최한다.\n"
     assert [(s, d) for s, d, _ in _items(text)] == [(date(2023, 11, 3), date(2023, 11, 4))]
+
+
+def test_a_bare_day_after_the_posting_in_a_planned_step_is_that_day() -> None:
+    text = (
+        "정부, 후속작업 착수\n등록일 : 2007.06.04\n"
+        "처는 예산을 예비비로 충당하는 안건을 5일 국무회의에 상정해 통과시킬 방침입니다.\n"
+        "처는 지난 1일 설명회를 열었고, 3일 이를 발표할 예정이라고 2일 밝혔다.\n"
+    )
+    assert [d for _, d, _ in _items(text)] == [date(2007, 6, 5)]
