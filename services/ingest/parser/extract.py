@@ -90,9 +90,11 @@ _AS_OF_AFTER = re.compile(
 )
 _FACT_LABEL_BEFORE = re.compile(
     r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
-    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시|기사\s?입력|^\W{0,3}(?:승인|입력|date)"
+    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시"
     r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
 )
+# A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`), never a `… 까지` deadline.
+_STAMP_BEFORE = re.compile(r"(?:기사\s?입력|^\W{0,3}(?:승인|입력|date))\s?[:：]?\s?$")
 # A notice's signature (`2025년 2월 5일 산업통상자원부장관`), and a board's listing date: an ISO date
 # alone on its line (`2014-10-07`, `2024-09-05 11:15`), after a notice's title (`… 공고 2025-02-05`),
 # or glued to the end of a headline (`… 오류 반복2023.07.02`).
@@ -225,6 +227,8 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
     if _COMPARED_AFTER.match(norm, expr.end) or _WINDOW_AFTER.match(norm, expr.end):
         return True
     if _BASIS_AFTER.match(norm, expr.end) or _SIGNED_AFTER.match(norm, expr.end):
+        return True
+    if expr.starts is not None and _STAMP_BEFORE.search(norm, max(0, expr.start - 12), expr.start):
         return True
     if _listing_date(norm, expr) or (
         _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start)

@@ -109,3 +109,8 @@ def test_a_bare_day_after_the_posting_in_a_planned_step_is_that_day() -> None:
         "처는 지난 1일 설명회를 열었고, 3일 이를 발표할 예정이라고 2일 밝혔다.\n"
     )
     assert [d for _, d, _ in _items(text)] == [date(2007, 6, 5)]
+
+
+def test_an_entry_deadline_labelled_like_a_stamp_is_kept() -> None:
+    text = "실적 입력 안내\n등록일: 2025. 3. 2.\n입력 : 2025. 3. 10.까지 시스템에 입력\n"
+    assert [d for _, d, _ in _items(text)] == [date(2025, 3, 10)]
