@@ -101,7 +101,7 @@ async def test_departments_see_and_change_only_their_own(stack, keys) -> None:  
         before = await _outbox_rows(stack)
         foreign = await _declare(market, owner=POLICY)
         assert foreign.status_code == 422 and "owner" in foreign.text
-        attacker = await _declare(market, owner="attacker@evil.example")
+        attacker = await _declare(market, owner="attacker@example.com")
         assert attacker.status_code == 422 and "directory" in attacker.text
         takeover = await policy.post(
             "/v1/milestones", json={"id": mid, "title": "탈취", "due": "2025-01-01", "owner": POLICY}

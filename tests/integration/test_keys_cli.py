@@ -60,7 +60,7 @@ def test_create_list_revoke(database_url: str) -> None:
 
 def test_unknown_departments_are_refused(database_url: str) -> None:
     refused = _mtrack(
-        database_url, "create", "--name", "x-" + uuid.uuid4().hex[:6], "--department", "attacker@evil.example"
+        database_url, "create", "--name", "x-" + uuid.uuid4().hex[:6], "--department", "attacker@example.com"
     )
     assert refused.returncode == 2 and "not a department" in refused.stderr
     assert refused.stdout == ""
