@@ -3,7 +3,8 @@
 `../shared/bench/bare_status_app.py` (a bare FastAPI route with the same key check and body validation)
 on the same machine in the same run, 32 connections, one uvicorn worker each. Load from `wrk` when it is
 installed (Debian's `wrk`), else from an httpx-based generator. Prints JSON lines: req/s, p50/p99 in ms
-for both sides, and the ratio (targets: status POST ≥ 0.5x with p99 < 25 ms, list ≥ 0.7x); then p50/p99
+for both sides, and the ratio (targets: status POST ≥ 0.5x with p99 < 25 ms, list ≥ 0.7x), with each side's
+`mean_floor_ms` = connections / req/s (so p99 < 25 ms at 32 connections needs ≥ 1,280 req/s); then p50/p99
 of both at fixed offered rates (open loop, 25 % and 50 % of the bare route's closed-loop req/s), since
 closed-loop p99 at 32 connections is bound by the machine's throughput (Little's law).
 
@@ -164,6 +165,8 @@ def _report(
         sides["mtrack"].append(_load(method, service, path, key, SECONDS, tmp))
         sides["bare"].append(_load(method, floor, path, key, SECONDS, tmp))
     result = {side: _median(runs) for side, runs in sides.items()}
+    for figures in result.values():  # Little's law: a closed loop's mean latency, below which no p99 is
+        figures["mean_floor_ms"] = round(1000 * CONNECTIONS / figures["rps"], 1) if figures["rps"] else 0.0
     ratio = result["mtrack"]["rps"] / result["bare"]["rps"] if result["bare"]["rps"] else 0.0
     # Closed loop, mean latency = connections / throughput (Little's law), so p99 there also reflects the
     # machine's throughput. Open loop: a fixed offered rate (a share of the bare route's closed-loop

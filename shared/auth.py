@@ -112,7 +112,11 @@ class _Entry:
 
 @dataclass
 class KeyCache:
-    """hash → Principal (or None for unknown/revoked), each for CACHE_SECONDS."""
+    """hash → Principal (or None for unknown/revoked), each for at most CACHE_SECONDS from the start of
+    the load that read it. Once an entry is past half its life, the next request for it starts a reload
+    in the background and is still answered from the entry, so under steady traffic no request waits
+    for a key check (measured: every 2 s all the requests in flight waited for one reload, a p99 spike);
+    only an expired entry makes its requests wait, so a revocation still takes effect within the TTL."""
 
     ttl: float = CACHE_SECONDS
     entries: dict[str, _Entry] = field(default_factory=dict)
@@ -124,19 +128,25 @@ class KeyCache:
         now = time.monotonic()
         entry = self.entries.get(digest)
         if entry is not None and entry.expires > now:
+            if entry.expires - now < self.ttl / 2 and digest not in self.loading:
+                self._start_load(session_factory, digest, now).add_done_callback(_consume)
             return entry.principal
-        loading = self.loading.get(digest)
-        if loading is None:  # one load per key at a time: the requests arriving meanwhile share it
-            loading = self.loading[digest] = asyncio.ensure_future(self._load(session_factory, digest, now))
-            loading.add_done_callback(lambda _: self.loading.pop(digest, None))
-        return await asyncio.shield(loading)
+        loading = self.loading.get(digest) or self._start_load(session_factory, digest, now)
+        return await asyncio.shield(loading)  # one load per key at a time: requests meanwhile share it
+
+    def _start_load(
+        self, session_factory: Callable[[], Any], digest: str, now: float
+    ) -> asyncio.Future[Principal | None]:
+        loading = self.loading[digest] = asyncio.ensure_future(self._load(session_factory, digest, now))
+        loading.add_done_callback(lambda _: self.loading.pop(digest, None))
+        return loading
 
     async def _load(self, session_factory: Callable[[], Any], digest: str, now: float) -> Principal | None:
         async with session_factory() as session, session.begin():
             principal = await _load(session, digest, touch=self._due_touch(digest, now))
         if len(self.entries) >= CACHE_MAX:
             self.entries.clear()
-        self.entries[digest] = _Entry(principal, time.monotonic() + self.ttl)
+        self.entries[digest] = _Entry(principal, now + self.ttl)
         return principal
 
     def _due_touch(self, digest: str, now: float) -> bool:
@@ -146,6 +156,13 @@ class KeyCache:
             self.touched.clear()
         self.touched[digest] = now
         return True
+
+
+def _consume(done: asyncio.Future[Principal | None]) -> None:
+    """A background reload's failure (say, the database is down) is not raised anywhere: the entry
+    expires and the next request loads it again, and answers the error."""
+    if not done.cancelled():
+        done.exception()
 
 
 async def _load(session: AsyncSession, digest: str, *, touch: bool) -> Principal | None:
