@@ -159,10 +159,17 @@ async def test_tokens_and_keys_never_reach_the_access_log(captured: io.StringIO)
         ("GET /a/Zm9vYmFyYmF6cXV4 302", "Zm9vYmFyYmF6cXV4"),
         ("postgresql://mtrack:hunter2@db:5432/mtrack", "hunter2"),
         ("headers={'authorization': 'Bearer tok-9'}", "tok-9"),
+        ("retrying with BEARER mtk_abc123 (재시도)", "mtk_abc123"),
+        ("GET /v1/feed.ics;Token=T-77 200", "T-77"),
     ],
 )
 def test_redact(raw: str, secret: str) -> None:
     assert secret not in redact(raw)
+
+
+def test_a_line_with_no_secret_is_unchanged() -> None:
+    line = "POST /v1/milestones/m-1/status 202 1.2ms 상태 보고"
+    assert redact(line) is line
 
 
 def test_json_format_is_one_object_per_line_and_text_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
