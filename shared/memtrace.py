@@ -4,7 +4,9 @@
 `<MTRACK_LOG_DIR or .>/<service>.tracemalloc.<pid>.txt` the process's RSS, the traced total, and the
 top allocation sites grown since the first dump (the baseline). Python-level growth shows up there by
 file and line; RSS growing while the traced total stays flat points at the allocator (arenas,
-fragmentation) or at memory C extensions allocate.
+fragmentation) or at memory C extensions allocate — e.g. asyncpg's prepared statements, one per distinct
+SQL text in each pooled connection (100 each): the notifier grew so until its statements stopped
+varying with the batch size (VALUES and IN lists became arrays).
 
 The standard library's tracemalloc, read with its own Snapshot.compare_to: nothing to install.
 

@@ -17,10 +17,11 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import BigInteger, String, all_, and_, any_, bindparam, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.notifier.compose import Letter, entry, message_id, render
@@ -42,6 +43,24 @@ log = logging.getLogger(__name__)
 SEND_BATCH = 20
 LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
+
+# Every statement here has one SQL text whatever the number of rows or ids (arrays, not VALUES lists or
+# IN lists): each distinct text is prepared and kept in each pooled connection's statement cache, and
+# texts that vary with a batch's size made the notifier's RSS grow under a steady load (see handlers.py).
+MAIL_INSERT = text(
+    """INSERT INTO notifier_mail (key, recipient, kind, slot, message_id, status, attempts, next_attempt_at)
+       SELECT u.key, u.recipient, u.kind, u.slot, u.message_id, 'pending', 0, now()
+       FROM unnest(CAST(:key AS text[]), CAST(:recipient AS text[]), CAST(:kind AS text[]),
+                   CAST(:slot AS date[]), CAST(:message_id AS text[]))
+            AS u(key, recipient, kind, slot, message_id)
+       ON CONFLICT DO NOTHING
+       RETURNING key, recipient"""
+)
+
+
+def array(name: str, values: list[Any], item: Any = String) -> Any:
+    """A bound array parameter (`= ANY(:name)`, `!= ALL(:name)`): one SQL text for any length."""
+    return bindparam(name, values, type_=ARRAY(item))
 
 
 @dataclass
@@ -120,17 +139,8 @@ class Dispatcher:
             people = list((await session.scalars(waiting)).all())
             if not people:
                 return 0
-            now = datetime.now(UTC)
-            rows = [
-                self._mail_row(f"digest:{day.isoformat()}:{p.lower()}", p, "digest", day, now) for p in people
-            ]
-            created = list(
-                (
-                    await session.execute(
-                        insert(Mail).values(rows).on_conflict_do_nothing().returning(Mail.key, Mail.recipient)
-                    )
-                ).all()
-            )
+            rows = [self._mail_row(f"digest:{day.isoformat()}:{p.lower()}", p, "digest", day) for p in people]
+            created = list((await session.execute(MAIL_INSERT, mail_columns(rows))).all())
             for key, recipient in created:
                 await session.execute(
                     update(PendingItem)
@@ -168,25 +178,25 @@ class Dispatcher:
                 groups[(recipient, delivery)].append(item_id)
             if not groups:
                 return 0
-            now = datetime.now(UTC)
             rows = []
             for (recipient, delivery), ids in groups.items():
                 key = f"{delivery}:{ids[0]}:{recipient.lower()}"
-                rows.append(self._mail_row(key, recipient, delivery, day, now))
-                await session.execute(update(PendingItem).where(PendingItem.id.in_(ids)).values(mail_key=key))
-            await session.execute(insert(Mail).values(rows).on_conflict_do_nothing())
+                rows.append(self._mail_row(key, recipient, delivery, day))
+                await session.execute(
+                    update(PendingItem)
+                    .where(PendingItem.id == any_(array("ids", ids, BigInteger)))
+                    .values(mail_key=key)
+                )
+            await session.execute(MAIL_INSERT, mail_columns(rows))
         return len(rows)
 
-    def _mail_row(self, key: str, recipient: str, kind: str, day: date, now: datetime) -> dict[str, object]:
+    def _mail_row(self, key: str, recipient: str, kind: str, day: date) -> dict[str, object]:
         return {
             "key": key,
             "recipient": recipient,
             "kind": kind,
             "slot": day,
             "message_id": message_id(key, recipient),
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
         }
 
     async def _send_due(self, now: datetime, *, force: bool) -> dict[str, int]:
@@ -200,7 +210,7 @@ class Dispatcher:
             if not force:
                 conditions.append(Mail.next_attempt_at <= real)
             if tried:
-                conditions.append(Mail.key.not_in(tried))
+                conditions.append(Mail.key != all_(array("tried", sorted(tried))))
             async with self.sessions() as session, session.begin():
                 leased = list(
                     (
@@ -339,6 +349,13 @@ class Dispatcher:
             ).one()
         PENDING.set(count)
         OLDEST.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
+
+
+def mail_columns(rows: list[dict[str, object]]) -> dict[str, list[object]]:
+    """Mail rows as MAIL_INSERT's arrays, one per column."""
+    return {
+        column: [row[column] for row in rows] for column in ("key", "recipient", "kind", "slot", "message_id")
+    }
 
 
 def permanent_refusal(err: BaseException) -> str | None:

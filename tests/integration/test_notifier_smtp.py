@@ -17,13 +17,13 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from standardwebhooks.webhooks import Webhook
 
 from mtrack.stack.ports import free_port
 from services.notifier.app import NotifierSettings, make_dispatcher
 from services.notifier.app import create_app as create_notifier
-from services.notifier.handlers import batch_handler, record_alerts
+from services.notifier.handlers import batch_handler, drop_resolved, record_alerts
 from services.notifier.models import Mail, PendingItem, WebhookDelivery
 from services.notifier.webhooks import WebhookSender
 from shared.clock import SEOUL, Clock
@@ -481,3 +481,36 @@ async def test_a_lease_is_renewed_only_while_it_is_still_ours(rig) -> None:  # t
             update(Mail).where(Mail.key == key).values(lease_until=taken + timedelta(hours=1))
         )
     assert not await dispatcher._renew(mine)
+
+
+async def test_statement_texts_do_not_depend_on_the_batch_size(rig) -> None:  # type: ignore[no-untyped-def]
+    """Every distinct SQL text is prepared and kept in each pooled connection's statement cache (asyncpg):
+    texts that vary with a batch's size (VALUES lists, IN lists) grew the notifier's memory for as long as
+    new sizes came. Batches of 1 to 6 alerts, each recorded, claimed, mailed and some resolved, use no
+    text the first two batches did not."""
+    rig, smtp, people, dept = rig
+    rig.clock.pinned = _at(date(2025, 3, 24), 10)  # a Monday, working hours
+    dispatcher = rig.dispatcher()
+    texts: list[set[str]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        texts[-1].add(statement)
+
+    event.listen(rig.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        for size in range(1, 7):
+            texts.append(set())
+            batch = [
+                _env(
+                    MilestoneOverdue, f"경과 {size}-{i}", dept, due=date(2025, 3, 10), as_of=date(2025, 3, 24)
+                )
+                for i in range(size)
+            ]
+            await rig.record(*batch)
+            await dispatcher.run()
+            async with rig.sessions() as session, session.begin():
+                await drop_resolved(session, {e.subject for e in batch})
+    finally:
+        event.remove(rig.engine.sync_engine, "before_cursor_execute", seen)
+    assert set().union(*texts[2:]) <= texts[0] | texts[1]
+    assert len(smtp.to(people["fast"])) == 6  # one immediate mail a batch: the path above ran each time
