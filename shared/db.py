@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, MetaData, String, bindparam, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -72,3 +74,11 @@ def make_engine(url: str, *, pool_size: int = 5, bulk: bool = False) -> AsyncEng
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:  # type: ignore[type-arg]
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def array(name: str, values: list[Any] | None, item: Any = String) -> Any:
+    """A bound array parameter (`= ANY(:name)`, `!= ALL(:name)`, `unnest(:name)`): one SQL text whatever
+    the length. An IN list or a multi-row VALUES is a new text for every length, and asyncpg prepares and
+    keeps each one in every pooled connection's statement cache: under a varying load RSS grows in the C
+    heap (the notifier's soak, +11 %) while the Python heap looks flat."""
+    return bindparam(name, values, type_=ARRAY(item))

@@ -8,14 +8,32 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import any_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.models import KnownMilestone
 from shared.auth import Principal, department_name
+from shared.db import array
 
-CHUNK = 1000
+# One SQL text whatever the number of rows (`unnest` over one array per column, `= ANY`): each length
+# of a VALUES or IN list would be a new statement prepared and cached on every pooled connection.
+PLAN_UPSERT = text(
+    """INSERT INTO ingest_milestone (id, owner, origin, plan_key)
+       SELECT u.id, u.owner, 'plan', :plan_key FROM unnest(:ids, :owners) AS u(id, owner)
+       ON CONFLICT (id) DO UPDATE
+       SET owner = excluded.owner, origin = 'plan', plan_key = excluded.plan_key, updated_at = now()"""
+)
+# A row another transaction inserted since the check is updated only if it is still ours to restate
+# (two departments declaring one new id at once: the second gets 409, not the id); NULL :visible = all.
+EXTERNAL_UPSERT = text(
+    """INSERT INTO ingest_milestone (id, owner, origin)
+       SELECT u.id, u.owner, 'external' FROM unnest(:ids, :owners) AS u(id, owner)
+       ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, updated_at = now()
+       WHERE ingest_milestone.origin = 'external'
+         AND (CAST(:visible AS text[]) IS NULL OR ingest_milestone.owner IS NULL
+              OR ingest_milestone.owner = ANY(CAST(:visible AS text[])))
+       RETURNING id"""
+)
 
 
 class OwnerProblem(ValueError):
@@ -28,23 +46,10 @@ class IdTaken(ValueError):
 
 async def register_plan(session: AsyncSession, items: Iterable[dict[str, Any]], *, plan_key: str) -> None:
     """Every milestone of a plan version is the plan's (owner as the plan writes it)."""
-    rows = [
-        {"id": item["id"], "owner": (item.get("owner") or None), "origin": "plan", "plan_key": plan_key}
-        for item in items
-    ]
-    for start in range(0, len(rows), CHUNK):
-        stmt = insert(KnownMilestone).values(rows[start : start + CHUNK])
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["id"],
-                set_={
-                    "owner": stmt.excluded.owner,
-                    "origin": "plan",
-                    "plan_key": stmt.excluded.plan_key,
-                    "updated_at": func.now(),
-                },
-            )
-        )
+    rows = {item["id"]: item.get("owner") or None for item in items}
+    if rows:
+        arrays = array("ids", list(rows)), array("owners", list(rows.values()))
+        await session.execute(PLAN_UPSERT.bindparams(*arrays), {"plan_key": plan_key})
 
 
 def owner_for(principal: Principal, owner: str | None) -> str:
@@ -62,7 +67,9 @@ async def claim_external(session: AsyncSession, principal: Principal, ids_owners
     """Records external milestones (id → owner already checked); IdTaken names the ids it may not use."""
     existing = (
         await session.scalars(
-            select(KnownMilestone).where(KnownMilestone.id.in_(list(ids_owners))).with_for_update()
+            select(KnownMilestone)
+            .where(KnownMilestone.id == any_(array("ids", list(ids_owners))))
+            .with_for_update()
         )
     ).all()
     taken = sorted(
@@ -73,25 +80,14 @@ async def claim_external(session: AsyncSession, principal: Principal, ids_owners
             f"{len(taken)} id(s) belong to a plan or to another department and cannot be declared: "
             + ", ".join(_short(t) for t in taken[:20])
         )
-    rows = [{"id": i, "owner": o, "origin": "external", "plan_key": None} for i, o in ids_owners.items()]
     visible = principal.visible_owners()
-    written = 0
-    for start in range(0, len(rows), CHUNK):
-        stmt = insert(KnownMilestone).values(rows[start : start + CHUNK])
-        # A row another transaction inserted since the check above is updated only if it is still ours
-        # to restate (two departments declaring one new id at once: the second gets 409, not the id).
-        mine = KnownMilestone.origin == "external"
-        if visible is not None:
-            mine = mine & (KnownMilestone.owner.in_(sorted(visible)) | KnownMilestone.owner.is_(None))
-        result = await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["id"],
-                set_={"owner": stmt.excluded.owner, "updated_at": func.now()},
-                where=mine,
-            ).returning(KnownMilestone.id)
-        )
-        written += len(result.all())
-    if written != len(rows):
+    arrays = (
+        array("ids", list(ids_owners)),
+        array("owners", list(ids_owners.values())),
+        array("visible", None if visible is None else sorted(visible)),
+    )
+    written = len((await session.execute(EXTERNAL_UPSERT.bindparams(*arrays))).all())
+    if written != len(ids_owners):
         raise IdTaken("an id was declared by a plan or another department meanwhile; nothing was declared")
 
 
@@ -103,7 +99,7 @@ async def owners_of(session: AsyncSession, ids: Iterable[str]) -> dict[str, str 
         row = owner.first()
         return {wanted[0]: row[0]} if row else {}
     rows = await session.execute(
-        select(KnownMilestone.id, KnownMilestone.owner).where(KnownMilestone.id.in_(wanted))
+        select(KnownMilestone.id, KnownMilestone.owner).where(KnownMilestone.id == any_(array("ids", wanted)))
     )
     return {i: o for i, o in rows.all()}
 

@@ -17,11 +17,9 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
-from sqlalchemy import BigInteger, String, all_, and_, any_, bindparam, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, all_, and_, any_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.notifier.compose import Letter, entry, message_id, render
@@ -32,6 +30,7 @@ from services.notifier.models import Mail, PendingItem
 from services.notifier.webhooks import WebhookSender
 from shared import action_tokens as tokens
 from shared.clock import SEOUL, Clock
+from shared.db import array
 from shared.directory import Directory
 from shared.workdays import WorkingCalendar
 
@@ -56,11 +55,6 @@ MAIL_INSERT = text(
        ON CONFLICT DO NOTHING
        RETURNING key, recipient"""
 )
-
-
-def array(name: str, values: list[Any], item: Any = String) -> Any:
-    """A bound array parameter (`= ANY(:name)`, `!= ALL(:name)`): one SQL text for any length."""
-    return bindparam(name, values, type_=ARRAY(item))
 
 
 @dataclass

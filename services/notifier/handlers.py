@@ -13,11 +13,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import any_, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.notifier.models import PendingItem
+from shared.db import array
 from shared.directory import Department, Directory
 from shared.events import ALERT_TYPES, AlertPayload, Envelope
 from shared.kafka import Rejected
@@ -181,7 +181,7 @@ async def drop_resolved(session: AsyncSession, milestones: set[str]) -> int:
     result = await session.execute(
         update(PendingItem)
         .where(
-            PendingItem.milestone_id == any_(bindparam("resolved", sorted(milestones), type_=ARRAY(String))),
+            PendingItem.milestone_id == any_(array("resolved", sorted(milestones))),
             PendingItem.mail_key.is_(None),
         )
         .values(mail_key="resolved")
