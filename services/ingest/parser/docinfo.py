@@ -40,6 +40,7 @@ _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
 # An unlabelled date that a sentence schedules (`2025년 1월 8일부터 …`, `2025년 2월 5일에 … 발표`) is
 # one of the text's dates, not the document's.
+_RELATED_HEADLINE = re.compile(r"^\[[^\]\d]{2,8}\]\s?\S")
 _STEP_AFTER = re.compile(r"\s?일?\s?(?:\([월화수목금토일]\))?\s?(?:부터|까지|에\s|에는|에$)")
 
 
@@ -82,7 +83,11 @@ def _signed_date(head: list[str]) -> date | None:
 
 
 def _unlabelled_date(head: list[str]) -> date | None:
+    previous = ""
     for line in head:
+        related, previous = _RELATED_HEADLINE.match(previous) is not None, line.strip() or previous
+        if related:
+            continue  # `[인터뷰] …` / `온라인 기사 ( 2024.12.09 )`: a related article's headline and date
         for match in _FULL_DATE.finditer(line):
             if match.start() > 0 and line[match.start() - 1].isalpha():
                 continue  # `… 발급2023.06.20`: a related article's date glued to its headline

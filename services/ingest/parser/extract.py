@@ -85,10 +85,10 @@ _ANY_COLON = re.compile(r"[:：]")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
 # `2025년 정화조 … 지원사업 신청자 모집 공고`, `○ 2025년 … 설치 지원 개요`: a year naming the
-# programme a title or heading is about, not a deadline.
+# programme a title or heading is about, not a deadline (`- 2025년 보건복지부 주요업무 추진계획 발표 -`).
 _NAMED_YEAR = re.compile(
     r"^[\s○ㅇ□■◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
-    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?[\s*]*$"
+    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?(?:\s?(?:발표|수립|확정))?[\s*\-]*$"
 )
 # Dates that are facts about something, not steps to track: as-of points (`'24년 말 기준`,
 # `12월 말 현재`, `2022. 12. 31. 이전 설치`), and dates under a label that names a fact
@@ -102,8 +102,11 @@ _FACT_LABEL_BEFORE = re.compile(
     r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시"
     r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
 )
-# A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18`), never a `… 까지` deadline.
-_STAMP_BEFORE = re.compile(r"(?:기사\s?입력|^\W{0,3}(?:승인|입력|등록|date))\s?[:：]?\s?$")
+# A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18`,
+# `온라인 기사 ( 2024.12.09 10:12 )`), never a `… 까지` deadline.
+_STAMP_BEFORE = re.compile(
+    r"(?:기사\s?입력|온라인\s?기사\s?\(?|^\W{0,3}(?:승인|입력|등록|date))\s?[:：]?\s?$"
+)
 # A notice's signature (`2025년 2월 5일 산업통상자원부장관`), and a board's listing date: an ISO date
 # alone on its line (`2014-10-07`, `2024-09-05 11:15`), after a notice's title (`… 공고 2025-02-05`),
 # or glued to the end of a headline (`… 오류 반복2023.07.02`).

@@ -9,7 +9,10 @@ from datetime import date
 from .dates import TimeExpr
 
 _SENTENCE_END = re.compile(r"(?<=다\.)\s+|(?<=다\.)(?=\S)|(?<=\.)\s+(?=[가-힣「‘'\"“(])")
-_PAST = re.compile(r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$")
+# `… 조성한 바 있다` (has been done): history, as the past tense is.
+_PAST = re.compile(
+    r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$|[한된]\s?바\s?(?:있다|있습니다)\.?\s*$"
+)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:

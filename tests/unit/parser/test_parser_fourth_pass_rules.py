@@ -68,3 +68,23 @@ def test_a_date_an_event_is_held_on_takes_the_events_name() -> None:
     text = "등록 2023.09.01 09:00\n구는 오는 10월 7일, 중앙공원에서 열리는 '제5회 동네 한마당'의 참가자를 모집한다.\n"
     titles = {d: t for _, d, t in _items(text)}
     assert "동네 한마당" in titles[date(2023, 10, 7)]
+
+
+def test_a_related_articles_time_neither_dates_the_text_nor_is_an_item() -> None:
+    text = (
+        "구는 다음달 9일까지 참가자를 모집할 예정이다.\n"
+        "[포토] 다른 구의 봄꽃 축제 현장\n"
+        "온라인 기사 ( 2023.02.01 10:12 )\n"
+    )
+    plan = parse_plan(text)
+    assert plan.doc_date is None and plan.milestones == ()
+
+
+def test_what_has_been_done_is_history() -> None:
+    text = "date 2023-03-02\n공원은 2015년 6월 구가 새로 조성한 바 있다.\n공원 행사는 4월 8일 열릴 예정이다.\n"
+    assert [d for _, d, _ in _items(text)] == [date(2023, 4, 8)]
+
+
+def test_a_year_naming_a_work_plan_that_is_announced_is_no_item() -> None:
+    text = "2023.01.10 어느부\n- 2023년 어느부 주요업무 추진계획 발표 -\n"
+    assert _items(text) == []
