@@ -136,7 +136,7 @@ _FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
-_QUOTED_YEAR = re.compile(r"[「『“\"]\s?((?:19|20)\d{2})\s[가-힣]")
+_QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})\s[가-힣]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -506,6 +506,8 @@ def _clause_candidates(
         held = _HELD_EVENT.match(norm, expr.end)
         if held and len(name := clean_title(undated(held.group(1)))) >= 4:
             title = name  # `오는 10월 12일, 공원에서 열리는 '제13회 복지한마당'의 …`: the event held then
+            if expr.kind == "ongoing" and expr.grain == "day":  # `4월 21일부터 개최되는 '…'`: it opens then
+                expr = expr._replace(kind="deadline", due=expr.starts)
         start = max(clause_start(norm, clause), clause.end - MAX_CLAUSE)
         chunk = norm[start : clause.end]
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)

@@ -88,3 +88,8 @@ def test_what_has_been_done_is_history() -> None:
 def test_a_year_naming_a_work_plan_that_is_announced_is_no_item() -> None:
     text = "2023.01.10 어느부\n- 2023년 어느부 주요업무 추진계획 발표 -\n"
     assert _items(text) == []
+
+
+def test_an_event_opening_on_a_day_is_that_day() -> None:
+    text = "시는 오는 5월 6일부터 개최되는 '2023 시민 봄꽃 축제'의 참가자를 공모한다.\n"
+    assert [(s, d) for s, d, _ in _items(text)] == [(date(2023, 5, 6), date(2023, 5, 6))]
