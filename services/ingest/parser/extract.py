@@ -71,6 +71,12 @@ _HELD_EVENT = re.compile(
     r",?\s?(?:[^\s,.']{1,20}에서\s)?(?:열리는|개최되는|펼쳐지는|진행되는)\s?['\"「“]([^'\"」”]{2,40})['\"」”]"
 )
 _QUOTE_REACH = 80  # a quotation with another date this near states more than one step: left to the clauses
+_PROCEDURE_TOPIC = re.compile(
+    r"\s*(신청|접수|결과|발표|합격자|선발|모집|원서|서류|면접|시험|심사|공모|설명회)(?:은|는)\s"
+)
+_ACTION_NOUN = re.compile(
+    r"(접수|발표|모집|신청|개최|선정|공고|시행|실시|배치|통보|제출)(?=[가-힣]{0,5}(?:\s|\.|$))"
+)
 _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분)?(?:에|부터)?")
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
@@ -433,6 +439,17 @@ def _titled(
     return title
 
 
+def _topic_step(norm: str, expr: TimeExpr, end: int) -> str:
+    """`신청은 12월 1일 … 온라인으로 접수시키면 된다`, `결과는 12월 12일 … 발표한다`: a sentence that opens
+    with a step of a procedure as its topic, the date right after it: the topic and the action."""
+    topic = _PROCEDURE_TOPIC.match(norm)
+    if topic is None or topic.end() != expr.start:
+        return ""
+    actions = [m.group(1) for m in _ACTION_NOUN.finditer(norm, expr.end, min(end, expr.end + _QUOTE_REACH))]
+    action = actions[-1] if actions else ""
+    return f"{topic.group(1)} {action}" if action and action != topic.group(1) else ""
+
+
 def _quoted_step(norm: str, expr: TimeExpr) -> str:
     """`관계자는 "축성행렬은 오는 5월 20일 오후 4시에 시작하게 된다"며 …`: a date inside a quotation is
     the quoted step's (`축성행렬 시작`), not of the words around the quotation."""
@@ -501,6 +518,7 @@ def _clause_candidates(
             kept_starts, expr.start - _QUOTE_REACH
         )
         quoted = _quoted_step(norm, expr) if prose and near == 1 and len(clause.exprs) == 1 else ""
+        quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
         if quoted:
             title = quoted
         held = _HELD_EVENT.match(norm, expr.end)

@@ -81,7 +81,9 @@ def test_a_related_articles_time_neither_dates_the_text_nor_is_an_item() -> None
 
 
 def test_what_has_been_done_is_history() -> None:
-    text = "date 2023-03-02\n공원은 2015년 6월 구가 새로 조성한 바 있다.\n공원 행사는 4월 8일 열릴 예정이다.\n"
+    text = (
+        "date 2023-03-02\n공원은 2015년 6월 구가 새로 조성한 바 있다.\n공원 행사는 4월 8일 열릴 예정이다.\n"
+    )
     assert [d for _, d, _ in _items(text)] == [date(2023, 4, 8)]
 
 
@@ -93,3 +95,8 @@ def test_a_year_naming_a_work_plan_that_is_announced_is_no_item() -> None:
 def test_an_event_opening_on_a_day_is_that_day() -> None:
     text = "시는 오는 5월 6일부터 개최되는 '2023 시민 봄꽃 축제'의 참가자를 공모한다.\n"
     assert [(s, d) for s, d, _ in _items(text)] == [(date(2023, 5, 6), date(2023, 5, 6))]
+
+
+def test_a_procedure_step_as_the_sentences_topic_names_the_item() -> None:
+    text = "date 2023-05-02\n신청은 5월 8일부터 12일까지 누리집에서 접수한다. 결과는 5월 19일 누리집을 통해 발표한다.\n"
+    assert [t for _, _, t in _items(text)] == ["신청 접수", "결과 발표"]
