@@ -27,6 +27,7 @@ _ANCHOR = re.compile(
     r"|(?<![\d.,'/:~])(?:1[0-2]|0?[1-9])(?=\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$))"
     r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내|내달|다음\s?달|이달|이번\s?달)"
 )
+_SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(\d{1,2})\s?일")
 _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
 _REL_YEAR_SUFFIX = re.compile(r"\s?(?:안|내|중|말|연말|연중)(?=까지|[^가-힣]|$)")
 _YEAR = re.compile(
@@ -406,7 +407,38 @@ def find_time_exprs(
         glued = expr.start > 0 and text[expr.start - 1].isalpha()
         if expr.explicit_year and anchor_day is not None and not by_year_end and not glued:
             ctx_year = anchor_day.year
+    if "같은" in text or "같은달" in text:
+        found = _same_month_days(text, found)
     return found
+
+
+def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
+    """`제2차 시험은 내년 1월 7일부터 9일까지, 최종 합격자는 내년 같은 달 28일 발표`: the day of the month
+    named last before it (January of next year); the `내년` before `같은 달` repeats that month's
+    year. With no month before it, nothing is placed. One pass over the matches and `found`."""
+    out: list[TimeExpr] = []
+    index, anchor = 0, None
+    for m in _SAME_MONTH_DAY.finditer(text):
+        while index < len(found) and found[index].start < m.start():
+            expr = found[index]
+            out.append(expr)
+            if expr.grain in ("day", "month") and expr.end <= m.start():
+                anchor = expr.due or expr.starts
+            index += 1
+        if (index < len(found) and found[index].start < m.end()) or (out and out[-1].end > m.start()):
+            continue  # the words are part of another expression
+        try:
+            when = date(anchor.year, anchor.month, int(m.group(1))) if anchor else None
+        except ValueError:
+            when = None
+        if when is None:
+            continue
+        start = m.start()
+        if out and out[-1].grain == "year" and not text[out[-1].end : m.start()].strip():
+            start = out.pop().start  # `내년 같은 달`: the year repeats the month's
+        out.append(TimeExpr(start, m.end(), "deadline", when, when, "day", False))
+    out.extend(found[index:])
+    return out
 
 
 def is_date_only(text: str) -> bool:

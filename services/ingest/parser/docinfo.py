@@ -11,9 +11,10 @@ from .textnorm import normalise
 
 # A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
 # plan's earlier items history (they are its schedule).
-# A news page's own stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `date 2025-11-25`) is one too.
+# A news page's own stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18 18:10:09`,
+# `date 2025-11-25`) is one too.
 _POSTED = re.compile(
-    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|기사\s?입력|입력|date)\s?[:：]?\s?(?=\d)"
+    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|기사\s?입력|입력|등록|date)\s?[:：]?\s?(?=\d)"
 )
 _DATE_LINE_TAIL = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?\.?\s*$")
 _ISSUER = re.compile(r"[가-힣() ]{2,24}(?:시장|군수|구청장|청장|도지사|장관|이사장|총장|교육감|원장|위원장)")
@@ -37,6 +38,10 @@ _NOTICE_END = re.compile(r"(?:안내|공고|알림|모집)(?:\s?\([^)]*\))?$")
 _NOTICE_HEAD = 3
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
+# An unlabelled date that a sentence schedules (`2025년 1월 8일부터 …`, `2025년 2월 5일에 … 발표`) is
+# one of the text's dates, not the document's.
+_RELATED_HEADLINE = re.compile(r"^\[[^\]\d]{2,8}\]\s?\S")
+_STEP_AFTER = re.compile(r"\s?일?\s?(?:\([월화수목금토일]\))?\s?(?:부터|까지|에\s|에는|에$)")
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -78,10 +83,16 @@ def _signed_date(head: list[str]) -> date | None:
 
 
 def _unlabelled_date(head: list[str]) -> date | None:
+    previous = ""
     for line in head:
+        related, previous = _RELATED_HEADLINE.match(previous) is not None, line.strip() or previous
+        if related:
+            continue  # `[인터뷰] …` / `온라인 기사 ( 2024.12.09 )`: a related article's headline and date
         for match in _FULL_DATE.finditer(line):
             if match.start() > 0 and line[match.start() - 1].isalpha():
                 continue  # `… 발급2023.06.20`: a related article's date glued to its headline
+            if _STEP_AFTER.match(line, match.end()):
+                continue  # `제2차 시험은 2025년 1월 8일부터 …`: a step of the text, not its date
             if day := _safe_date(*map(int, match.groups())):
                 return day
     for line in head:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -64,6 +65,20 @@ _ITEM_LETTER = re.compile(r"^(?:[가-하]|\d{1,2})[.)]\s")
 _NOTE_TAIL = re.compile(r"(?<=\S)\s+(?:※|\*)\s?.*$")
 # `일 시`, `기 간`, `행 사 명`: a form label spaced out syllable by syllable.
 _SPACED_LABEL = re.compile(r"^[가-힣](?:\s[가-힣]){1,3}(?=\s?:)")
+_SPACED_WHOLE = re.compile(r"[가-힣](?:\s[가-힣]){1,3}")
+# A date that an event is held on, and the event's quoted name (`… 10월 12일, 공원에서 열리는 '…'`).
+_HELD_EVENT = re.compile(
+    r",?\s?(?:[^\s,.']{1,20}에서\s)?(?:열리는|개최되는|펼쳐지는|진행되는)\s?['\"「“]([^'\"」”]{2,40})['\"」”]"
+)
+_QUOTE_REACH = 80  # a quotation with another date this near states more than one step: left to the clauses
+_PROCEDURE_TOPIC = re.compile(
+    r"\s*(신청|접수|결과|발표|합격자|선발|모집|원서|서류|면접|시험|심사|공모|설명회)(?:은|는)\s"
+)
+_ACTION_NOUN = re.compile(
+    r"(접수|발표|모집|신청|개최|선정|공고|시행|실시|배치|통보|제출)(?=[가-힣]{0,5}(?:\s|\.|$))"
+)
+_QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분)?(?:에|부터)?")
+_QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
@@ -76,10 +91,10 @@ _ANY_COLON = re.compile(r"[:：]")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
 # `2025년 정화조 … 지원사업 신청자 모집 공고`, `○ 2025년 … 설치 지원 개요`: a year naming the
-# programme a title or heading is about, not a deadline.
+# programme a title or heading is about, not a deadline (`- 2025년 보건복지부 주요업무 추진계획 발표 -`).
 _NAMED_YEAR = re.compile(
     r"^[\s○ㅇ□■◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
-    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?[\s*]*$"
+    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?(?:\s?(?:발표|수립|확정))?[\s*\-]*$"
 )
 # Dates that are facts about something, not steps to track: as-of points (`'24년 말 기준`,
 # `12월 말 현재`, `2022. 12. 31. 이전 설치`), and dates under a label that names a fact
@@ -93,8 +108,11 @@ _FACT_LABEL_BEFORE = re.compile(
     r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시"
     r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
 )
-# A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`), never a `… 까지` deadline.
-_STAMP_BEFORE = re.compile(r"(?:기사\s?입력|^\W{0,3}(?:승인|입력|date))\s?[:：]?\s?$")
+# A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18`,
+# `온라인 기사 ( 2024.12.09 10:12 )`), never a `… 까지` deadline.
+_STAMP_BEFORE = re.compile(
+    r"(?:기사\s?입력|온라인\s?기사\s?\(?|^\W{0,3}(?:승인|입력|등록|date))\s?[:：]?\s?$"
+)
 # A notice's signature (`2025년 2월 5일 산업통상자원부장관`), and a board's listing date: an ISO date
 # alone on its line (`2014-10-07`, `2024-09-05 11:15`), after a notice's title (`… 공고 2025-02-05`),
 # or glued to the end of a headline (`… 오류 반복2023.07.02`).
@@ -106,9 +124,10 @@ _LISTING_TAIL = re.compile(r"\s?(?:\d{1,2}:\d{2})?\s*$")
 _LISTING_BEFORE = re.compile(r"(?:^[\s\-•·]*|(?:공고|안내|알림|소식|보도자료)\s)$")
 # `(기존) 24.7.15~24.7.29 → (추가) 24.8.7~24.8.14`: the period a change replaces.
 _SUPERSEDED_BEFORE = re.compile(r"(?:기존|당초|종전|변경\s?전)\s?[)\]:]?\s?$")
-# A bullet that reports what happened (`… 평가를 실시하였습니다`, `… 발령되었습니다`).
+# A bullet that reports what happened (`… 평가를 실시하였습니다`, `… 발령되었습니다`); a closing quotation
+# mark ends the date's clause (`“… 시작하게 된다”고 말했다`: the saying is past, not the step).
 _PAST_AFTER = re.compile(
-    r"\.?(?:[^.]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s)|(?:되었|하였)습니다)"
+    r"\.?(?:[^.”]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s)|(?:되었|하였)습니다)"
 )
 # A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
 _COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
@@ -123,7 +142,7 @@ _FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
-_QUOTED_YEAR = re.compile(r"[「『“\"]\s?((?:19|20)\d{2})\s[가-힣]")
+_QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})\s[가-힣]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -180,6 +199,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     if colon and len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
         title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
     title = _SPACED_TAIL.sub(lambda m: m.group(0).replace(" ", ""), title)
+    if _SPACED_WHOLE.fullmatch(title):
+        title = title.replace(" ", "")  # `나. 일 시 : 2017. 8. 26.(토)`: the label `일시`
     part = _PART_HEADING.match(title)
     if part and subject:  # `활동내용 기간` in a call for reporters: the reporters' activity
         return f"{_RECRUITING.sub('', subject).strip()} {part.group(1)}".strip()
@@ -418,6 +439,40 @@ def _titled(
     return title
 
 
+def _topic_step(norm: str, expr: TimeExpr, end: int) -> str:
+    """`신청은 12월 1일 … 온라인으로 접수시키면 된다`, `결과는 12월 12일 … 발표한다`: a sentence that opens
+    with a step of a procedure as its topic, the date right after it: the topic and the action."""
+    topic = _PROCEDURE_TOPIC.match(norm)
+    if topic is None or topic.end() != expr.start:
+        return ""
+    actions = [m.group(1) for m in _ACTION_NOUN.finditer(norm, expr.end, min(end, expr.end + _QUOTE_REACH))]
+    action = actions[-1] if actions else ""
+    return f"{topic.group(1)} {action}" if action and action != topic.group(1) else ""
+
+
+def _quoted_step(norm: str, expr: TimeExpr) -> str:
+    """`관계자는 "축성행렬은 오는 5월 20일 오후 4시에 시작하게 된다"며 …`: a date inside a quotation is
+    the quoted step's (`축성행렬 시작`), not of the words around the quotation."""
+    low, high = max(0, expr.start - _QUOTE_REACH), expr.end + _QUOTE_REACH  # bounded: linear per line
+    opening = max(norm.rfind("“", low, expr.start), norm.rfind('"', low, expr.start))
+    closing = min(
+        (i for i in (norm.find("”", expr.end, high), norm.find('"', expr.end, high)) if i >= 0), default=-1
+    )
+    if (
+        opening < 0
+        or closing < 0
+        or norm.count('"', opening, expr.start) + norm.count("”", opening, expr.start) > 1
+    ):
+        return ""
+    inner = norm[opening + 1 : expr.start] + " " + norm[expr.end : closing]
+    inner = _QUOTE_NOISE.sub(" ", inner)
+    verb = _QUOTE_VERB.search(inner)
+    step = strip_topic(clean_title(" ".join(inner[: verb.start() if verb else len(inner)].split())))
+    action = verb.group(1) if verb else ""
+    title = f"{step} {action}".strip()
+    return title if 4 <= letters(title) <= 40 else ""
+
+
 def _sibling_subject(title: str) -> str:
     subject = subject_of(title, 0) if title else ""
     return subject if len(subject) <= _SIBLING_MAX else ""
@@ -447,6 +502,7 @@ def _clause_candidates(
     previous: Clause | None = None
     previous_title = sibling = ""
     prose = node.style == "prose"
+    kept_starts = [e.start for e in kept]
     for clause in clauses(norm, kept):
         expr = clause.exprs[0]
         title = title_for(norm, clause, exprs, prose)
@@ -458,6 +514,18 @@ def _clause_candidates(
         if not prose and title == core and not needs_subject(core):
             sibling = core
         title = table_row_title(title, node, norm, clause, cell)
+        near = bisect_right(kept_starts, expr.start + _QUOTE_REACH) - bisect_left(
+            kept_starts, expr.start - _QUOTE_REACH
+        )
+        quoted = _quoted_step(norm, expr) if prose and near == 1 and len(clause.exprs) == 1 else ""
+        quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
+        if quoted:
+            title = quoted
+        held = _HELD_EVENT.match(norm, expr.end)
+        if held and len(name := clean_title(undated(held.group(1)))) >= 4:
+            title = name  # `오는 10월 12일, 공원에서 열리는 '제13회 복지한마당'의 …`: the event held then
+            if expr.kind == "ongoing" and expr.grain == "day":  # `4월 21일부터 개최되는 '…'`: it opens then
+                expr = expr._replace(kind="deadline", due=expr.starts)
         start = max(clause_start(norm, clause), clause.end - MAX_CLAUSE)
         chunk = norm[start : clause.end]
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)

@@ -38,6 +38,10 @@ _INCOMPLETE_END = re.compile(
 )
 _LABELLED_DATE = re.compile(r"[:：]\s?(?:'\d{2}|(?:19|20)\d{2}|\d{1,2}\s?월)")
 _CLOCK_END = re.compile(r"\d{1,2}:\d{2}$")
+# A line that ends in a whole ISO date (`수정일` / `2017-08-08`) is a board's field value, not a number
+# cut short; a `~` after a syllable that is no date unit (`놓치지 마세요~`) is a flourish, not a range.
+_ISO_END = re.compile(r"(?<![\d\-])(?:19|20)\d{2}-\d{2}-\d{2}$")
+_DATE_UNITS = "년월일기주차"
 _PROSE_WIDTH = 120
 _SENTENCE_WIDTH = 60
 _CELL_GAP = re.compile(r"\s*\t\s*| {2,}")
@@ -130,6 +134,10 @@ def is_incomplete(text: str) -> bool:
     end = text.rstrip()
     if end[-3:-2] == ":" and _CLOCK_END.search(end):
         return False  # a time of day (`2025/06/05 15:00`) ends a line; it is no number cut short
+    if end[-1:] == "~" and "가" <= end[-2:-1] <= "힣" and end[-2] not in _DATE_UNITS:
+        return False
+    if end[-10:-9] in ("1", "2") and _ISO_END.search(end):
+        return False
     return _INCOMPLETE_END.search(end, max(0, len(end) - _LONGEST_END)) is not None
 
 

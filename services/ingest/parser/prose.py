@@ -9,7 +9,10 @@ from datetime import date
 from .dates import TimeExpr
 
 _SENTENCE_END = re.compile(r"(?<=다\.)\s+|(?<=다\.)(?=\S)|(?<=\.)\s+(?=[가-힣「‘'\"“(])")
-_PAST = re.compile(r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$")
+# `… 조성한 바 있다` (has been done): history, as the past tense is.
+_PAST = re.compile(
+    r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$|[한된]\s?바\s?(?:있다|있습니다)\.?\s*$"
+)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -29,17 +32,23 @@ def sentences(text: str) -> list[tuple[int, str]]:
 _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니다)\.?\s*$")
 
 
+# `"축성행렬은 오는 5월 20일 시작하게 된다"며 … 고 말했다`: a plan quoted, reported in the past tense.
+_QUOTED_PLAN = re.compile(r"(?:된다|한다|예정이다|계획이다|할\s?것이다)[”\"]\s?(?:며|라며|고)\s")
+
+
 def is_past(sentence: str) -> bool:
-    return bool(_PAST.search(sentence)) and not _DECIDED.search(sentence)
+    return (
+        bool(_PAST.search(sentence)) and not _DECIDED.search(sentence) and not _QUOTED_PLAN.search(sentence)
+    )
 
 
 # `… 안건을 5일 국무회의에 상정할 방침입니다` in a notice posted on the 4th: a day of the posting's
 # month, later than the posting, in a sentence that states a plan. `지난 5일`, `5일 밝혔다` (reported),
-# and days that name a count (`5일간`, `5일 이내`) are not.
+# and days that name a count (`5일간`, `5일 이내`) are not. `참가자를 30일까지 모집한다`: a deadline in it.
 _BARE_DAY = re.compile(
-    r"(?<![\d.,'/:~월])(?<!지난\s)(?<!지난)([1-3]?\d)\s?일(?!\s?(?:간|동안|부터|까지|이내|이상|~|자))(?![가-힣])"
+    r"(?<![\d.,'/:~월])(?<!지난\s)(?<!지난)([1-3]?\d)\s?일(?:\s?까지)?(?!\s?(?:간|동안|부터|이내|이상|~|자))(?![가-힣])"
 )
-_PLANNED = re.compile(r"방침|예정|계획|할\s?것|키로|기로")
+_PLANNED = re.compile(r"방침|예정|계획|할\s?것|키로|기로|(?:모집|접수|신청)(?:한다|받는다|하면)")
 _REPORTED_AFTER = re.compile(r"\s?(?:밝혔|말했|전했|발표했)")
 
 
