@@ -59,10 +59,14 @@ TRIM_AFTER_EVENTS = 1000
 
 def quiet_collector() -> None:
     """Start-up's objects (modules, pydantic schemas, the calendar) moved out of the collector's sight
-    (`gc.freeze`: a full collection no longer walks them) and young collections made rarer."""
+    (`gc.freeze`: a full collection no longer walks them) and young collections made rarer. Once per
+    process (frozen objects are still freed by reference counting, but a cycle among them never is:
+    a process that starts many apps, like the tests, freezes only the first one's)."""
+    young, middle, old = gc.get_threshold()
+    if young >= GC_YOUNG:
+        return
     gc.collect()
     gc.freeze()
-    _, middle, old = gc.get_threshold()
     gc.set_threshold(GC_YOUNG, middle, old)
 
 
