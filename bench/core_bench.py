@@ -115,10 +115,12 @@ class Statements:
         words = text.replace("(", " ").split()
         previous = [w.upper() for w in words]
         tables = (
-            w for w, prev in zip(words[1:], previous, strict=False) if prev in ("INTO", "FROM", "UPDATE")
-        )
+            w
+            for w, prev in zip(words[1:], previous, strict=False)
+            if prev in ("INTO", "FROM", "UPDATE", "JOIN") and w in self.CORE_TABLES
+        )  # the first core table named (the lock reads `FROM unnest(…) JOIN milestone`)
         table = next(tables, "")
-        return f"{words[0].upper()} {table}" if table in self.CORE_TABLES else "set-up (versions, types)"
+        return f"{words[0].upper()} {table}" if table else "set-up (versions, types)"
 
     def _wrap(self, method: str) -> Any:
         original = self._originals[method] = getattr(asyncpg.Connection, method)

@@ -126,10 +126,18 @@ def _department(owner: str | None) -> str:
 
 
 def count_alerts(alerts: Iterable[AlertDue]) -> None:
+    """Counted per label set, not per alert (a sweep or a first batch queues thousands)."""
+    by_labels: dict[tuple[str, str, str], int] = {}
     for a in alerts:
         step = a.step if a.step in _cache.fixed_steps or not a.step.startswith("+") else "repeat"
-        ALERTS.labels(a.alert_type, step, a.audience).inc()
-        LEGACY_ALERTS.labels(a.alert_type).inc()
+        key = (a.alert_type, step, a.audience)
+        by_labels[key] = by_labels.get(key, 0) + 1
+    by_type: dict[str, int] = {}
+    for (alert_type, step, audience), n in by_labels.items():
+        ALERTS.labels(alert_type, step, audience).inc(n)
+        by_type[alert_type] = by_type.get(alert_type, 0) + n
+    for alert_type, n in by_type.items():
+        LEGACY_ALERTS.labels(alert_type).inc(n)
 
 
 def count_completions(done: Iterable[tuple[str | None, bool]]) -> None:

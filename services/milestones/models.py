@@ -106,5 +106,6 @@ class Alert(Base):
     step: Mapped[str] = mapped_column(String(16))
     audience: Mapped[str] = mapped_column(String(16), default="owner")
     due_date: Mapped[date] = mapped_column(Date)
-    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    # uuid5 of (milestone, step, due date): unique through uq_alert_step (migration a13_alert_event_id)
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     created_at: Mapped[datetime] = created_at_column()

@@ -7,6 +7,7 @@ trip and no per-row ORM work (the ORM path cost 6–7 statements per event)."""
 from __future__ import annotations
 
 import json
+import operator
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -61,6 +62,7 @@ COLUMNS: dict[str, str] = {
 }
 assert list(COLUMNS) == [f.name for f in fields(Milestone)]
 SELECT_COLUMNS = ", ".join(COLUMNS)
+LOCK_COLUMNS = ", ".join(f"m.{c}" for c in COLUMNS)
 JSON_COLUMNS = frozenset(c for c, t in COLUMNS.items() if t == "jsonb")
 # what a reader of the milestone (API, ICS feed) sees: updated_at moves only when one of these does
 VISIBLE = tuple(
@@ -117,8 +119,13 @@ async def mark_outcome(pg: asyncpg.Connection, event_ids: Sequence[uuid.UUID], o
 
 async def lock(pg: asyncpg.Connection, ids: Sequence[str]) -> dict[str, Milestone]:
     """The stored milestones among `ids`, locked until commit (in id order, so batches cannot deadlock)."""
+    # A join on unnest, not `id = ANY($1)`: when the table's statistics say it is small (a fresh or
+    # truncated table; a prepared statement's generic plan), `= ANY` becomes a sequential scan that
+    # compares every row with every array element (3,000 x 5,000 per batch: 0.2-0.4 s); the join stays
+    # a hash join or an index nested loop either way.
     rows = await pg.fetch(
-        f"SELECT {SELECT_COLUMNS} FROM milestone WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+        f"""SELECT {LOCK_COLUMNS} FROM unnest($1::text[]) AS u(id) JOIN milestone m ON m.id = u.id
+            ORDER BY m.id FOR UPDATE OF m""",
         list(ids),
     )
     return {r["id"]: _row(r) for r in rows}
@@ -140,6 +147,7 @@ async def due_for_check(pg: asyncpg.Connection, today: date, limit: int) -> list
 
 WRITABLE = tuple(c for c in COLUMNS if c not in ("id", "created_at", "updated_at"))
 VISIBLE_SET = frozenset(VISIBLE)
+WRITABLE_VALUES = operator.itemgetter(*WRITABLE)  # one C call per row where 28 dict lookups were
 
 
 async def write_milestones(
@@ -161,8 +169,10 @@ async def write_milestones(
         if old is None:
             new.append(m)
             continue
-        after, before = m.__dict__, old.__dict__
-        diff = [c for c in WRITABLE if after[c] != before[c]]
+        after, before = WRITABLE_VALUES(m.__dict__), WRITABLE_VALUES(old.__dict__)
+        if after == before:
+            continue
+        diff = [c for c, a, b in zip(WRITABLE, after, before, strict=True) if a != b]
         if diff:
             columns.update(diff)
             changed.append((m, now if VISIBLE_SET.intersection(diff) else old.updated_at))

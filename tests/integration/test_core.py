@@ -425,3 +425,32 @@ async def test_a_listed_milestone_reads_as_its_detail_without_history(stack) -> 
 async def _detail_with_progress(stack, mid: str) -> dict | None:  # type: ignore[no-untyped-def,type-arg]
     response = await stack.milestones.get(f"/v1/milestones/{mid}")
     return response.json() if response.status_code == 200 and response.json()["progress"] == 40 else None
+
+
+async def test_an_alert_is_claimed_once_by_its_step_key_alone(stack) -> None:  # type: ignore[no-untyped-def]
+    """Migration a13 dropped the unique index on the alert's event_id (a uuid5 of milestone, step and
+    due date): the (milestone, step, due date) key alone refuses a second claim."""
+    import asyncpg
+
+    from mtrack.stack.scratch import plain_dsn
+    from services.milestones import store
+    from services.milestones.domain import Milestone
+    from services.milestones.rules import AlertDue
+
+    tag = uuid.uuid4().hex[:8]
+    due, now = date(2025, 3, 31), datetime(2025, 4, 1, 1, 0, tzinfo=UTC)
+    alert = AlertDue(
+        Milestone(id=f"claim-{tag}", title="청구", due_date=due), "milestone.overdue", "+1", due, 1
+    )
+    pg = await asyncpg.connect(plain_dsn(stack.database_url))
+    try:
+        indexes = await pg.fetch("SELECT indexdef FROM pg_indexes WHERE tablename = 'alert'")
+        assert not [r for r in indexes if "(event_id)" in r["indexdef"]]
+        for expected in ([alert], []):
+            async with pg.transaction():
+                queued = await store.queue_alerts(pg, [alert], topic="t", today=now.date(), now=now)
+            assert queued == expected
+        count = await pg.fetchval("SELECT count(*) FROM alert WHERE milestone_id = $1", alert.milestone.id)
+        assert count == 1
+    finally:
+        await pg.close()
