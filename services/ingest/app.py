@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +20,7 @@ from shared.docs import offline_docs
 from shared.events import Topics
 from shared.http import database_check, kafka_check, ops_router
 from shared.kafka import ensure_topics, make_producer
+from shared.memtrace import quiet_collector
 from shared.observe import observe
 from shared.outbox import OutboxRelay
 from shared.runtime import Background
@@ -50,22 +50,6 @@ async def _too_large(request: Request, err: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(err)}, status_code=413)
 
 
-_frozen = False
-
-
-def freeze_startup_heap() -> None:
-    """Moves what start-up allocated (modules, the app, its routes and schemas: most of the heap) out of
-    the garbage collector's reach, once per process. Otherwise every full collection walks all of it
-    while the event loop waits: ~180 ms per gen-2 pass under the status bench, the p99 tail (measured
-    with a loop-stall recorder). Objects made later are collected as usual."""
-    global _frozen
-    if _frozen:
-        return
-    _frozen = True
-    gc.collect()
-    gc.freeze()
-
-
 def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
     topics = Topics(settings.topic_prefix)
     engine = make_engine(settings.database_url)
@@ -82,7 +66,7 @@ def create_app(settings: IngestSettings, clock: Clock | None = None) -> FastAPI:
         background = Background()
         background.spawn("outbox-relay", app.state.relay.run)
         background.spawn("status-group-writer", app.state.group_writer.run)
-        freeze_startup_heap()
+        quiet_collector()
         try:
             yield
         finally:

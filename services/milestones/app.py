@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -30,7 +29,7 @@ from shared.docs import offline_docs
 from shared.events import Envelope, Topics
 from shared.http import consumer_check, database_check, kafka_check, ops_router
 from shared.kafka import ConsumerLoop, DeadLetters, Rejected, ensure_topics, make_consumer, make_producer
-from shared.memtrace import malloc_trim
+from shared.memtrace import malloc_trim, quiet_collector
 from shared.observe import observe
 from shared.outbox import OutboxRelay
 from shared.runtime import Background
@@ -55,19 +54,6 @@ GC_YOUNG = 20_000
 # 3,000-event batch): a catch-up after a backlog otherwise leaves RSS at its high-water mark until the
 # 30-second trimmer of `mtrack serve` (shared/memtrace.py) comes round (bench: 150-156 MB -> ~133 MB).
 TRIM_AFTER_EVENTS = 1000
-
-
-def quiet_collector() -> None:
-    """Start-up's objects (modules, pydantic schemas, the calendar) moved out of the collector's sight
-    (`gc.freeze`: a full collection no longer walks them) and young collections made rarer. Once per
-    process (frozen objects are still freed by reference counting, but a cycle among them never is:
-    a process that starts many apps, like the tests, freezes only the first one's)."""
-    young, middle, old = gc.get_threshold()
-    if young >= GC_YOUNG:
-        return
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG, middle, old)
 
 
 class ScheduleSettings(EnvSettings):
@@ -165,7 +151,7 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        quiet_collector()
+        quiet_collector(young=GC_YOUNG)
         app.state.producer = producer = make_producer(settings)
         await producer.start()
         await ensure_topics(settings, topics.all())

@@ -28,6 +28,7 @@ from shared.docs import offline_docs
 from shared.events import Topics
 from shared.http import consumer_check, database_check, kafka_check, ops_router
 from shared.kafka import ConsumerLoop, DeadLetters, ensure_topics, make_consumer, make_producer
+from shared.memtrace import quiet_collector
 from shared.observe import observe
 from shared.runtime import Background
 from shared.settings import ClockSettings, DatabaseSettings, EnvSettings, KafkaSettings, SmtpSettings
@@ -145,6 +146,7 @@ def create_app(settings: NotifierSettings, clock: Clock | None = None, send: Sen
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        quiet_collector()
         app.state.producer = producer = make_producer(settings)
         await producer.start()
         await ensure_topics(settings, topics.all())
