@@ -78,7 +78,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
-    producer: Mapped[str] = mapped_column(String(32), index=True)
+    producer: Mapped[str] = mapped_column(String(32))  # no index of its own (migration a14)
     topic: Mapped[str] = mapped_column(String(200))
     key: Mapped[bytes] = mapped_column(LargeBinary)
     value: Mapped[bytes] = mapped_column(LargeBinary)

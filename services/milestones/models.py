@@ -12,12 +12,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,10 +27,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared.db import Base, created_at_column
 
 JsonDoc = JSON().with_variant(JSONB(), "postgresql")
+OPEN_SQL = "state NOT IN ('done', 'withdrawn')"  # the rows the sweep still looks at
 
 
 class Milestone(Base):
     __tablename__ = "milestone"
+    # The sweep reads open rows by next_check_date (a11_core_sweep); the lists filter by state and due.
+    __table_args__ = (
+        Index("ix_milestone_next_check_date", "next_check_date", postgresql_where=text(OPEN_SQL)),
+        Index("ix_milestone_state_due_date", "state", "due_date"),
+    )
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
