@@ -17,7 +17,6 @@ import json
 import re
 
 from fastapi import HTTPException
-from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.requests import Request
 
@@ -67,9 +66,14 @@ class StatusLane:
             await self.app(scope, replaying(body, receive), send)
             return
         scope["route"] = self.route
-        await response(scope, receive, send)
+        status, content = response
+        headers = [(b"content-length", str(len(content)).encode()), (b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
 
-    async def _serve(self, scope: Scope, milestone_id: str, body: bytes) -> JSONResponse | None:
+    async def _serve(self, scope: Scope, milestone_id: str, body: bytes) -> tuple[int, bytes] | None:
+        """(status, JSON body) of the answer, or None to hand the request to the app. The bodies are
+        built as bytes and sent as two ASGI messages: a JSONResponse cost ~2 % of the request (measured)."""
         secret = None
         for name, value in scope["headers"]:
             if name == b"idempotency-key":
@@ -95,7 +99,9 @@ class StatusLane:
             return None
         if rate_limits(request).retry_after(principal.key_name) is not None:
             return None  # a refused hit is not counted; the route answers 429
-        payload = MilestoneStatusReported(**update.model_dump())
+        # the fields StatusIn has just validated, under the event's same-named, looser constraints: not
+        # validated a second time
+        payload = MilestoneStatusReported.model_construct(**update.model_dump(exclude_unset=True))
         try:
             status, event_id = await fast_path.publish_status(
                 writer, principal, milestone_id, payload, state=state
@@ -104,6 +110,8 @@ class StatusLane:
             return None
         if status != 202:
             err: HTTPException = refusal(status, milestone_id)
-            return JSONResponse({"detail": err.detail}, status_code=status)
+            return status, json.dumps(
+                {"detail": err.detail}, ensure_ascii=False, separators=(",", ":")
+            ).encode()
         wake_soon(state)
-        return JSONResponse({"event_ids": [str(event_id)]}, status_code=202)
+        return 202, b'{"event_ids":["%s"]}' % str(event_id).encode()
