@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -29,6 +30,7 @@ REJECTIONS = Counter("mtrack_api_rejections_total", "Requests refused at the edg
 REASONS = ("auth", "scope", "rate", "validation", "size", "conflict")
 JSON_LIMIT = 256 * 1024
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
 RETRY_AFTER = "5"
 
 ERROR_EXAMPLES: dict[int, tuple[str, Any]] = {
@@ -250,10 +252,11 @@ def _is_json(content_type: bytes) -> bool:
 def _bad_target(scope: Scope) -> str | None:
     if CONTROL.search(scope.get("path", "")):
         return "path"
-    from urllib.parse import unquote_to_bytes
-
-    raw = unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" "))
-    if re.search(rb"[\x00-\x1f\x7f]", raw):
+    query = scope.get("query_string", b"")
+    if not query:
+        return None
+    raw = unquote_to_bytes(query.replace(b"+", b" "))
+    if CONTROL_BYTES.search(raw):
         return "query"
     try:
         if CONTROL.search(raw.decode("utf-8")):

@@ -72,6 +72,15 @@ class JsonFormatter(logging.Formatter):
 class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+        self._second: tuple[int, str] = (-1, "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """The default `2025-03-25 09:00:00,123` with the seconds part formatted once a second (an
+        access-log line's strftime was a tenth of its cost)."""
+        second = int(record.created)
+        if self._second[0] != second:
+            self._second = (second, super().formatTime(record, datefmt).rsplit(",", 1)[0])
+        return f"{self._second[1]},{int(record.msecs):03d}"
 
     def format(self, record: logging.LogRecord) -> str:
         line = redact(super().format(record))
@@ -84,6 +93,12 @@ def formatter() -> logging.Formatter:
 
 
 def configure_logging(service: str) -> None:
+    # Neither format names the caller, thread or process: not looking them up saves a stack walk and
+    # three look-ups per record (the logging HOWTO's "Optimization")
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler()
     handler.setFormatter(formatter())
     handler.addFilter(RequestIdFilter())

@@ -21,9 +21,9 @@ and /metrics at DEBUG). Paths are logged with token/key path parameters and secr
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -115,7 +115,7 @@ class ObserveMiddleware:
             await self.app(scope, receive, send)
             return
         self.prime()
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = _incoming_request_id(scope) or os.urandom(16).hex()
         token = _request_id.set(request_id)
         status = 500
         started = time.perf_counter()
