@@ -7,6 +7,8 @@ query values and `/a/<token>` links never reach a log line.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -88,6 +90,45 @@ class TextFormatter(logging.Formatter):
         return f"{line} request_id={request_id}" if request_id else line
 
 
+class BatchingHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A StreamHandler that writes the lines logged during one pass of the running asyncio loop in one
+    write, at the end of the pass (a write per access-log line was ~1.5 % of a status POST, measured).
+    Outside a running loop (another thread, start-up, the command line), and for warnings and above,
+    it writes at once, after what is pending; `flush()` (also at exit) writes what is pending."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:
+            self.handleError(record)
+            return
+        self.pending.append(line)
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or record.levelno >= logging.WARNING:
+            self.flush()
+        elif len(self.pending) == 1:
+            loop.call_soon(self._flush_quietly)
+
+    def flush(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            if self.pending:
+                text = "".join(self.pending)
+                self.pending.clear()
+                self.stream.write(text)
+            super().flush()
+
+    def _flush_quietly(self) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a closed or broken stream
+            self.flush()
+
+
 def formatter() -> logging.Formatter:
     return JsonFormatter() if os.environ.get("MTRACK_LOG_FORMAT", "").lower() == "json" else TextFormatter()
 
@@ -95,11 +136,11 @@ def formatter() -> logging.Formatter:
 def configure_logging(service: str) -> None:
     # Neither format names the caller, thread or process: not looking them up saves a stack walk and
     # three look-ups per record (the logging HOWTO's "Optimization")
-    logging._srcfile = None  # type: ignore[attr-defined]
+    logging._srcfile = None
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
-    handler = logging.StreamHandler()
+    handler = BatchingHandler()
     handler.setFormatter(formatter())
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
