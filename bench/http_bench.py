@@ -4,7 +4,8 @@
 on the same machine in the same run, 32 connections, one uvicorn worker each. Load from `wrk` when it is
 installed (Debian's `wrk`), else from an httpx-based generator. Prints JSON lines: req/s, p50/p99 in ms
 for both sides, and the ratio (targets: status POST ≥ 0.5x with p99 < 25 ms, list ≥ 0.7x), with each side's
-`mean_floor_ms` = connections / req/s (so p99 < 25 ms at 32 connections needs ≥ 1,280 req/s); then p50/p99
+`mean_floor_ms` = connections / req/s (so p99 < 25 ms at 32 connections needs ≥ 1,280 req/s) and
+`cpu_us_per_req` (the server process's CPU time per request; `cpu_ratio` = bare's / ours); then p50/p99
 of both at fixed offered rates (open loop, 25 % and 50 % of the bare route's closed-loop req/s), since
 closed-loop p99 at 32 connections is bound by the machine's throughput (Little's law).
 
@@ -55,7 +56,9 @@ ROUNDS = int(os.environ.get("MTRACK_BENCH_ROUNDS", "2"))
 ROWS = 400
 OPEN_SHARES = (0.25, 0.5)  # open-loop rates, as shares of the bare route's closed-loop req/s
 OPEN_SECONDS = float(os.environ.get("MTRACK_BENCH_OPEN_SECONDS", "5"))
-ONLY = os.environ.get("MTRACK_BENCH_ONLY", "")  # "status" or "list": one of the two benchmarks
+ONLY = os.environ.get("MTRACK_BENCH_ONLY", "")
+PIDS: dict[int, int] = {}  # port -> the server process, for its CPU time
+TICK = os.sysconf("SC_CLK_TCK")  # "status" or "list": one of the two benchmarks
 BODY = json.dumps({"status": "in_progress", "progress": 40, "note": "벤치마크"}, ensure_ascii=False)
 OWNER = "산업기술정책과"
 
@@ -142,6 +145,7 @@ def _start(stack: ExitStack, args: list[str], env: dict[str, str], log: Path, po
             process.kill()
 
     stack.callback(stop)
+    PIDS[port] = process.pid
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -168,6 +172,8 @@ def _report(
     for figures in result.values():  # Little's law: a closed loop's mean latency, below which no p99 is
         figures["mean_floor_ms"] = round(1000 * CONNECTIONS / figures["rps"], 1) if figures["rps"] else 0.0
     ratio = result["mtrack"]["rps"] / result["bare"]["rps"] if result["bare"]["rps"] else 0.0
+    cpu = result["mtrack"]["cpu_us_per_req"]
+    cpu_ratio = result["bare"]["cpu_us_per_req"] / cpu if cpu else 0.0
     # Closed loop, mean latency = connections / throughput (Little's law), so p99 there also reflects the
     # machine's throughput. Open loop: a fixed offered rate (a share of the bare route's closed-loop
     # req/s), latency counted from each request's scheduled start (no coordinated omission).
@@ -191,6 +197,7 @@ def _report(
                 "load": "wrk" if shutil.which("wrk") else "httpx",
                 **result,
                 "ratio": round(ratio, 3),
+                "cpu_ratio": round(cpu_ratio, 3),  # bare's CPU per request / ours
                 "target_ratio": target,
                 "errors": sum(r["errors"] for runs in sides.values() for r in runs),
                 "target_p99_ms": 25 if method == "POST" else None,
@@ -220,13 +227,27 @@ def _drain_outbox(url: str, limit: float = 120.0) -> float:
 
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {k: round(statistics.median(r[k] for r in runs), 2) for k in ("rps", "p50_ms", "p99_ms")}
+    keys = ("rps", "p50_ms", "p99_ms", "cpu_us_per_req")
+    return {k: round(statistics.median(r[k] for r in runs), 2) for k in keys}
+
+
+def _cpu_seconds(port: int) -> float:
+    """The server's user + system CPU time so far (/proc/PID/stat), its own threads included."""
+    fields = Path(f"/proc/{PIDS[port]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def _load(method: str, port: int, path: str, key: str, seconds: float, tmp: Path) -> dict[str, float]:
+    """One closed-loop run, with the server's CPU time per request (what the machine's other load
+    changes least: wall-clock req/s on a shared machine swing with it)."""
+    before = _cpu_seconds(port)
     if shutil.which("wrk"):
-        return _wrk(method, port, path, key, seconds, tmp)
-    return asyncio.run(_httpx_load(method, port, path, key, seconds))
+        figures = _wrk(method, port, path, key, seconds, tmp)
+    else:
+        figures = asyncio.run(_httpx_load(method, port, path, key, seconds))
+    used = _cpu_seconds(port) - before
+    figures["cpu_us_per_req"] = 1e6 * used / figures["requests"] if figures["requests"] else 0.0
+    return figures
 
 
 def _wrk(method: str, port: int, path: str, key: str, seconds: float, tmp: Path) -> dict[str, float]:
@@ -253,6 +274,7 @@ def _wrk(method: str, port: int, path: str, key: str, seconds: float, tmp: Path)
         raise SystemExit(f"wrk gave no summary:\n{out}")
     requests, micros, p50, p99, errors = found.groups()
     return {
+        "requests": float(requests),
         "rps": int(requests) / (int(micros) / 1e6),
         "p50_ms": float(p50) / 1000,
         "p99_ms": float(p99) / 1000,
@@ -333,6 +355,7 @@ async def _httpx_load(method: str, port: int, path: str, key: str, seconds: floa
         elapsed = time.perf_counter() - begun
     latencies.sort()
     return {
+        "requests": float(len(latencies)),
         "rps": len(latencies) / elapsed,
         "p50_ms": latencies[len(latencies) // 2] * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
