@@ -97,7 +97,7 @@ class StatusLane:
         principal = await principal_for(request, secret)
         if principal is None or SCOPE not in principal.scopes:
             return None
-        if rate_limits(request).retry_after(principal.key_name) is not None:
+        if await rate_limits(request).retry_after(principal.key_name) is not None:
             return None  # a refused hit is not counted; the route answers 429
         # the fields StatusIn has just validated, under the event's same-named, looser constraints: not
         # validated a second time
