@@ -540,7 +540,7 @@ async def test_a_mail_of_many_items_counts_them_all_and_lists_the_most_urgent(ri
     rig.clock.pinned = _at(as_of, 9)
     await rig.dispatcher().run()
     (digest,) = smtp.to(people["officer"])
-    assert "151건" in digest["Subject"] and "(기한 경과 131건, 기한 임박 20건)" in digest["Subject"]
+    assert digest["Subject"] == "[mtrack] 2025-03-24 일일 기한 알림 151건 (기한 경과 131건, 기한 임박 20건)"
     body = digest.get_body(("plain",)).get_content()
     assert body.count("/a/") == 100
     assert "기한 경과 (131건)" in body and "외 31건은 싣지 않았습니다" in body
