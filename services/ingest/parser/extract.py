@@ -101,12 +101,12 @@ _NAMED_YEAR = re.compile(
 # (manufacture/expiry, birth, a reference period, the notice's own dates).
 _AS_OF_AFTER = re.compile(
     r"\.?\s?(?:\([월화수목금토일]?\))?\s?(?:(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)\s?)?"
-    r"(?:말\s?)?(?:기준|현재|이전|자(?=\s?[)\]|]))"
+    r"(?:말\s?)?(?:기준|현재|이전|자(?=\s?(?:[)\]|]|시행)))"
 )
 _FACT_LABEL_BEFORE = re.compile(
     r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
-    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시"
-    r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
+    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|작성\s?일|발령\s?일시"
+    r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：|]?\s?[(\[]?\s?$"
 )
 # A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18`,
 # `온라인 기사 ( 2024.12.09 10:12 )`), never a `… 까지` deadline.
@@ -116,9 +116,14 @@ _STAMP_BEFORE = re.compile(
 # A notice's signature (`2025년 2월 5일 산업통상자원부장관`), and a board's listing date: an ISO date
 # alone on its line (`2014-10-07`, `2024-09-05 11:15`), after a notice's title (`… 공고 2025-02-05`),
 # or glued to the end of a headline (`… 오류 반복2023.07.02`).
-_SIGNED_AFTER = re.compile(
-    r"\.?\s?[가-힣]{2,20}(?:장관|청장|시장|군수|도지사|교육감|이사장|총장|원장|위원장)(?=\s*(?:$|[<|]))"
-)
+_ISSUER_PLACE = r"[가-힣]{2,10}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)\s"
+_ISSUER_NAME = r"[가-힣]{2,20}(?:장관|청장|시장|군수|도지사|교육감|이사장|총장|원장|의장)"
+_SIGNED_AFTER = re.compile(rf"\.?\s?(?:{_ISSUER_PLACE})?{_ISSUER_NAME}(?=\s*(?:$|[<|]))")
+# `… 다음과 같이 입법예고합니다. 2022년 5월4일 서울특별시 중구청장 서울특별시 …`: a run-on notice's
+# signature, after its opening formula (or opening a sentence, with the issuer's place) and before its title.
+_SIGNED_INLINE = re.compile(rf"\s?(?:{_ISSUER_PLACE})?{_ISSUER_NAME}\s")
+_SIGNED_PLACED = re.compile(rf"\s?{_ISSUER_PLACE}{_ISSUER_NAME}\s")
+_FORMULA_BEFORE = re.compile(r"니다\.\s?$")
 _ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}$")
 _LISTING_TAIL = re.compile(r"\s?(?:\d{1,2}:\d{2})?\s*$")
 _LISTING_BEFORE = re.compile(r"(?:^[\s\-•·]*|(?:공고|안내|알림|소식|보도자료)\s)$")
@@ -249,6 +254,8 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
         return True
     if _BASIS_AFTER.match(norm, expr.end) or _SIGNED_AFTER.match(norm, expr.end):
         return True
+    if _signed_inline(norm, expr):
+        return True
     if expr.starts is not None and _STAMP_BEFORE.search(norm, max(0, expr.start - 12), expr.start):
         return True
     if _listing_date(norm, expr) or (
@@ -258,6 +265,15 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
         return True
     past = _PAST_AFTER.match(norm, expr.end)
     return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())
+
+
+def _signed_inline(norm: str, expr: TimeExpr) -> bool:
+    if expr.grain != "day" or not expr.explicit_year or expr.kind != "deadline":
+        return False
+    if not norm[: expr.start].strip():
+        return _SIGNED_PLACED.match(norm, expr.end) is not None
+    formula = _FORMULA_BEFORE.search(norm, max(0, expr.start - 6), expr.start)
+    return formula is not None and _SIGNED_INLINE.match(norm, expr.end) is not None
 
 
 def _listing_date(norm: str, expr: TimeExpr) -> bool:

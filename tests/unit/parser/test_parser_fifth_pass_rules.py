@@ -1,0 +1,70 @@
+"""Rules found on the fifth held-out set of issue #12 (kinds of line, not those documents): a long
+numbered sentence is no heading, a run-on notice paragraph with contact words is no metadata line,
+a news stamp after a byline, a plan reported with `오는 …일`, signatures of councils and districts
+(also inside a run-on notice), a board's `작성일 | …` cell, and `…자 시행` as an as-of date."""
+
+from datetime import date
+
+from services.ingest.parser import parse_plan
+
+
+def _dues(text: str, doc_date: date | None = None) -> list[date | None]:
+    return [m.due for m in parse_plan(text, doc_date=doc_date).milestones]
+
+
+def test_a_long_numbered_sentence_with_a_date_is_not_a_heading() -> None:
+    text = (
+        "1. 마을 정원 조례안에 대하여 아래와 같이 의견을 조회하오니 게시판에 공고하여 주시기 바랍니다.\n"
+        "2. 아울러, 조례안에 대하여 의견이 있는 경우 2023. 9. 4.(월)까지 의견서를 제출하여 주시기 바라며, "
+        "기한 내 미제출 시 의견 없음으로 처리합니다.\n"
+    )
+    assert _dues(text) == [date(2023, 9, 4)]
+
+
+def test_a_run_on_notice_with_contact_words_keeps_its_deadline() -> None:
+    filler = "이 조례안에 대하여 의견이 있는 개인 또는 단체는 " + "다음 사항을 적어 " * 12
+    text = (
+        "마을 정원 조례안 입법예고\n"
+        f"{filler}2023년 9월 14일까지 의견서를 마을구청장(전화 : 02-000-0000, e-mail : desk@example.com)"
+        "에게 제출하여 주시기 바랍니다. 가. 의견 나. 성명\n"
+    )
+    assert _dues(text) == [date(2023, 9, 14)]
+
+
+def test_a_news_stamp_after_the_byline_dates_the_text() -> None:
+    text = (
+        "마을 안내서 발간\n홍길동 기자 | 기사입력 2023/03/02 [10:00]\n"
+        "구는 오는 9일 마을 안내서를 발간한다고 2일 밝혔다.\n"
+    )
+    assert _dues(text) == [date(2023, 3, 9)]
+
+
+def test_a_council_chairs_signature_is_no_milestone() -> None:
+    text = (
+        "마을 정원 조례안 입법예고\n다음과 같이 입법예고 합니다.\n2023년 3월 2일 서울특별시 마을구의회의장\n"
+        "의견이 있는 개인은 2023년 3월 9일까지 의견서를 제출하여 주시기 바랍니다.\n"
+    )
+    assert _dues(text) == [date(2023, 3, 9)]
+
+
+def test_a_signature_inside_a_run_on_notice_is_no_milestone() -> None:
+    text = (
+        "마을 정원 조례 일부개정(안) 공고\n"
+        "마을구 공고 제2023-1호 다음과 같이 입법예고합니다. 2023년 3월2일 서울특별시 마을구청장 "
+        "마을 정원 조례 일부개정조례안 입법예고 1. 개정이유 … 의견이 있는 개인은 2023년 3월 23일까지 "
+        "의견서를 제출하여 주시기 바랍니다.\n"
+    )
+    assert _dues(text) == [date(2023, 3, 23)]
+
+
+def test_a_boards_written_on_cell_is_no_milestone() -> None:
+    text = "마을 정원 조례안\n작성자 | 마을구의회 | 작성일 | 2023-02-02 | 조회수 | 10 |\n접수 기한 : 2023. 2. 9.까지\n"
+    assert _dues(text) == [date(2023, 2, 9)]
+
+
+def test_an_effective_as_of_date_is_history() -> None:
+    text = (
+        "마을 조례 개정 공고\n작성일 | 2023-05-04 |\n"
+        "개정이유 「마을법」이 '23. 1. 13.자 시행으로 요건이 완화되어 조례에 반영하고자 함.\n"
+    )
+    assert _dues(text) == []
