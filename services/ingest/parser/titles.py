@@ -146,7 +146,34 @@ def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
 _HOURS = re.compile(r"(?<![\d.])\.?\s?\d{1,2}\s?~\s?\d{1,2}\s?시(?![가-힣])")
 
 
+# `… 2022년 5월 25일까지 … 의견서를 작성하여 …장에게 제출하여 주시기 바랍니다`: the request's own verb,
+# later in the sentence than the clause the date is in.
+_REQUESTED = re.compile(
+    r"(제출|신청|접수|등록)(?:하여|해)\s?주시기\s?바(?:랍니다|라며)|(제출|신청|등록)하시기\s?바랍니다"
+)
+_REQUEST_REACH = 240
+_PREPARED_END = re.compile(r"(?:작성|기재|첨부)$")
+
+
+def _requested_action(text: str, clause: Clause, title: str) -> str:
+    """The title with the action a request sentence asks for, when the dated clause stops short of it."""
+    window = text[clause.end : clause.end + _REQUEST_REACH]
+    cut = window.find("다.")
+    found = _REQUESTED.search(window, 0, cut + 1 if cut >= 0 else len(window))
+    if found is None:
+        return title
+    action = found.group(1) or found.group(2)
+    if action in title:
+        return title
+    return f"{title}·{action}" if _PREPARED_END.search(title) else f"{title} {action}"
+
+
 def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
+    title = _title_for(text, clause, all_exprs, prose)
+    return _requested_action(text, clause, title) if len(title) >= 2 else title
+
+
+def _title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
     listed = _listed_title(text, clause.exprs[0]) or _round_title(text, clause.exprs[0])
     if listed:
         return listed

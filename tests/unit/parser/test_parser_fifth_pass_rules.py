@@ -68,3 +68,13 @@ def test_an_effective_as_of_date_is_history() -> None:
         "개정이유 「마을법」이 '23. 1. 13.자 시행으로 요건이 완화되어 조례에 반영하고자 함.\n"
     )
     assert _dues(text) == []
+
+
+def test_a_request_sentences_own_verb_titles_its_deadline() -> None:
+    text = (
+        "마을 정원 조례안 입법예고\n"
+        "의견이 있는 개인은 2023년 3월 9일까지 의견서를 작성하여 마을구청장(주소 : 마을로 1)에게 "
+        "제출하여 주시기 바랍니다.\n"
+    )
+    [item] = parse_plan(text).milestones
+    assert item.due == date(2023, 3, 9) and item.title.endswith("작성·제출")
