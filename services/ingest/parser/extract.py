@@ -88,6 +88,7 @@ _GENERIC_HEADING = re.compile(r"^(?:향후\s?)?(?:추진\s?|이행\s?|세부\s?)
 _GENERIC_TAG = re.compile(r"\s?[(\[]\s?(?:추진\s?일정|일정|추진\s?계획|이행\s?계획)\s?[)\]]")
 _CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
 _ANY_COLON = re.compile(r"[:：]")
+_TOPIC_AFTER = re.compile(r"\s[가-힣]{2,12}(?:은|는)\s")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
 # `2025년 정화조 … 지원사업 신청자 모집 공고`, `○ 2025년 … 설치 지원 개요`: a year naming the
@@ -226,7 +227,8 @@ def notice_subject(title: str) -> str:
 
 def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> bool:
     """A date in an eligibility condition (`참가대상: … 8월 졸업예정자`), in a rule's definition
-    (`2학기는 7월 1일로 적용`), or `올해도 …` (again this year: no date of its own). `words`: whether
+    (`2학기는 7월 1일로 적용`), `올해도 …` (again this year: no date of its own) or `올해 업무보고는 …`
+    (this year's report, the topic of a sentence that dates it otherwise). `words`: whether
     the text names a condition at all, and a rule at all (checked once per text)."""
     condition, rule = words
     if condition:
@@ -235,11 +237,9 @@ def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> b
             return True
     if rule and _DEFINITION_AFTER.search(norm, expr.end, expr.end + 30):
         return True
-    return (
-        expr.grain == "year"
-        and norm[expr.end : expr.end + 1] == "도"
-        and norm[expr.start : expr.start + 1] in "올금"
-    )
+    if expr.grain != "year" or norm[expr.start : expr.start + 1] not in "올금":
+        return False
+    return norm[expr.end : expr.end + 1] == "도" or _TOPIC_AFTER.match(norm, expr.end) is not None
 
 
 def _a_fact(norm: str, expr: TimeExpr) -> bool:

@@ -142,6 +142,8 @@ def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
     return clean_title(raw)
 
 
+# `… 주재로 오는 18일부터 30일까지 실시된다`: `오는` (coming) belonged to the date that was removed.
+_COMING = re.compile(r"(?<![가-힣])오는(?=\s|$)\s?")
 # `2025. 7. 18.(금) 9~17시`: the hours of a day, left over once its date is removed.
 _HOURS = re.compile(r"(?<![\d.])\.?\s?\d{1,2}\s?~\s?\d{1,2}\s?시(?![가-힣])")
 
@@ -181,6 +183,8 @@ def _title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool
     end = _note_start(text, clause.exprs[0].end, clause.end)
     piece = text[start:end]
     raw = remove_spans(piece, expr_spans(text, all_exprs, start, end))
+    if "오는" in raw:
+        raw = _COMING.sub("", raw)
     if "시" in raw:
         raw = _HOURS.sub("", raw)
     title = drop_means(clean_title(raw, prose))

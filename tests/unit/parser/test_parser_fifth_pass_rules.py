@@ -78,3 +78,13 @@ def test_a_request_sentences_own_verb_titles_its_deadline() -> None:
     )
     [item] = parse_plan(text).milestones
     assert item.due == date(2023, 3, 9) and item.title.endswith("작성·제출")
+
+
+def test_this_years_topic_is_no_deadline_and_a_span_end_is_no_bare_day() -> None:
+    text = (
+        "새해 업무보고\n구 업무보고가 오는 18일부터 30일까지 실시된다.\n"
+        "구에 따르면 올해 업무보고는 오는 18일에서 30일 사이 구청에서 열릴 예정이다.\n기사입력: 2018/01/09 [17:01]\n"
+    )
+    items = parse_plan(text).milestones
+    assert [(m.starts, m.due) for m in items] == [(date(2018, 1, 18), date(2018, 1, 30))]
+    assert "오는" not in items[0].title and not items[0].title.startswith("오 ")
