@@ -88,6 +88,7 @@ _GENERIC_HEADING = re.compile(r"^(?:향후\s?)?(?:추진\s?|이행\s?|세부\s?)
 _GENERIC_TAG = re.compile(r"\s?[(\[]\s?(?:추진\s?일정|일정|추진\s?계획|이행\s?계획)\s?[)\]]")
 _CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
 _ANY_COLON = re.compile(r"[:：]")
+_REVIEW_HEADING = re.compile(r"성과\s?(?:및|와)\s?평가|그간의?\s?성과")
 _TOPIC_AFTER = re.compile(r"\s[가-힣]{2,12}(?:은|는)\s")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
@@ -368,9 +369,16 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
-    if (ctx.press or ctx.stated) and ctx.doc_date is not None:  # ended by the dateline: history
+    if ctx.doc_date is not None and (ctx.press or ctx.stated or _in_review(node)):
+        # ended by the dateline: history (and in a review of the past, `GTX-A 개통(’24.3)` under
+        # `성과 및 평가` of a plan dated 2025.01.13, whatever the dateline's kind; a `실적` part's
+        # items stay: an implementation plan tracks them)
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
+
+
+def _in_review(node: Logical) -> bool:
+    return node.part == "results" and any(_REVIEW_HEADING.search(p.text) for p in node.parents)
 
 
 def _own_title(node: Logical) -> str:

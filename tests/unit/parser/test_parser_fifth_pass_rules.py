@@ -88,3 +88,16 @@ def test_this_years_topic_is_no_deadline_and_a_span_end_is_no_bare_day() -> None
     items = parse_plan(text).milestones
     assert [(m.starts, m.due) for m in items] == [(date(2018, 1, 18), date(2018, 1, 30))]
     assert "오는" not in items[0].title and not items[0].title.startswith("오 ")
+
+
+def test_the_figure_a_chain_of_periods_reached_is_no_milestone() -> None:
+    text = "마을 주요 업무 추진 계획\n□ 주거 지원\nㅇ 마을 주거급여 확대 및 쉼터 건립('26)\n* 주거급여 ('22) 13만 → ('24) 15만\n"
+    assert _dues(text) == [date(2026, 12, 31)]
+
+
+def test_a_review_of_the_past_dates_no_milestones_before_the_document() -> None:
+    text = (
+        "2025년 마을 주요 업무 추진 계획\n2025.01.13 마을청\nI . 전반기 성과 및 평가\n"
+        "ㅇ (교통) 마을버스 개통(’24.3)으로 교통편의 제고\nII . 2025년 추진 계획\nㅇ 마을 정원 조성(’25.6)\n"
+    )
+    assert _dues(text) == [date(2025, 6, 30)]
