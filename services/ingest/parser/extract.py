@@ -88,6 +88,8 @@ _GENERIC_HEADING = re.compile(r"^(?:향후\s?)?(?:추진\s?|이행\s?|세부\s?)
 _GENERIC_TAG = re.compile(r"\s?[(\[]\s?(?:추진\s?일정|일정|추진\s?계획|이행\s?계획)\s?[)\]]")
 _CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
 _ANY_COLON = re.compile(r"[:：]")
+_SUMMARY_BEFORE = re.compile(r"(?:하는|되는)\s등\s?$")
+_LEAD_NOUN = re.compile(r"^[\sㅇ□○◦·\-]*([A-Z][A-Za-z0-9\-]{1,9}(?:\s사업)?)\s")
 _REVIEW_HEADING = re.compile(r"성과\s?(?:및|와)\s?평가|그간의?\s?성과")
 _TOPIC_AFTER = re.compile(r"\s[가-힣]{2,12}(?:은|는)\s")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
@@ -377,6 +379,14 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     return kept
 
 
+def _sentence_lead(norm: str) -> str:
+    """`GTX 사업 최초로 A노선 …을 개통하고, … 개통하는 등 ‘28년까지 순차 개통을 완료한다`: the clause
+    after `…하는 등` sums up the steps before it; its subject is the sentence's lead noun, not the
+    last step's."""
+    found = _LEAD_NOUN.match(norm)
+    return " ".join(found.group(1).split()) if found else ""
+
+
 def _in_review(node: Logical) -> bool:
     return node.part == "results" and any(_REVIEW_HEADING.search(p.text) for p in node.parents)
 
@@ -530,6 +540,11 @@ def _clause_candidates(
     for clause in clauses(norm, kept):
         expr = clause.exprs[0]
         title = title_for(norm, clause, exprs, prose)
+        lead = (
+            _sentence_lead(norm) if _SUMMARY_BEFORE.search(norm, max(0, expr.start - 10), expr.start) else ""
+        )
+        if lead and not title.startswith(lead):
+            title = f"{lead} {title}"
         subject = carried_subject(previous_title, previous, clause, prose)
         if subject and title and not title.startswith(subject):
             title = with_subject(title, subject) if prose else f"{subject} {title}"

@@ -101,3 +101,9 @@ def test_a_review_of_the_past_dates_no_milestones_before_the_document() -> None:
         "ㅇ (교통) 마을버스 개통(’24.3)으로 교통편의 제고\nII . 2025년 추진 계획\nㅇ 마을 정원 조성(’25.6)\n"
     )
     assert _dues(text) == [date(2025, 6, 30)]
+
+
+def test_a_summing_up_clause_takes_the_sentences_lead_noun() -> None:
+    text = "ㅇ KTX 사업 최초로 가노선 구간을 ‘24.3월 개통하고, 나노선 구간을 ‘25.6월 개통하는 등 ‘28년까지 순차 개통을 완료한다.\n"
+    titles = {m.due: m.title for m in parse_plan(text).milestones}
+    assert titles[date(2028, 12, 31)].startswith("KTX 사업") and "나노선" not in titles[date(2028, 12, 31)]
