@@ -90,6 +90,8 @@ _CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
 _ANY_COLON = re.compile(r"[:：]")
 _SUMMARY_BEFORE = re.compile(r"(?:하는|되는)\s등\s?$")
 _LEAD_NOUN = re.compile(r"^[\sㅇ□○◦·\-]*([A-Z][A-Za-z0-9\-]{1,9}(?:\s사업)?)\s")
+_ROUND_MEETING = re.compile(r"^제?\d{1,2}차\s(?=.*개최)")
+_COMMITTEE = re.compile(r"([가-힣]{2,20}위원회|[가-힣]{2,20}\([^()]{1,20}\)위원회)")
 _REVIEW_HEADING = re.compile(r"성과\s?(?:및|와)\s?평가|그간의?\s?성과")
 _TOPIC_AFTER = re.compile(r"\s[가-힣]{2,12}(?:은|는)\s")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
@@ -387,6 +389,19 @@ def _sentence_lead(norm: str) -> str:
     return " ".join(found.group(1).split()) if found else ""
 
 
+def _with_committee(title: str, node: Logical, subject: str) -> str:
+    """`2025년 6월 건축안전전문위원회(구조,굴토,해체) 심의 일정 안내` / `- 심의 개최일 : [11차] 2025. 6.
+    11.(수)`: a round's meeting is the committee's that the headings or the notice's title name
+    (`11차 건축안전전문위원회 심의 개최일`)."""
+    for text in (*(p.text for p in reversed(node.parents)), subject):
+        found = _COMMITTEE.search(text)
+        if found:
+            name = _ANNOTATION.sub("", found.group(1))
+            head, _, rest = title.partition(" ")
+            return f"{head} {name} {rest}"
+    return title
+
+
 def _in_review(node: Logical) -> bool:
     return node.part == "results" and any(_REVIEW_HEADING.search(p.text) for p in node.parents)
 
@@ -553,6 +568,8 @@ def _clause_candidates(
         if not prose and title == core and not needs_subject(core):
             sibling = core
         title = table_row_title(title, node, norm, clause, cell)
+        if _ROUND_MEETING.match(title) and "위원회" not in title:
+            title = _with_committee(title, node, ctx.subject)
         near = bisect_right(kept_starts, expr.start + _QUOTE_REACH) - bisect_left(
             kept_starts, expr.start - _QUOTE_REACH
         )

@@ -45,6 +45,7 @@ _HEAD_START = re.compile(r",\s|(?:하고|하며|하여|및)\s|→\s?")
 _HEAD_REACH = 30
 # `(2차) `, `[12차] ` right before a date; the line's own label in front of its colon.
 _ROUND_BEFORE = re.compile(r"[(\[]\s?(제?\s?\d{1,2}\s?[차회기])\s?[)\]]\s?$")
+_TOPIC_LABEL = re.compile(r"^[^가-힣A-Za-z0-9]*([가-힣][가-힣 ]{1,30}?)(?:은|는)\s?(?=\[)")
 _LINE_LABEL = re.compile(r"^[^가-힣A-Za-z0-9]*([가-힣][가-힣 ]{1,30}?)\s?:")
 # `합격발표: . 종로사랑`, `작품 심사(.(예정))`: the dot of a removed date, left alone.
 _ORPHAN_DOT = re.compile(r"(?<=[:(])\s?\.(?=\s|\(|$)|\s\.(?=\s)")
@@ -216,9 +217,10 @@ def _listed_title(text: str, expr: TimeExpr) -> str:
 
 def _round_title(text: str, expr: TimeExpr) -> str:
     """`자진신고 기간 : (1차) 5. 1. ~ 6. 30. (2차) 9. 1. ~ 10. 31.`: a labelled line that gives a date
-    per round; each round is an item titled by its round and the line's label (`2차 자진신고 기간`)."""
+    per round; each round is an item titled by its round and the line's label (`2차 자진신고 기간`),
+    or its topic before a bracketed list (`심의 신청은 [ [11차] 5. 28. / [12차] 6. 11.] 18:00까지`)."""
     tag = _ROUND_BEFORE.search(text, max(0, expr.start - 12), expr.start)
-    label = _LINE_LABEL.match(text) if tag else None
+    label = (_LINE_LABEL.match(text) or _TOPIC_LABEL.match(text)) if tag else None
     if tag is None or label is None or label.end() > tag.start():
         return ""
     return f"{tag.group(1)} {' '.join(label.group(1).split())}"

@@ -107,3 +107,14 @@ def test_a_summing_up_clause_takes_the_sentences_lead_noun() -> None:
     text = "ㅇ KTX 사업 최초로 가노선 구간을 ‘24.3월 개통하고, 나노선 구간을 ‘25.6월 개통하는 등 ‘28년까지 순차 개통을 완료한다.\n"
     titles = {m.due: m.title for m in parse_plan(text).milestones}
     assert titles[date(2028, 12, 31)].startswith("KTX 사업") and "나노선" not in titles[date(2028, 12, 31)]
+
+
+def test_rounds_in_a_bracketed_list_take_the_topic_and_meetings_the_committee() -> None:
+    text = (
+        "2025년 7월 마을정원위원회 심의 일정 안내\n등록일: 2025. 6. 2.\n"
+        "- 심의 개최일 : [3차] 2025. 7. 9.(수)  /  [4차] 2025. 7. 23.(수)\n"
+        "  ※ 심의 신청은 [ [3차] 2025. 6. 25.(수)  /  [4차] 2025. 7. 9.(수)] 18:00까지\n"
+    )
+    titles = sorted((m.due, m.title) for m in parse_plan(text).milestones)
+    assert (date(2025, 6, 25), "3차 심의 신청") in titles and (date(2025, 7, 9), "4차 심의 신청") in titles
+    assert (date(2025, 7, 23), "4차 마을정원위원회 심의 개최일") in titles
