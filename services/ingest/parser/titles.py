@@ -150,9 +150,11 @@ _HOURS = re.compile(r"(?<![\d.])\.?\s?\d{1,2}\s?~\s?\d{1,2}\s?시(?![가-힣])")
 
 
 # `… 2022년 5월 25일까지 … 의견서를 작성하여 …장에게 제출하여 주시기 바랍니다`: the request's own verb,
-# later in the sentence than the clause the date is in.
+# later in the sentence than the clause the date is in; so is a reported plan's (`오는 10일 … 성과자료집
+# '…, …'를 발간한다고 3일 밝혔다`).
 _REQUESTED = re.compile(
     r"(제출|신청|접수|등록)(?:하여|해)\s?주시기\s?바(?:랍니다|라며)|(제출|신청|등록)하시기\s?바랍니다"
+    r"|[을를]\s([가-힣]{2})한다고\s(?:[1-3]?\d일\s)?(?:밝혔|말했|전했)"
 )
 _REQUEST_REACH = 240
 _PREPARED_END = re.compile(r"(?:작성|기재|첨부)$")
@@ -165,7 +167,7 @@ def _requested_action(text: str, clause: Clause, title: str) -> str:
     found = _REQUESTED.search(window, 0, cut + 1 if cut >= 0 else len(window))
     if found is None:
         return title
-    action = found.group(1) or found.group(2)
+    action = found.group(1) or found.group(2) or found.group(3)
     if action in title:
         return title
     return f"{title}·{action}" if _PREPARED_END.search(title) else f"{title} {action}"

@@ -118,3 +118,12 @@ def test_rounds_in_a_bracketed_list_take_the_topic_and_meetings_the_committee() 
     titles = sorted((m.due, m.title) for m in parse_plan(text).milestones)
     assert (date(2025, 6, 25), "3차 심의 신청") in titles and (date(2025, 7, 9), "4차 심의 신청") in titles
     assert (date(2025, 7, 23), "4차 마을정원위원회 심의 개최일") in titles
+
+
+def test_a_reported_plans_verb_titles_its_day() -> None:
+    text = (
+        "마을 안내서 발간\n홍길동 기자 | 기사입력 2023/05/04 [17:58]\n"
+        "구는 오는 10일 마을 안내서 '마을의 1년, 열 가지 이야기'를 발간한다고 3일 밝혔다.\n"
+    )
+    [item] = parse_plan(text).milestones
+    assert item.due == date(2023, 5, 10) and item.title.endswith("발간") and "오는" not in item.title
