@@ -22,7 +22,7 @@ from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseExcepti
 from sqlalchemy import BigInteger, all_, and_, any_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from services.notifier.compose import Letter, entry, message_id, render
+from services.notifier.compose import GROUPS, MAX_LISTED, Letter, entry, message_id, render
 from services.notifier.hours import Hours, digest_due, in_working_hours
 from services.notifier.mailer import Send
 from services.notifier.metrics import DIGEST_LAST, MAILS, OLDEST, PENDING, RETRIES
@@ -54,6 +54,29 @@ MAIL_INSERT = text(
             AS u(key, recipient, kind, slot, message_id)
        ON CONFLICT DO NOTHING
        RETURNING key, recipient"""
+)
+
+# A mail's items are read in three small answers, never all of them at once (a mail after an SMTP outage
+# or a plan's first day holds thousands; loading and rendering every one grew the notifier's RSS): per
+# alert type, how many milestones (each once, under its most urgent alert: the compose.GROUPS order);
+# the rows to list, in the mail's order (due date, undated last, then title; "C" collation = Python's
+# code-point order); and the owners and audiences, for the Reply-To desk and the managers in Cc.
+_BEST = """WITH best AS (
+         SELECT DISTINCT ON (milestone_id) alert_type, alert,
+                array_position(CAST(:types AS text[]), alert_type) AS rank
+         FROM notifier_item
+         WHERE mail_key = :key AND alert_type = ANY(CAST(:types AS text[]))
+         ORDER BY milestone_id, array_position(CAST(:types AS text[]), alert_type), id)"""
+MAIL_TOTALS = text(_BEST + " SELECT alert_type, count(*) FROM best GROUP BY alert_type")
+MAIL_LISTED = text(
+    _BEST
+    + """ SELECT alert FROM best
+       ORDER BY rank, alert->>'due' IS NULL, alert->>'due', alert->>'title' COLLATE "C"
+       LIMIT :limit"""
+).columns(alert=PendingItem.alert.type)
+MAIL_PEOPLE = text(
+    """SELECT DISTINCT alert->>'owner' AS owner, alert->>'audience' AS audience
+       FROM notifier_item WHERE mail_key = :key ORDER BY 1, 2"""
 )
 
 
@@ -230,20 +253,15 @@ class Dispatcher:
                 return counts
 
     async def _send_one(self, mail: Mail, now: datetime) -> str:
+        wanted = {"key": mail.key, "types": [t for t, _ in GROUPS]}
         async with self.sessions() as session:
-            alerts = list(
-                (
-                    await session.scalars(
-                        select(PendingItem.alert)
-                        .where(PendingItem.mail_key == mail.key)
-                        .order_by(PendingItem.id)
-                    )
-                ).all()
-            )
-        if not alerts:
+            totals = {t: n for t, n in (await session.execute(MAIL_TOTALS, wanted)).all()}
+            alerts = list((await session.scalars(MAIL_LISTED, {**wanted, "limit": MAX_LISTED})).all())
+            people = [(o, a) for o, a in (await session.execute(MAIL_PEOPLE, wanted)).all()]
+        if not totals:
             await self._mark(mail.key, status="empty", lease_until=None)
             return "sent"
-        message = render(self._letter(mail, alerts), now=now)
+        message = render(self._letter(mail, alerts, totals, people), now=now)
         try:
             refused = await self.send(message)
         except (SMTPException, OSError, TimeoutError) as err:
@@ -271,7 +289,13 @@ class Dispatcher:
         MAILS.labels(mail.kind, "sent").inc()
         return "sent"
 
-    def _letter(self, mail: Mail, alerts: list[dict]) -> Letter:  # type: ignore[type-arg]
+    def _letter(
+        self,
+        mail: Mail,
+        alerts: list[dict],  # type: ignore[type-arg]
+        totals: dict[str, int],
+        people: list[tuple[str | None, str | None]],
+    ) -> Letter:
         expires = self.clock.now() + timedelta(days=self.link_days)
 
         def link(milestone_id: str) -> str:
@@ -281,13 +305,12 @@ class Dispatcher:
             return f"{self.public_url.rstrip('/')}/a/{token}"
 
         entries = [entry(a, link(a["milestone_id"])) for a in alerts]
-        departments = [self.directory.resolve(a.get("owner")) for a in alerts]
+        departments = [self.directory.resolve(owner) for owner, _ in people]
         desks = {d.desk if d is not None else None for d in departments}
         reply_to = (desks.pop() if len(desks) == 1 else None) or self.directory.fallback.desk
         cc: list[str] = []
-        for a in alerts:
-            dept = self.directory.resolve(a.get("owner"))
-            if a.get("audience") == "manager" and dept is not None:
+        for (_, audience), dept in zip(people, departments, strict=True):
+            if audience == "manager" and dept is not None:
                 cc.extend(p.email for p in dept.officers)
         cc = [c for i, c in enumerate(cc) if c.lower() != mail.recipient.lower() and c not in cc[:i]]
         return Letter(
@@ -302,6 +325,7 @@ class Dispatcher:
             entries=entries,
             public_url=self.public_url,
             link_days=self.link_days,
+            totals=totals,
         )
 
     def _name(self, address: str) -> str | None:

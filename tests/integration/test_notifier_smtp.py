@@ -514,3 +514,36 @@ async def test_statement_texts_do_not_depend_on_the_batch_size(rig) -> None:  # 
         event.remove(rig.engine.sync_engine, "before_cursor_execute", seen)
     assert set().union(*texts[2:]) <= texts[0] | texts[1]
     assert len(smtp.to(people["fast"])) == 6  # one immediate mail a batch: the path above ran each time
+
+
+async def test_a_mail_of_many_items_counts_them_all_and_lists_the_most_urgent(rig) -> None:  # type: ignore[no-untyped-def]
+    """151 milestones for one officer, read from the database as counts and the 100 rows to list: the
+    digest counts every one (a milestone once, under its most urgent alert), lists the 100 most urgent
+    in order, and says how many it left out."""
+    rig, smtp, people, dept = rig
+    as_of = date(2025, 3, 24)
+    overdue = [
+        _env(MilestoneOverdue, f"경과 {i:03d}", dept, due=date(2024, 11, 1) + timedelta(days=i), as_of=as_of)
+        for i in range(130)
+    ]
+    soon = [
+        _env(MilestoneDueSoon, f"임박 {i:02d}", dept, due=date(2025, 4, 1) + timedelta(days=i), as_of=as_of)
+        for i in range(20)
+    ]
+    both = _env(MilestoneOverdue, "겹친 과제", dept, due=date(2025, 3, 20), as_of=as_of)
+    again = new_envelope(
+        MilestoneDueSoon(title="겹친 과제", owner=dept, due=date(2025, 3, 20), as_of=date(2025, 3, 17),
+                         days=3, step="D-3", health="amber"),
+        subject=both.subject, source="test", occurred_at=datetime.now(UTC),
+    )  # fmt: skip
+    await rig.record(*overdue, *soon, both, again)
+    rig.clock.pinned = _at(as_of, 9)
+    await rig.dispatcher().run()
+    (digest,) = smtp.to(people["officer"])
+    assert digest["Subject"] == "[mtrack] 2025-03-24 일일 기한 알림 151건 (기한 경과 131건, 기한 임박 20건)"
+    body = digest.get_body(("plain",)).get_content()
+    assert body.count("/a/") == 100
+    assert "기한 경과 (131건)" in body and "외 31건은 싣지 않았습니다" in body
+    assert "기한 임박 (20건)" in body and "외 20건은 싣지 않았습니다" in body
+    listed = [line.split(". ", 1)[1] for line in body.splitlines() if line[:1].isdigit() and ". " in line]
+    assert listed == [f"경과 {i:03d}" for i in range(100)]  # the earliest due first; the rest counted

@@ -12,9 +12,9 @@ from .textnorm import normalise
 # A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
 # plan's earlier items history (they are its schedule).
 # A news page's own stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18 18:10:09`,
-# `date 2025-11-25`) is one too.
+# `date 2025-11-25`) is one too, and `기사입력 2023/05/04` wherever it stands (`신지현 기자 | 기사입력 …`).
 _POSTED = re.compile(
-    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|기사\s?입력|입력|등록|date)\s?[:：]?\s?(?=\d)"
+    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|입력|등록|date)\s?[:：]?\s?(?=\d)|기사\s?입력\s?[:：]?\s?(?=\d)"
 )
 _DATE_LINE_TAIL = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?\.?\s*$")
 _ISSUER = re.compile(r"[가-힣() ]{2,24}(?:시장|군수|구청장|청장|도지사|장관|이사장|총장|교육감|원장|위원장)")

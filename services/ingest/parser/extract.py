@@ -88,6 +88,12 @@ _GENERIC_HEADING = re.compile(r"^(?:향후\s?)?(?:추진\s?|이행\s?|세부\s?)
 _GENERIC_TAG = re.compile(r"\s?[(\[]\s?(?:추진\s?일정|일정|추진\s?계획|이행\s?계획)\s?[)\]]")
 _CONDITION_INLINE = re.compile(r"(?:대상|자격|요건)(?:자)?\s?[:：]")
 _ANY_COLON = re.compile(r"[:：]")
+_SUMMARY_BEFORE = re.compile(r"(?:하는|되는)\s등\s?$")
+_LEAD_NOUN = re.compile(r"^[\sㅇ□○◦·\-]*([A-Z][A-Za-z0-9\-]{1,9}(?:\s사업)?)\s")
+_ROUND_MEETING = re.compile(r"^제?\d{1,2}차\s(?=.*개최)")
+_COMMITTEE = re.compile(r"([가-힣]{2,20}위원회|[가-힣]{2,20}\([^()]{1,20}\)위원회)")
+_REVIEW_HEADING = re.compile(r"성과\s?(?:및|와)\s?평가|그간의?\s?성과")
+_TOPIC_AFTER = re.compile(r"\s[가-힣]{2,12}(?:은|는)\s")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
 # `2025년 정화조 … 지원사업 신청자 모집 공고`, `○ 2025년 … 설치 지원 개요`: a year naming the
@@ -101,12 +107,12 @@ _NAMED_YEAR = re.compile(
 # (manufacture/expiry, birth, a reference period, the notice's own dates).
 _AS_OF_AFTER = re.compile(
     r"\.?\s?(?:\([월화수목금토일]?\))?\s?(?:(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)\s?)?"
-    r"(?:말\s?)?(?:기준|현재|이전|자(?=\s?[)\]|]))"
+    r"(?:말\s?)?(?:기준|현재|이전|자(?=\s?(?:[)\]|]|시행)))"
 )
 _FACT_LABEL_BEFORE = re.compile(
     r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
-    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|발령\s?일시"
-    r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：]?\s?[(\[]?\s?$"
+    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|작성\s?일|발령\s?일시"
+    r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：|]?\s?[(\[]?\s?$"
 )
 # A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18`,
 # `온라인 기사 ( 2024.12.09 10:12 )`), never a `… 까지` deadline.
@@ -116,9 +122,14 @@ _STAMP_BEFORE = re.compile(
 # A notice's signature (`2025년 2월 5일 산업통상자원부장관`), and a board's listing date: an ISO date
 # alone on its line (`2014-10-07`, `2024-09-05 11:15`), after a notice's title (`… 공고 2025-02-05`),
 # or glued to the end of a headline (`… 오류 반복2023.07.02`).
-_SIGNED_AFTER = re.compile(
-    r"\.?\s?[가-힣]{2,20}(?:장관|청장|시장|군수|도지사|교육감|이사장|총장|원장|위원장)(?=\s*(?:$|[<|]))"
-)
+_ISSUER_PLACE = r"[가-힣]{2,10}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)\s"
+_ISSUER_NAME = r"[가-힣]{2,20}(?:장관|청장|시장|군수|도지사|교육감|이사장|총장|원장|의장)"
+_SIGNED_AFTER = re.compile(rf"\.?\s?(?:{_ISSUER_PLACE})?{_ISSUER_NAME}(?=\s*(?:$|[<|]))")
+# `… 다음과 같이 입법예고합니다. 2022년 5월4일 서울특별시 중구청장 서울특별시 …`: a run-on notice's
+# signature, after its opening formula (or opening a sentence, with the issuer's place) and before its title.
+_SIGNED_INLINE = re.compile(rf"\s?(?:{_ISSUER_PLACE})?{_ISSUER_NAME}\s")
+_SIGNED_PLACED = re.compile(rf"\s?{_ISSUER_PLACE}{_ISSUER_NAME}\s")
+_FORMULA_BEFORE = re.compile(r"니다\.\s?$")
 _ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}$")
 _LISTING_TAIL = re.compile(r"\s?(?:\d{1,2}:\d{2})?\s*$")
 _LISTING_BEFORE = re.compile(r"(?:^[\s\-•·]*|(?:공고|안내|알림|소식|보도자료)\s)$")
@@ -221,7 +232,8 @@ def notice_subject(title: str) -> str:
 
 def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> bool:
     """A date in an eligibility condition (`참가대상: … 8월 졸업예정자`), in a rule's definition
-    (`2학기는 7월 1일로 적용`), or `올해도 …` (again this year: no date of its own). `words`: whether
+    (`2학기는 7월 1일로 적용`), `올해도 …` (again this year: no date of its own) or `올해 업무보고는 …`
+    (this year's report, the topic of a sentence that dates it otherwise). `words`: whether
     the text names a condition at all, and a rule at all (checked once per text)."""
     condition, rule = words
     if condition:
@@ -230,11 +242,9 @@ def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> b
             return True
     if rule and _DEFINITION_AFTER.search(norm, expr.end, expr.end + 30):
         return True
-    return (
-        expr.grain == "year"
-        and norm[expr.end : expr.end + 1] == "도"
-        and norm[expr.start : expr.start + 1] in "올금"
-    )
+    if expr.grain != "year" or norm[expr.start : expr.start + 1] not in "올금":
+        return False
+    return norm[expr.end : expr.end + 1] == "도" or _TOPIC_AFTER.match(norm, expr.end) is not None
 
 
 def _a_fact(norm: str, expr: TimeExpr) -> bool:
@@ -249,6 +259,8 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
         return True
     if _BASIS_AFTER.match(norm, expr.end) or _SIGNED_AFTER.match(norm, expr.end):
         return True
+    if _signed_inline(norm, expr):
+        return True
     if expr.starts is not None and _STAMP_BEFORE.search(norm, max(0, expr.start - 12), expr.start):
         return True
     if _listing_date(norm, expr) or (
@@ -258,6 +270,15 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
         return True
     past = _PAST_AFTER.match(norm, expr.end)
     return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())
+
+
+def _signed_inline(norm: str, expr: TimeExpr) -> bool:
+    if expr.grain != "day" or not expr.explicit_year or expr.kind != "deadline":
+        return False
+    if not norm[: expr.start].strip():
+        return _SIGNED_PLACED.match(norm, expr.end) is not None
+    formula = _FORMULA_BEFORE.search(norm, max(0, expr.start - 6), expr.start)
+    return formula is not None and _SIGNED_INLINE.match(norm, expr.end) is not None
 
 
 def _listing_date(norm: str, expr: TimeExpr) -> bool:
@@ -352,9 +373,37 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
-    if (ctx.press or ctx.stated) and ctx.doc_date is not None:  # ended by the dateline: history
+    if ctx.doc_date is not None and (ctx.press or ctx.stated or _in_review(node)):
+        # ended by the dateline: history (and in a review of the past, `GTX-A 개통(’24.3)` under
+        # `성과 및 평가` of a plan dated 2025.01.13, whatever the dateline's kind; a `실적` part's
+        # items stay: an implementation plan tracks them)
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
+
+
+def _sentence_lead(norm: str) -> str:
+    """`GTX 사업 최초로 A노선 …을 개통하고, … 개통하는 등 ‘28년까지 순차 개통을 완료한다`: the clause
+    after `…하는 등` sums up the steps before it; its subject is the sentence's lead noun, not the
+    last step's."""
+    found = _LEAD_NOUN.match(norm)
+    return " ".join(found.group(1).split()) if found else ""
+
+
+def _with_committee(title: str, node: Logical, subject: str) -> str:
+    """`2025년 6월 건축안전전문위원회(구조,굴토,해체) 심의 일정 안내` / `- 심의 개최일 : [11차] 2025. 6.
+    11.(수)`: a round's meeting is the committee's that the headings or the notice's title name
+    (`11차 건축안전전문위원회 심의 개최일`)."""
+    for text in (*(p.text for p in reversed(node.parents)), subject):
+        found = _COMMITTEE.search(text)
+        if found:
+            name = _ANNOTATION.sub("", found.group(1))
+            head, _, rest = title.partition(" ")
+            return f"{head} {name} {rest}"
+    return title
+
+
+def _in_review(node: Logical) -> bool:
+    return node.part == "results" and any(_REVIEW_HEADING.search(p.text) for p in node.parents)
 
 
 def _own_title(node: Logical) -> str:
@@ -506,6 +555,11 @@ def _clause_candidates(
     for clause in clauses(norm, kept):
         expr = clause.exprs[0]
         title = title_for(norm, clause, exprs, prose)
+        lead = (
+            _sentence_lead(norm) if _SUMMARY_BEFORE.search(norm, max(0, expr.start - 10), expr.start) else ""
+        )
+        if lead and not title.startswith(lead):
+            title = f"{lead} {title}"
         subject = carried_subject(previous_title, previous, clause, prose)
         if subject and title and not title.startswith(subject):
             title = with_subject(title, subject) if prose else f"{subject} {title}"
@@ -514,6 +568,8 @@ def _clause_candidates(
         if not prose and title == core and not needs_subject(core):
             sibling = core
         title = table_row_title(title, node, norm, clause, cell)
+        if _ROUND_MEETING.match(title) and "위원회" not in title:
+            title = _with_committee(title, node, ctx.subject)
         near = bisect_right(kept_starts, expr.start + _QUOTE_REACH) - bisect_left(
             kept_starts, expr.start - _QUOTE_REACH
         )

@@ -33,6 +33,7 @@ _PART_LINE = re.compile(
     r"^(?:19|20)\d{2}년도?\s?(?:주요\s?)?(?:추진\s?)?(?:실적|성과|시행\s?계획|추진\s?계획|계획)"
 )
 _TIME_HINT = re.compile(r"'\s?\d{2}|(?:19|20)\d{2}[년.]|\d{1,2}월|[上下]|[상하]반기|분기|까지")
+_DOTNUM_SENTENCE = 60  # a numbered line longer than this with a date in it is a sentence, not a heading
 _INCOMPLETE_END = re.compile(
     r"(?:[을를이가은는에의와과도로,·ㆍ‧(\-~→]|및|등|으로|하고|하여|하며|통해|위한|위해|대한|따라|\d|년|월|상반기|하반기)$"
 )
@@ -56,6 +57,8 @@ _META_LABEL = re.compile(
     r"보도시점|보도일시|배포일시|제\s?출\s?자|연월일|의안번호|담당\s?부서|담당과장|담당자|책임자|연락처|전\s?화\s?:|E-?mail"
     r"|기사입력|게시기간|게시일|조간|석간|공고일시|공고일자"
 )
+_META_SENTENCE = 200
+_REQUEST_END = re.compile(r"(?:바랍니다|바라며|합니다)[.,]?\s")
 _ONLY_DATE = re.compile(
     r"^[<(]?\s*(?:19|20)\d{2}\.\s?\d{1,2}\.?(?:\s?\d{1,2}\.?)?\s*(?:\([월화수목금토일]\))?.{0,12}[>)]?$"
 )
@@ -102,6 +105,8 @@ def classify(number: int, raw: str) -> PhysLine:
     style = (found.lastgroup or "plain") if found else "plain"
     if style == "num" and (len(text) > 50 or _TIME_HINT.search(normalise(text))):
         style = "plain"
+    if style == "dotnum" and len(text) > _DOTNUM_SENTENCE and _TIME_HINT.search(normalise(text)):
+        style = "plain"  # `2. 아울러, … 2024. 6. 3.(월)까지 의견수렴서를 제출하여 …`: a sentence
     if style == "letter" and (len(text) > 60 or _LABELLED_DATE.search(normalise(text))):
         style = "plain"  # a wrapped sentence's "다. …", or a notice's `가. 모집시기 : 2021.10.1.` item
     if style == "plain" and _PART_LINE.match(text) and len(text) <= 30:
@@ -116,9 +121,15 @@ def is_meta(text: str) -> bool:
     only_date = text.lstrip("<(").lstrip()[:2] in ("19", "20")
     return bool(
         (whole_line and _META_LINE.match(text))
-        or _META_LABEL.search(text)
+        or (_META_LABEL.search(text) and not _is_long_sentence(text))
         or (only_date and _ONLY_DATE.match(text))
     )
+
+
+def _is_long_sentence(text: str) -> bool:
+    """A notice's run-on paragraph that ends by naming where to send opinions (`…에게 제출하여 주시기
+    바랍니다 … 전화 : …, e-mail : …`): its contact words do not make it a metadata line."""
+    return len(text) > _META_SENTENCE and _REQUEST_END.search(text) is not None
 
 
 def cells(text: str) -> list[str]:

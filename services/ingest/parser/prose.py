@@ -44,11 +44,14 @@ def is_past(sentence: str) -> bool:
 
 # `… 안건을 5일 국무회의에 상정할 방침입니다` in a notice posted on the 4th: a day of the posting's
 # month, later than the posting, in a sentence that states a plan. `지난 5일`, `5일 밝혔다` (reported),
-# and days that name a count (`5일간`, `5일 이내`) are not. `참가자를 30일까지 모집한다`: a deadline in it.
+# and days that name a count (`5일간`, `5일 이내`) or end a span (`18일에서 30일 사이`) are not. `참가자를 30일까지 모집한다`: a deadline in it;
+# `오는 10일 … 발간한다고 3일 밝혔다`: a plan reported (`오는`, `…한다고`).
 _BARE_DAY = re.compile(
-    r"(?<![\d.,'/:~월])(?<!지난\s)(?<!지난)([1-3]?\d)\s?일(?:\s?까지)?(?!\s?(?:간|동안|부터|이내|이상|~|자))(?![가-힣])"
+    r"(?<![\d.,'/:~월])(?<!지난\s)(?<!지난)([1-3]?\d)\s?일(?:\s?까지)?(?!\s?(?:간|동안|부터|이내|이상|~|자|사이))(?![가-힣])"
 )
-_PLANNED = re.compile(r"방침|예정|계획|할\s?것|키로|기로|(?:모집|접수|신청)(?:한다|받는다|하면)")
+_PLANNED = re.compile(
+    r"방침|예정|계획|할\s?것|키로|기로|(?:모집|접수|신청)(?:한다|받는다|하면)|오는\s|[가-힣]한다고\s"
+)
 _REPORTED_AFTER = re.compile(r"\s?(?:밝혔|말했|전했|발표했)")
 
 

@@ -15,6 +15,8 @@ _NAME_AFTER = re.compile(
     r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|에\s?비해|에\s?비하여|보다\s|제\s?\d+\s?[차회]|시행\s?계획|추진\s?계획|주요\s?업무|예산|노벨"
     r"|[가-힣]{1,6}상[,)]|본\s?예산|추경|[동하춘추]계\s|사업\s?(?:신청|예산|비\s))"
 )
+_CHAIN_BEFORE = re.compile(r"→\s?\(\s?$")
+_FIGURE_AFTER = re.compile(r"\s?\)\s?\d[\d,.]*\s?(?:만|천|억|조|%|명|개|건|호|원)")
 _PLAN_NAME_BEFORE = re.compile(r"(?:계획|전략|로드맵)\s?[(「]?$")
 _GROUP_STOP = re.compile(r"[()→]|,\s|->")
 _SEGMENT = re.compile(r",\s")
@@ -130,6 +132,8 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
     before = text[max(0, expr.start - 14) : expr.start]
     if _QUANTITY_BEFORE.search(before) or _NAME_AFTER.match(text[expr.end : expr.end + 12]):
         return False
+    if _CHAIN_BEFORE.search(before) and _FIGURE_AFTER.match(text, expr.end):
+        return False  # `주거급여 ('22) 135만 → ('24) 148만`: the figure a chain of periods reached
     if _scene_year(text, expr) or _in_intro_or_past_sentence(text, expr):
         return False
     if expr.starts is not None and (

@@ -45,6 +45,7 @@ _HEAD_START = re.compile(r",\s|(?:하고|하며|하여|및)\s|→\s?")
 _HEAD_REACH = 30
 # `(2차) `, `[12차] ` right before a date; the line's own label in front of its colon.
 _ROUND_BEFORE = re.compile(r"[(\[]\s?(제?\s?\d{1,2}\s?[차회기])\s?[)\]]\s?$")
+_TOPIC_LABEL = re.compile(r"^[^가-힣A-Za-z0-9]*([가-힣][가-힣 ]{1,30}?)(?:은|는)\s?(?=\[)")
 _LINE_LABEL = re.compile(r"^[^가-힣A-Za-z0-9]*([가-힣][가-힣 ]{1,30}?)\s?:")
 # `합격발표: . 종로사랑`, `작품 심사(.(예정))`: the dot of a removed date, left alone.
 _ORPHAN_DOT = re.compile(r"(?<=[:(])\s?\.(?=\s|\(|$)|\s\.(?=\s)")
@@ -142,11 +143,42 @@ def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
     return clean_title(raw)
 
 
+# `… 주재로 오는 18일부터 30일까지 실시된다`: `오는` (coming) belonged to the date that was removed.
+_COMING = re.compile(r"(?<![가-힣])오는(?=\s|$)\s?")
 # `2025. 7. 18.(금) 9~17시`: the hours of a day, left over once its date is removed.
 _HOURS = re.compile(r"(?<![\d.])\.?\s?\d{1,2}\s?~\s?\d{1,2}\s?시(?![가-힣])")
 
 
+# `… 2022년 5월 25일까지 … 의견서를 작성하여 …장에게 제출하여 주시기 바랍니다`: the request's own verb,
+# later in the sentence than the clause the date is in; so is a reported plan's (`오는 10일 … 성과자료집
+# '…, …'를 발간한다고 3일 밝혔다`).
+_REQUESTED = re.compile(
+    r"(제출|신청|접수|등록)(?:하여|해)\s?주시기\s?바(?:랍니다|라며)|(제출|신청|등록)하시기\s?바랍니다"
+    r"|[을를]\s([가-힣]{2})한다고\s(?:[1-3]?\d일\s)?(?:밝혔|말했|전했)"
+)
+_REQUEST_REACH = 240
+_PREPARED_END = re.compile(r"(?:작성|기재|첨부)$")
+
+
+def _requested_action(text: str, clause: Clause, title: str) -> str:
+    """The title with the action a request sentence asks for, when the dated clause stops short of it."""
+    window = text[clause.end : clause.end + _REQUEST_REACH]
+    cut = window.find("다.")
+    found = _REQUESTED.search(window, 0, cut + 1 if cut >= 0 else len(window))
+    if found is None:
+        return title
+    action = found.group(1) or found.group(2) or found.group(3)
+    if action in title:
+        return title
+    return f"{title}·{action}" if _PREPARED_END.search(title) else f"{title} {action}"
+
+
 def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
+    title = _title_for(text, clause, all_exprs, prose)
+    return _requested_action(text, clause, title) if len(title) >= 2 else title
+
+
+def _title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool) -> str:
     listed = _listed_title(text, clause.exprs[0]) or _round_title(text, clause.exprs[0])
     if listed:
         return listed
@@ -154,6 +186,8 @@ def title_for(text: str, clause: Clause, all_exprs: list[TimeExpr], prose: bool)
     end = _note_start(text, clause.exprs[0].end, clause.end)
     piece = text[start:end]
     raw = remove_spans(piece, expr_spans(text, all_exprs, start, end))
+    if "오는" in raw:
+        raw = _COMING.sub("", raw)
     if "시" in raw:
         raw = _HOURS.sub("", raw)
     title = drop_means(clean_title(raw, prose))
@@ -185,9 +219,10 @@ def _listed_title(text: str, expr: TimeExpr) -> str:
 
 def _round_title(text: str, expr: TimeExpr) -> str:
     """`자진신고 기간 : (1차) 5. 1. ~ 6. 30. (2차) 9. 1. ~ 10. 31.`: a labelled line that gives a date
-    per round; each round is an item titled by its round and the line's label (`2차 자진신고 기간`)."""
+    per round; each round is an item titled by its round and the line's label (`2차 자진신고 기간`),
+    or its topic before a bracketed list (`심의 신청은 [ [11차] 5. 28. / [12차] 6. 11.] 18:00까지`)."""
     tag = _ROUND_BEFORE.search(text, max(0, expr.start - 12), expr.start)
-    label = _LINE_LABEL.match(text) if tag else None
+    label = (_LINE_LABEL.match(text) or _TOPIC_LABEL.match(text)) if tag else None
     if tag is None or label is None or label.end() > tag.start():
         return ""
     return f"{tag.group(1)} {' '.join(label.group(1).split())}"
