@@ -173,9 +173,8 @@ async def write_milestones(
         if after == before:
             continue
         diff = [c for c, a, b in zip(WRITABLE, after, before, strict=True) if a != b]
-        if diff:
-            columns.update(diff)
-            changed.append((m, now if VISIBLE_SET.intersection(diff) else old.updated_at))
+        columns.update(diff)
+        changed.append((m, now if VISIBLE_SET.intersection(diff) else old.updated_at))
     parts: list[str] = []
     args: list[list[Any]] = []
     if changed:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from aiosmtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
-from sqlalchemy import BigInteger, all_, and_, any_, func, or_, select, text, update
+from sqlalchemy import all_, and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.notifier.compose import GROUPS, MAX_LISTED, Letter, entry, message_id, render
@@ -30,7 +30,7 @@ from services.notifier.models import Mail, PendingItem
 from services.notifier.webhooks import WebhookSender
 from shared import action_tokens as tokens
 from shared.clock import SEOUL, Clock
-from shared.db import array
+from shared.db import array, columns
 from shared.directory import Directory
 from shared.workdays import WorkingCalendar
 
@@ -54,6 +54,17 @@ MAIL_INSERT = text(
             AS u(key, recipient, kind, slot, message_id)
        ON CONFLICT DO NOTHING
        RETURNING key, recipient"""
+)
+# Items attached to their mails in one statement per pass (a digest takes a recipient's waiting digest
+# items; an immediate mail takes the items it was made from).
+ATTACH_DIGESTS = text(
+    """UPDATE notifier_item i SET mail_key = u.key
+       FROM unnest(CAST(:recipient AS text[]), CAST(:key AS text[])) AS u(recipient, key)
+       WHERE i.recipient = u.recipient AND i.mail_key IS NULL AND i.delivery = 'digest'"""
+)
+ATTACH_ITEMS = text(
+    """UPDATE notifier_item i SET mail_key = u.key
+       FROM unnest(CAST(:id AS bigint[]), CAST(:key AS text[])) AS u(id, key) WHERE i.id = u.id"""
 )
 
 # A mail's items are read in three small answers, never all of them at once (a mail after an SMTP outage
@@ -157,17 +168,10 @@ class Dispatcher:
             if not people:
                 return 0
             rows = [self._mail_row(f"digest:{day.isoformat()}:{p.lower()}", p, "digest", day) for p in people]
-            created = list((await session.execute(MAIL_INSERT, mail_columns(rows))).all())
-            for key, recipient in created:
-                await session.execute(
-                    update(PendingItem)
-                    .where(
-                        PendingItem.recipient == recipient,
-                        PendingItem.mail_key.is_(None),
-                        PendingItem.delivery == "digest",
-                    )
-                    .values(mail_key=key)
-                )
+            created = list((await session.execute(MAIL_INSERT, columns(rows))).all())
+            if created:
+                attach = {"recipient": [r for _, r in created], "key": [k for k, _ in created]}
+                await session.execute(ATTACH_DIGESTS, attach)
         return len(created)
 
     async def _claim_immediate(self, day: date, *, force: bool) -> int:
@@ -195,16 +199,15 @@ class Dispatcher:
                 groups[(recipient, delivery)].append(item_id)
             if not groups:
                 return 0
-            rows = []
+            rows: list[dict[str, object]] = []
+            attach: dict[str, list[object]] = {"id": [], "key": []}
             for (recipient, delivery), ids in groups.items():
                 key = f"{delivery}:{ids[0]}:{recipient.lower()}"
                 rows.append(self._mail_row(key, recipient, delivery, day))
-                await session.execute(
-                    update(PendingItem)
-                    .where(PendingItem.id == any_(array("ids", ids, BigInteger)))
-                    .values(mail_key=key)
-                )
-            await session.execute(MAIL_INSERT, mail_columns(rows))
+                attach["id"].extend(ids)
+                attach["key"].extend([key] * len(ids))
+            await session.execute(ATTACH_ITEMS, attach)
+            await session.execute(MAIL_INSERT, columns(rows))
         return len(rows)
 
     def _mail_row(self, key: str, recipient: str, kind: str, day: date) -> dict[str, object]:
@@ -367,13 +370,6 @@ class Dispatcher:
             ).one()
         PENDING.set(count)
         OLDEST.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
-
-
-def mail_columns(rows: list[dict[str, object]]) -> dict[str, list[object]]:
-    """Mail rows as MAIL_INSERT's arrays, one per column."""
-    return {
-        column: [row[column] for row in rows] for column in ("key", "recipient", "kind", "slot", "message_id")
-    }
 
 
 def permanent_refusal(err: BaseException) -> str | None:

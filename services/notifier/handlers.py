@@ -17,7 +17,7 @@ from sqlalchemy import any_, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.notifier.models import PendingItem
-from shared.db import array
+from shared.db import array, columns
 from shared.directory import Department, Directory
 from shared.events import ALERT_TYPES, AlertPayload, Envelope
 from shared.kafka import Rejected
@@ -153,11 +153,6 @@ async def record_alerts(
     if hooks:
         await session.execute(WEBHOOK_INSERT, columns(hooks))
     return len(items)
-
-
-def columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """Rows (dicts with the same keys) as one list per key: the unnest statements' arrays."""
-    return {key: [row[key] for row in rows] for key in rows[0]}
 
 
 RESOLVING = ("milestone.status_reported", "milestone.withdrawn")
