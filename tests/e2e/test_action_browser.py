@@ -30,7 +30,7 @@ async def test_officer_marks_done_in_a_browser(stack) -> None:  # type: ignore[n
     declared = await stack.ingest.post(
         "/v1/milestones",
         json={"id": milestone_id, "title": "브라우저 시험 과제 <b>굵게</b>", "due": "2025-03-31",
-              "owner": "산업기술정책과", "section": ["Ⅳ. 시행 계획", "1. 시험"]},
+              "owner": "산업기술시장과", "section": ["Ⅳ. 시행 계획", "1. 시험"]},
     )  # fmt: skip
     assert declared.status_code == 202, declared.text
     await get_when_found(stack.milestones, f"/v1/milestones/{milestone_id}")
@@ -43,7 +43,7 @@ async def test_officer_marks_done_in_a_browser(stack) -> None:  # type: ignore[n
     )
     key = stack.notifier._transport.app.state.dispatcher.key
     token = tokens.sign(
-        key, milestone_id=milestone_id, recipient="tech-policy-1@example.com",
+        key, milestone_id=milestone_id, recipient="tech-market-1@example.com",
         expires=stack.clock.now() + timedelta(days=14),
     )  # fmt: skip
     port = free_port()
