@@ -52,7 +52,7 @@ BARE = next(
 )
 CONNECTIONS = 32
 SECONDS = float(os.environ.get("MTRACK_BENCH_SECONDS", "8"))
-ROUNDS = int(os.environ.get("MTRACK_BENCH_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("MTRACK_BENCH_ROUNDS", "3"))  # odd: the median is one round, not a mean of two
 ROWS = 400
 OPEN_SHARES = (0.25, 0.5)  # open-loop rates, as shares of the bare route's closed-loop req/s
 OPEN_SECONDS = float(os.environ.get("MTRACK_BENCH_OPEN_SECONDS", "5"))
@@ -264,11 +264,11 @@ def _wrk(method: str, port: int, path: str, key: str, seconds: float, tmp: Path)
         "end\n",
         encoding="utf-8",
     )
-    out = subprocess.run(
+    done = subprocess.run(
         ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "-s", str(script), f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, timeout=seconds + 60,
     )  # fmt: skip
-    out = out.stdout + out.stderr
+    out = done.stdout + done.stderr
     found = re.search(r"^JSON (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)$", out, re.M)
     if not found:
         raise SystemExit(f"wrk gave no summary:\n{out}")

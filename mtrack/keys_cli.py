@@ -7,9 +7,16 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from shared.auth import SCOPES, KeyError_, create_key, key_works, list_keys, revoke_key
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+T = TypeVar("T")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     revoke.set_defaults(func=_revoke)
 
 
-def _sessions() -> tuple[object, object]:
+def _sessions() -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     from shared.db import make_engine, make_sessionmaker
     from shared.settings import DatabaseSettings
 
@@ -37,13 +44,13 @@ def _sessions() -> tuple[object, object]:
     return engine, make_sessionmaker(engine)
 
 
-async def _in_session(work):  # type: ignore[no-untyped-def]
+async def _in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     engine, sessions = _sessions()
     try:
-        async with sessions() as session, session.begin():  # type: ignore[operator]
+        async with sessions() as session, session.begin():
             return await work(session)
     finally:
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
 
 
 def _create(args: argparse.Namespace) -> int:

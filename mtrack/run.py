@@ -331,7 +331,7 @@ def _settled_summary(base: str, key: str, timeout: float = 30.0) -> dict:  # typ
     deadline, last = time.monotonic() + timeout, None
     headers = {"authorization": f"Bearer {key}"}
     while True:
-        summary = httpx.get(f"{base}/v1/summary", headers=headers, timeout=5).json()
+        summary: dict = httpx.get(f"{base}/v1/summary", headers=headers, timeout=5).json()  # type: ignore[type-arg]
         if (summary["total"] and summary["total"] == last) or time.monotonic() > deadline:
             return summary
         last = summary["total"]

@@ -10,7 +10,7 @@ from shared.logs import configure_logging
 
 def build(name: str) -> FastAPI:
     configure_logging(name)
-    disable_created_metrics()  # the `_created` series only add noise to dashboards
+    disable_created_metrics()  # type: ignore[no-untyped-call]  # the `_created` series only add noise to dashboards
     if name == "ingest":
         from services.ingest.app import IngestSettings
         from services.ingest.app import create_app as create_ingest

