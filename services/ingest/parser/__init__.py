@@ -16,6 +16,7 @@ from .docinfo import (
     find_notice_title,
     find_plan_year,
     find_title,
+    is_implementation_plan,
     is_press_release,
     make_plan_key,
 )
@@ -61,6 +62,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
         press=press,
         subject=notice_subject(find_notice_title(lines)),
         stated=stated,
+        tracks_results=is_implementation_plan(lines),
     )
     contacts = find_contacts(lines)
     items = dedupe(_undated_title(candidates(logical_lines(text), ctx), lines))

@@ -38,6 +38,10 @@ _NOTICE_END = re.compile(r"(?:안내|공고|알림|모집)(?:\s?\([^)]*\))?$")
 _NOTICE_HEAD = 3
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
+_COVER_LINES = 15
+_PLAN_KIND = re.compile(r"(?:시행|추진|실행|세부|이행)\s?계획")
+_SECTION_MARK = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ○ㅇ□■◦•·*\-]|\d{1,2}\s?[.)]|[가-하]\s?[.)])")
+_TAIL_LINES = 30
 # An unlabelled date that a sentence schedules (`2025년 1월 8일부터 …`, `2025년 2월 5일에 … 발표`) is
 # one of the text's dates, not the document's.
 _RELATED_HEADLINE = re.compile(r"^\[[^\]\d]{2,8}\]\s?\S")
@@ -59,7 +63,8 @@ def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
     """The document's date, and whether it is a notice's posting date (`등록일: …`): anything that
     ended by then is history, not a milestone."""
     head = [normalise(line) for line in lines[:_HEAD_LINES]]
-    signed = _signed_date(head)
+    tail = [normalise(line) for line in lines[max(_HEAD_LINES, len(lines) - _TAIL_LINES) :]]
+    signed = _signed_date(head) or _signed_date(tail)  # a long 공고 is signed at its end
     for label in _DATE_LABELS:
         for line in head:
             found = label.search(line)
@@ -100,6 +105,13 @@ def _unlabelled_date(head: list[str]) -> date | None:
         if month and (day := _safe_date(int(month.group(1)), int(month.group(2)), 1)):
             return day
     return None
+
+
+def is_implementation_plan(lines: list[str]) -> bool:
+    """`… 2025년도 시행계획(안)` on the cover: a plan that reports last year's 실적 as items it tracks
+    (not a report with a numbered section `Ⅱ. 2025년 추진 계획`)."""
+    cover = [normalise(line) for line in lines[:_HEAD_LINES] if line.strip()][:_COVER_LINES]
+    return any(_PLAN_KIND.search(line) and _SECTION_MARK.match(line) is None for line in cover)
 
 
 def is_press_release(lines: list[str]) -> bool:

@@ -140,6 +140,19 @@ _SUPERSEDED_BEFORE = re.compile(r"(?:기존|당초|종전|변경\s?전)\s?[)\]:]
 _PAST_AFTER = re.compile(
     r"\.?(?:[^.”]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s)|(?:되었|하였)습니다)"
 )
+# `지난해 11월 개최된 …`, `작년 10월 발표한 대책`: a month or day of an earlier year, told relative to
+# the document (`지난 2023년 9월 착공한`, `지난 3월 2일부터`); history whatever the document's date.
+_EARLIER_YEAR_BEFORE = re.compile(r"(?:지난\s?해|작년|재작년|전년도?|지난)\s?(?:의\s)?$")
+# `1분기 고용동향`, `3월 산업활동 동향`, `상반기 수출 통계`: the period a statistic covers, not a step.
+_STATISTIC_NAME_AFTER = re.compile(r"\s?(?:중\s)?(?:[가-힣·]{1,8}\s?){0,2}?(?:통계|동향|추이)(?![가-힣])")
+# `2024년 선정자는 …`, `2025년 졸업예정자`: a year naming a cohort of people, not a deadline.
+_COHORT_AFTER = re.compile(
+    r"\s?도?\s?(?:선정자|수혜자|졸업자|졸업생|졸업예정자|입학생|신입생|수료자|합격자|가입자|참여자|수급자)"
+)
+# `2025년 상반기 접수는 3. 4.(화)부터 …`: a period as the topic of a sentence that dates it to the day.
+_PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
+_COARSE = ("year", "half", "quarter", "quarters")
+_PERIODS = ("quarter", "quarters", "half", "month", "months")
 # A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
 _COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
 # `근로 증빙: 2024년 6월 ~ 2025년 5월 내 3개월 이상 근로`: a window an applicant's record must fall in
@@ -165,6 +178,7 @@ class DocContext:
     press: bool
     subject: str = ""  # what the document is about (its title without year and `안내`/`공고`)
     stated: bool = False  # the date is a notice's posting date (`등록일: …`)
+    tracks_results: bool = True  # an implementation plan tracks its 실적 part; other documents do not
 
     def year_for(self, part: str) -> int | None:
         if self.plan_year is None:
@@ -254,6 +268,12 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
     if _AS_OF_AFTER.match(norm, expr.end) or _FACT_LABEL_BEFORE.search(
         norm, max(0, expr.start - 20), expr.start
     ):
+        return True
+    if _EARLIER_YEAR_BEFORE.search(norm, max(0, expr.start - 12), expr.start):
+        return True
+    if expr.grain in _PERIODS and _STATISTIC_NAME_AFTER.match(norm, expr.end):
+        return True
+    if expr.grain == "year" and expr.kind == "deadline" and _COHORT_AFTER.match(norm, expr.end):
         return True
     if _COMPARED_AFTER.match(norm, expr.end) or _WINDOW_AFTER.match(norm, expr.end):
         return True
@@ -354,6 +374,8 @@ def _heading_year(node: Logical) -> int | None:
 
 
 def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) -> list[TimeExpr]:
+    if node.part == "results" and not ctx.tracks_results:
+        return []  # `2024년 주요 성과` of a work report or a results notice: done, nothing to track
     if schedule_heading_year(norm) is not None:
         return []  # the heading's own year: it dates the rows below, it is not a milestone
     if _CONDITION_LABEL.match(norm) or (node.style == "row" and _is_period_header(node.text)):
@@ -373,12 +395,24 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
+    if len(kept) > 1:
+        kept = [e for e in kept if not _topic_period(norm, e, kept)]
     if ctx.doc_date is not None and (ctx.press or ctx.stated or _in_review(node)):
         # ended by the dateline: history (and in a review of the past, `GTX-A 개통(’24.3)` under
         # `성과 및 평가` of a plan dated 2025.01.13, whatever the dateline's kind; a `실적` part's
         # items stay: an implementation plan tracks them)
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
+
+
+def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr]) -> bool:
+    """A coarse period that is the topic of its sentence (`… 상반기 접수는`) when a day or month
+    of the same sentence dates it: context of that date, not a milestone of its own."""
+    if expr.grain not in _COARSE or expr.kind != "deadline" or not _PERIOD_TOPIC_AFTER.match(norm, expr.end):
+        return False
+    ends = norm.find("다.", expr.end)
+    stop = len(norm) if ends < 0 else ends
+    return any(e.start >= expr.end and e.start < stop and e.grain in ("day", "month") for e in kept)
 
 
 def _sentence_lead(norm: str) -> str:
