@@ -13,6 +13,7 @@ if (_native := _accel.native_dir()) is not None:
 
 from .docinfo import (
     find_dateline,
+    find_named_year,
     find_notice_title,
     find_plan_year,
     find_title,
@@ -57,7 +58,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     ref_year = doc_date.year if doc_date else plan_year
     ctx = DocContext(
         ref_year=ref_year,
-        plan_year=plan_year or ref_year,
+        plan_year=plan_year or ref_year or find_named_year(lines),
         doc_date=doc_date,
         press=press,
         subject=notice_subject(find_notice_title(lines)),

@@ -77,6 +77,9 @@ _RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
 _ANCHOR_START = re.compile(r"['\d상하올금내명연다이]")
 
 
+_BUDGET_AFTER = re.compile(r"\s?도?\s?(?:[가-힣]{1,8})?예산")
+
+
 class TimeExpr(NamedTuple):
     start: int
     end: int
@@ -405,7 +408,9 @@ def find_time_exprs(
         by_year_end = expr.grain == "year" and expr.starts is None  # "'27년까지" sets no year for "9월"
         # `… 발급2023.06.20`: a listed headline's date, glued to it, dates nothing after it
         glued = expr.start > 0 and text[expr.start - 1].isalpha()
-        if expr.explicit_year and anchor_day is not None and not by_year_end and not glued:
+        # `2021년도 예산 편성에 반영할 … 사업을 9월 4일까지`: a budget's year dates nothing after it
+        budget = expr.grain == "year" and _BUDGET_AFTER.match(text, expr.end) is not None
+        if expr.explicit_year and anchor_day is not None and not by_year_end and not glued and not budget:
             ctx_year = anchor_day.year
     if "같은" in text or "같은달" in text:
         found = _same_month_days(text, found)

@@ -107,7 +107,7 @@ _NAMED_YEAR = re.compile(
 # (manufacture/expiry, birth, a reference period, the notice's own dates).
 _AS_OF_AFTER = re.compile(
     r"\.?\s?(?:\([월화수목금토일]?\))?\s?(?:(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)\s?)?"
-    r"(?:말\s?)?(?:기준|현재|이전|자(?=\s?(?:[)\]|]|시행)))"
+    r"(?:말\s?)?(?:기준|현재|이전|이후|자(?=\s?(?:[)\]|]|시행)))"
 )
 _FACT_LABEL_BEFORE = re.compile(
     r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
@@ -117,7 +117,7 @@ _FACT_LABEL_BEFORE = re.compile(
 # A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18`,
 # `온라인 기사 ( 2024.12.09 10:12 )`), never a `… 까지` deadline.
 _STAMP_BEFORE = re.compile(
-    r"(?:기사\s?입력|온라인\s?기사\s?\(?|^\W{0,3}(?:승인|입력|등록|date))\s?[:：]?\s?$"
+    r"(?:기사\s?(?:입력|등록|수정)|온라인\s?기사\s?\(?|(?:^|\|)\W{0,3}(?:승인|입력|등록|date|DATE))\s?[:：]?\s?$"
 )
 # A notice's signature (`2025년 2월 5일 산업통상자원부장관`), and a board's listing date: an ISO date
 # alone on its line (`2014-10-07`, `2024-09-05 11:15`), after a notice's title (`… 공고 2025-02-05`),
@@ -153,6 +153,14 @@ _COHORT_AFTER = re.compile(
 _PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
 _COARSE = ("year", "half", "quarter", "quarters")
 _PERIODS = ("quarter", "quarters", "half", "month", "months")
+# `… | 2020-08-27 14:09:42`: a page's timestamp (to the second), never a step; `… | 2021-04-07 | 4 |`: a
+# board row's posting date beside its view count.
+_TIMESTAMP_AFTER = re.compile(r"\s\d{1,2}:\d{2}:\d{2}")
+_BOARD_CELL_AFTER = re.compile(r"\s?\|\s?[\d,]+\s?\|?\s*$")
+# `※ 2014. 6. 4. 제6회 전국동시지방선거와 관련하여 …`: a dated event given as the reason for a step.
+_REASON_AFTER = re.compile(r"\.?\s?[^.,]{0,30}?(?:(?:와|과)\s?관련(?:하여|해)|(?:으)?로\s?인(?:해|하여))")
+# `올해 상반기` in a text with no date of its own: `올해` was not placed, so neither is what it dates.
+_UNPLACED_YEAR_BEFORE = re.compile(r"(?:올해|금년|내년|명년)\s?$")
 # A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
 _COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
 # `근로 증빙: 2024년 6월 ~ 2025년 5월 내 3개월 이상 근로`: a window an applicant's record must fall in
@@ -166,7 +174,7 @@ _FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
-_QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})\s[가-힣]")
+_QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -270,6 +278,12 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
     ):
         return True
     if _EARLIER_YEAR_BEFORE.search(norm, max(0, expr.start - 12), expr.start):
+        return True
+    if expr.grain == "day" and (
+        _TIMESTAMP_AFTER.match(norm, expr.end)
+        or _BOARD_CELL_AFTER.match(norm, expr.end)
+        or _REASON_AFTER.match(norm, expr.end)
+    ):
         return True
     if expr.grain in _PERIODS and _STATISTIC_NAME_AFTER.match(norm, expr.end):
         return True
@@ -390,6 +404,11 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         and keep_expr(norm, e)
         and not _condition_or_rule(norm, e, words)
         and not _a_fact(norm, e)
+        and not (
+            ctx.ref_year is None
+            and not e.explicit_year
+            and _UNPLACED_YEAR_BEFORE.search(norm, max(0, e.start - 4), e.start)
+        )
     ]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's

@@ -74,3 +74,75 @@ def test_a_notice_signed_at_its_end_dates_it() -> None:
         + "2024. 11. 15.\n마을재단 이사장\n"
     )
     assert _items(text) == [(None, date(2024, 11, 22))]
+
+
+# Rules found on the sixth held-out set after its first score (kinds of line, not those documents).
+
+
+def test_a_budget_year_dates_nothing_after_it() -> None:
+    text = (
+        "마을군, 주민참여예산 제안사업 공모\n홍길동 기자 | 2020-08-27 14:09:42\n"
+        "마을군이 2021년도 예산 편성에 반영할 제안사업을 9월 4일까지 공모한다.\n"
+    )
+    assert _items(text) == [(None, date(2020, 9, 4))]
+
+
+def test_a_year_naming_a_budget_programme_is_no_deadline() -> None:
+    text = "마을구 알림\n온라인투표 결과를 합산하여 2021년 주민참여예산 사업을 선정합니다.\n"
+    assert _items(text) == []
+
+
+def test_a_page_timestamp_and_a_board_rows_date_are_metadata() -> None:
+    text = (
+        "마을 소식\n- 공고문.hwp (82.0K) 368회 다운로드 | DATE : 2020-06-22 18:56:42\n"
+        "번호 | 제목 | 작성자 | 작성일 | 조회수 |\n3 | 마을 소식 | 김OO | 2021-04-07 | 4 |\n"
+        "기사등록 2024-07-12 16:08:10\n ○ 접수: 2024. 8. 1.(목)까지\n"
+    )
+    assert _items(text) == [(None, date(2024, 8, 1))]
+
+
+def test_a_dated_reason_and_a_window_start_are_no_steps() -> None:
+    text = (
+        "마을 공모 안내\n1. 공모기간 : 2014. 3. 10(월) ∼ 2014. 4. 4(금)\n"
+        "※ 2014. 6. 4. 지방선거와 관련하여 사업 시행 시기 조정\n"
+        "ㅇ 2020년 5월 이후 개최가 완료된 전시회\n"
+    )
+    assert _items(text) == [(date(2014, 3, 10), date(2014, 4, 4))]
+
+
+def test_this_year_as_the_count_of_a_festival_is_no_deadline() -> None:
+    text = "마을 소식\n등록일: 2022. 11. 1.\n올해로 열여섯 번째를 맞는 마을축제에 많은 관심을 바랍니다.\n"
+    assert _items(text) == []
+
+
+def test_a_notices_opening_formula_year_is_no_deadline() -> None:
+    text = (
+        "시행요령에 따라 2025년 마을 지원사업 사업계획 및 시행지침을 게시하오니 많은 참여를 바랍니다.\n"
+        "□ 사업개요\n가. 사 업 명 : 2025년 마을 주변지역 지원사업\n나. 사업기간 : 2025. 1. ~ 12.\n"
+    )
+    plan = parse_plan(text)
+    assert [(m.starts, m.due) for m in plan.milestones] == [(date(2025, 1, 1), date(2025, 12, 31))]
+    assert "마을 주변지역 지원사업" in plan.milestones[0].title  # the name field names the period
+
+
+def test_an_iso_date_under_the_headline_dates_the_news_item() -> None:
+    text = (
+        "마을군, 마을공동체 사업 참여 단체 모집\n2022-01-04\n"
+        "참여를 희망하는 단체는 오는 21일까지 마을군 담당부서나 행정복지센터에 접수하면 됩니다.\n"
+    )
+    assert _items(text) == [(date(2022, 1, 21), date(2022, 1, 21))]
+
+
+def test_a_quoted_event_year_places_days_on_other_lines_but_not_this_year() -> None:
+    text = (
+        "부처별 대표사업 한눈에\n마을부가 ‘2016년도 마을창업 통합 설명회’를 연다고 24일 밝혔다.\n"
+        "설명회 일정은 △2월 25일 수도권 △3월 3일 대전·충청이다.\n올해 상반기 신청은 지난해보다 줄었다.\n"
+    )
+    assert [due for _, due in _items(text)] == [date(2016, 2, 25), date(2016, 3, 3)]
+
+
+def test_a_call_titled_gongmo_gives_its_subject_to_a_bare_period_label() -> None:
+    text = "2022년 주민참여예산 시민제안사업 공모\n집중공모기간 : 2021. 2. 1. ~ 6. 30.\n"
+    plan = parse_plan(text)
+    assert [(m.starts, m.due) for m in plan.milestones] == [(date(2021, 2, 1), date(2021, 6, 30))]
+    assert "시민제안사업" in plan.milestones[0].title
