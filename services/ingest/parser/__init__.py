@@ -11,6 +11,7 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
+from .dates import is_date_only
 from .docinfo import (
     find_dateline,
     find_named_year,
@@ -27,6 +28,8 @@ from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
 from .selection import paren_span
 from .structure import logical_lines
+from .subjects import needs_subject
+from .titles import letters
 
 __all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "is_native", "parse_plan"]
 
@@ -44,6 +47,9 @@ def _forget_previous_document() -> None:
     paren_span.cache_clear()
     norm_title.cache_clear()
     schedule_heading_year.cache_clear()
+    letters.cache_clear()
+    needs_subject.cache_clear()
+    is_date_only.cache_clear()
 
 
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from .model import Kind
@@ -446,6 +447,7 @@ def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def is_date_only(text: str) -> bool:
     """The whole text is one time expression: a table cell such as `'25.6월`, `(’25.下)`."""
     if len(text) > _LONGEST_CELL:

@@ -102,6 +102,8 @@ def _signed_date(head: list[str]) -> date | None:
     (`2025년 5월 26일` / `서울특별시장`, `2025. 5. 20.` / `종로구청장`)."""
     filled = [line.strip() for line in head if line.strip()]
     for line, after in pairwise(filled):
+        if line[:2] not in ("19", "20"):
+            continue  # the date opens the line: most lines are decided without a pattern
         match = _FULL_DATE.fullmatch(_DATE_LINE_TAIL.sub("", line))
         if match and _ISSUER.fullmatch(after) and (day := _safe_date(*map(int, match.groups()))):
             return day

@@ -79,6 +79,8 @@ _ACTION_NOUN = re.compile(
 )
 _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분)?(?:에|부터)?")
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
+_STEP_ENDS = ("시기", "기간", "일정", "기한", "일시")
+_SPACED_MAX = 7
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
@@ -152,6 +154,7 @@ _COHORT_AFTER = re.compile(
 # `2025년 상반기 접수는 3. 4.(화)부터 …`: a period as the topic of a sentence that dates it to the day.
 _PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
 _COARSE = ("year", "half", "quarter", "quarters")
+_TOPIC_REACH = 200
 _PERIODS = ("quarter", "quarters", "half", "month", "months")
 # `… | 2020-08-27 14:09:42`: a page's timestamp (to the second), never a step; `… | 2021-04-07 | 4 |`: a
 # board row's posting date beside its view count.
@@ -161,6 +164,8 @@ _BOARD_CELL_AFTER = re.compile(r"\s?\|\s?[\d,]+\s?\|?\s*$")
 _REASON_AFTER = re.compile(r"\.?\s?[^.,]{0,30}?(?:(?:와|과)\s?관련(?:하여|해)|(?:으)?로\s?인(?:해|하여))")
 # `올해 상반기` in a text with no date of its own: `올해` was not placed, so neither is what it dates.
 _UNPLACED_YEAR_BEFORE = re.compile(r"(?:올해|금년|내년|명년)\s?$")
+_PAST_MARKS = ("었", "였", "했", "았", "됐")
+_FACT_REACH = 100  # beyond the longest reach of the patterns of `_a_fact` (`_PAST_AFTER`: 80 + its verb)
 # A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
 _COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
 # `근로 증빙: 2024년 6월 ~ 2025년 5월 내 3개월 이상 근로`: a window an applicant's record must fall in
@@ -226,14 +231,26 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     """`가. 모집시기 : 2021.10.1.~` in a notice: the step of what the notice is about
     (`자산형성지원사업 신규 가입자 모집`), not the bare label `모집시기`; with no notice title, the
     heading above the label (`1. 지원서 접수` / `가. 접수기간: …` → `지원서 접수`)."""
-    title = " ".join(_CLOCK.sub("", _ITEM_LETTER.sub("", title, count=1)).split())
-    title = _SPACED_LABEL.sub(lambda m: m.group(0).replace(" ", ""), _NOTE_TAIL.sub("", title))
+    # Each pattern runs only when the text holds what it needs (a title of a plan usually holds none).
+    if any(mark in ".)" for mark in title[1:3]):
+        title = _ITEM_LETTER.sub("", title, count=1)
+    if ":" in title or "시" in title:
+        title = _CLOCK.sub("", title)
+    title = " ".join(title.split())
+    if "※" in title or "*" in title:
+        title = _NOTE_TAIL.sub("", title)
     label, colon, rest = title.partition(":")
-    if colon and len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
-        title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
-    title = _SPACED_TAIL.sub(lambda m: m.group(0).replace(" ", ""), title)
-    if _SPACED_WHOLE.fullmatch(title):
+    if colon:
+        title = _SPACED_LABEL.sub(lambda m: m.group(0).replace(" ", ""), title)
+        label, colon, rest = title.partition(":")
+        if len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
+            title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
+    if title[-2:-1] == " ":
+        title = _SPACED_TAIL.sub(lambda m: m.group(0).replace(" ", ""), title)
+    if len(title) <= _SPACED_MAX and _SPACED_WHOLE.fullmatch(title):
         title = title.replace(" ", "")  # `나. 일 시 : 2017. 8. 26.(토)`: the label `일시`
+    if not title.endswith(_STEP_ENDS):
+        return title
     part = _PART_HEADING.match(title)
     if part and subject:  # `활동내용 기간` in a call for reporters: the reporters' activity
         return f"{_RECRUITING.sub('', subject).strip()} {part.group(1)}".strip()
@@ -277,21 +294,31 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
         norm, max(0, expr.start - 20), expr.start
     ):
         return True
-    if _EARLIER_YEAR_BEFORE.search(norm, max(0, expr.start - 12), expr.start):
+    # The rules below each need a word of their own within a bounded reach after the date; a plain
+    # substring test of that window skips the pattern when the word is absent (most of a plan's
+    # dates meet none of them), and keeps each test's cost independent of the line's length.
+    before = norm[max(0, expr.start - 12) : expr.start]
+    after = norm[expr.end : expr.end + _FACT_REACH]
+    if ("지난" in before or "작년" in before or "전년" in before) and _EARLIER_YEAR_BEFORE.search(before):
         return True
     if expr.grain == "day" and (
-        _TIMESTAMP_AFTER.match(norm, expr.end)
-        or _BOARD_CELL_AFTER.match(norm, expr.end)
-        or _REASON_AFTER.match(norm, expr.end)
+        (":" in norm[expr.end : expr.end + 4] and _TIMESTAMP_AFTER.match(norm, expr.end))
+        or ("|" in norm[expr.end : expr.end + 3] and _BOARD_CELL_AFTER.match(norm, expr.end))
+        or (("관련" in after or "인해" in after or "인하여" in after) and _REASON_AFTER.match(norm, expr.end))
     ):
         return True
-    if expr.grain in _PERIODS and _STATISTIC_NAME_AFTER.match(norm, expr.end):
+    statistic = "통계" in after or "동향" in after or "추이" in after
+    if statistic and expr.grain in _PERIODS and _STATISTIC_NAME_AFTER.match(norm, expr.end):
         return True
     if expr.grain == "year" and expr.kind == "deadline" and _COHORT_AFTER.match(norm, expr.end):
         return True
-    if _COMPARED_AFTER.match(norm, expr.end) or _WINDOW_AFTER.match(norm, expr.end):
+    if ("대비" in after or "동기" in after) and _COMPARED_AFTER.match(norm, expr.end):
         return True
-    if _BASIS_AFTER.match(norm, expr.end) or _SIGNED_AFTER.match(norm, expr.end):
+    if "이상" in after and _WINDOW_AFTER.match(norm, expr.end):
+        return True
+    if "따라" in after and _BASIS_AFTER.match(norm, expr.end):
+        return True
+    if _SIGNED_AFTER.match(norm, expr.end):
         return True
     if _signed_inline(norm, expr):
         return True
@@ -302,6 +329,8 @@ def _a_fact(norm: str, expr: TimeExpr) -> bool:
         and norm.find("→", expr.end, expr.end + 80) >= 0
     ):
         return True
+    if not any(mark in after for mark in _PAST_MARKS):
+        return False
     past = _PAST_AFTER.match(norm, expr.end)
     return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())
 
@@ -415,7 +444,8 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
     if len(kept) > 1:
-        kept = [e for e in kept if not _topic_period(norm, e, kept)]
+        starts = [e.start for e in kept]
+        kept = [e for e in kept if not _topic_period(norm, e, kept, starts)]
     if ctx.doc_date is not None and (ctx.press or ctx.stated or _in_review(node)):
         # ended by the dateline: history (and in a review of the past, `GTX-A 개통(’24.3)` under
         # `성과 및 평가` of a plan dated 2025.01.13, whatever the dateline's kind; a `실적` part's
@@ -424,14 +454,20 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     return kept
 
 
-def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr]) -> bool:
+def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr], starts: list[int]) -> bool:
     """A coarse period that is the topic of its sentence (`… 상반기 접수는`) when a day or month
     of the same sentence dates it: context of that date, not a milestone of its own."""
     if expr.grain not in _COARSE or expr.kind != "deadline" or not _PERIOD_TOPIC_AFTER.match(norm, expr.end):
         return False
-    ends = norm.find("다.", expr.end)
-    stop = len(norm) if ends < 0 else ends
-    return any(e.start >= expr.end and e.start < stop and e.grain in ("day", "month") for e in kept)
+    ends = norm.find("다.", expr.end, expr.end + _TOPIC_REACH)
+    stop = expr.end + _TOPIC_REACH if ends < 0 else ends
+    index = bisect_left(starts, expr.end)
+    for later in kept[index:]:
+        if later.start >= stop:
+            return False
+        if later.grain in ("day", "month"):
+            return True
+    return False
 
 
 def _sentence_lead(norm: str) -> str:
@@ -684,7 +720,8 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
             cell = f"{cell} {node.text}"
         elif node.marker != "Ÿ":
             cell = ""
-        if not (node.skip or (node.is_heading and not _LABELLED_DATE.match(node.text))):
+        dated = _DATE_CUE.search(node.text) is not None  # undated lines (most of a plan) cost nothing more
+        if dated and not (node.skip or (node.is_heading and not _LABELLED_DATE.match(node.text))):
             texts, owner = _texts(node), None
             if node.style == "row":
                 text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)
