@@ -111,6 +111,13 @@ _COARSE = ("year", "half", "quarter", "quarters")
 _TOPIC_REACH = 200
 # `올해 상반기` in a text with no date of its own: `올해` was not placed, so neither is what it dates.
 _UNPLACED_YEAR_BEFORE = re.compile(r"(?:올해|금년|내년|명년)\s?$")
+# Time words a removed date leaves in front of a step (`올해 지난 13일부터 운영`).
+_LEFTOVER_TIME = re.compile(
+    r"^(?:(?:올해|금년|이번)(?:는|에는|도)?\s|지난\s?\d{1,2}\s?일(?:부터|까지|에)?\s)+"
+)
+_LINE_TOPIC = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,12})(?:은|는)\s")
+_ACTOR_TOPIC = re.compile(r"(?:부|처|청|시|군|구|도|위원회|정부|당국|관계자|올해|금년|이번|이날|현재|오늘)$")
+_BARE_STEP = 4
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
@@ -469,7 +476,7 @@ def _is_bare_name(title: str) -> bool:
 
 
 def _clause_candidates(
-    node: Logical, offset: int, raw: str, ctx: DocContext, label: str, cell: str = ""
+    node: Logical, offset: int, raw: str, ctx: DocContext, label: str, cell: str = "", topic: str = ""
 ) -> list[Candidate]:
     if not _DATE_CUE.search(raw):
         return []  # no digit and no relative date word: nothing to date (most lines of a plan)
@@ -520,12 +527,32 @@ def _clause_candidates(
                 expr = expr._replace(kind="deadline", due=expr.starts)
         start = max(clause_start(norm, clause), clause.end - MAX_CLAUSE)
         chunk = norm[start : clause.end]
+        if prose:
+            title = _with_earlier_topic(title, topic)
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
         if shown:
             kept_core = core if core and core != shown else ""
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))
         previous, previous_title = clause, title
     return out
+
+
+def _with_earlier_topic(title: str, topic: str) -> str:
+    """`자체설계단은 … 12명으로 구성됐다.` / `올해는 지난 13일부터 오는 2024년 2월 초순까지 운영할 계획이다.`:
+    a bare step (`운영`), once the time words left in front of it are gone, is done by the topic of the
+    sentence before (`자체설계단 운영`)."""
+    bare = _LEFTOVER_TIME.sub("", title)
+    if not topic or bare == title or letters(bare) > _BARE_STEP or not ends_in_action(bare):
+        return title  # only a step whose own sentence opened with time words, not a named one
+    return f"{topic} {bare}"
+
+
+def topic_of(text: str) -> str:
+    """The first topic (`…자체설계단은 …`) of a prose line, when it names no actor or time."""
+    found = _LINE_TOPIC.search(text)
+    if found is None or _ACTOR_TOPIC.search(found.group(1)):
+        return ""
+    return found.group(1)
 
 
 def _candidate(
@@ -560,6 +587,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
     out: list[Candidate] = []
     previous: Logical | None = None
     cell = ""  # left cell of a `① 문제 | Ÿ 조치` table row, possibly wrapped over rows
+    previous_topic = ""  # the topic of the last prose line (`자체설계단은 …`)
     for index, node in enumerate(nodes):
         if node.style == "enum":
             cell = node.text
@@ -569,14 +597,17 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
             cell = ""
         dated = _DATE_CUE.search(node.text) is not None  # undated lines (most of a plan) cost nothing more
         if dated and not (node.skip or (node.is_heading and not _LABELLED_DATE.match(node.text))):
+            topic = previous_topic
             texts, owner = _texts(node), None
             if node.style == "row":
                 text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)
                 texts = [(0, text)]
             for offset, raw in texts:
-                found = _clause_candidates(node, offset, raw, ctx, row_label(previous), cell)
+                found = _clause_candidates(node, offset, raw, ctx, row_label(previous), cell, topic)
                 out.extend([replace(c, owner=owner) for c in found] if owner else found)
         if node.marker == "Ÿ":
             cell = ""
+        if node.style == "prose":
+            previous_topic = topic_of(node.text)
         previous = node
     return out

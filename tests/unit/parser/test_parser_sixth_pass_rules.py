@@ -146,3 +146,28 @@ def test_a_call_titled_gongmo_gives_its_subject_to_a_bare_period_label() -> None
     plan = parse_plan(text)
     assert [(m.starts, m.due) for m in plan.milestones] == [(date(2021, 2, 1), date(2021, 6, 30))]
     assert "시민제안사업" in plan.milestones[0].title
+
+
+# The remaining families of the brief: a step's subject in the sentence before; money as the means.
+
+
+def test_a_step_whose_sentence_opens_with_time_words_takes_the_previous_sentences_topic() -> None:
+    text = (
+        "마을 설계단 운영\n마을과장을 단장으로 한 자체설계단은 공무원 12명으로 구성됐다.\n"
+        "올해는 지난 13일부터 오는 2024년 2월 초순까지 운영할 계획이다.\n"
+    )
+    assert [m.title for m in parse_plan(text).milestones] == ["자체설계단 운영"]
+
+
+def test_a_named_step_keeps_its_own_words() -> None:
+    text = (
+        "마을 연수 안내\n모집 유형별 인원은 특별선발 32명, 일반선발 48명이다.\n"
+        "신청은 2025년 12월 1일부터 7일까지 마을포털을 통해 접수하면 된다.\n"
+    )
+    assert all("인원" not in m.title for m in parse_plan(text).milestones)
+
+
+def test_the_money_put_in_is_the_means_not_the_deliverable() -> None:
+    text = "마을 소식\n2027년까지 94억 원이 투입되어 파크골프장과 광장이 조성될 예정이다.\n"
+    titles = [m.title for m in parse_plan(text).milestones]
+    assert len(titles) == 1 and "투입" not in titles[0] and "파크골프장" in titles[0]
