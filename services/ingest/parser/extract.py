@@ -118,6 +118,7 @@ _LEFTOVER_TIME = re.compile(
 _LINE_TOPIC = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,12})(?:은|는)\s")
 _ACTOR_TOPIC = re.compile(r"(?:부|처|청|시|군|구|도|위원회|정부|당국|관계자|올해|금년|이번|이날|현재|오늘)$")
 _BARE_STEP = 4
+_TIME_WORD_STARTS = ("올", "금", "이", "지")
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
@@ -537,14 +538,17 @@ def _clause_candidates(
     return out
 
 
-def _with_earlier_topic(title: str, topic: str) -> str:
+def _with_earlier_topic(title: str, before: str) -> str:
     """`자체설계단은 … 12명으로 구성됐다.` / `올해는 지난 13일부터 오는 2024년 2월 초순까지 운영할 계획이다.`:
     a bare step (`운영`), once the time words left in front of it are gone, is done by the topic of the
-    sentence before (`자체설계단 운영`)."""
+    sentence before (`자체설계단 운영`). `before`: that prose line (its topic is found only when needed)."""
+    if not before or title[:1] not in _TIME_WORD_STARTS:
+        return title
     bare = _LEFTOVER_TIME.sub("", title)
-    if not topic or bare == title or letters(bare) > _BARE_STEP or not ends_in_action(bare):
+    if bare == title or letters(bare) > _BARE_STEP or not ends_in_action(bare):
         return title  # only a step whose own sentence opened with time words, not a named one
-    return f"{topic} {bare}"
+    topic = topic_of(before)
+    return f"{topic} {bare}" if topic else title
 
 
 def topic_of(text: str) -> str:
@@ -587,7 +591,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
     out: list[Candidate] = []
     previous: Logical | None = None
     cell = ""  # left cell of a `① 문제 | Ÿ 조치` table row, possibly wrapped over rows
-    previous_topic = ""  # the topic of the last prose line (`자체설계단은 …`)
+    previous_prose = ""  # the last prose line, whose topic (`자체설계단은 …`) a bare step may take
     for index, node in enumerate(nodes):
         if node.style == "enum":
             cell = node.text
@@ -597,7 +601,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
             cell = ""
         dated = _DATE_CUE.search(node.text) is not None  # undated lines (most of a plan) cost nothing more
         if dated and not (node.skip or (node.is_heading and not _LABELLED_DATE.match(node.text))):
-            topic = previous_topic
+            topic = previous_prose
             texts, owner = _texts(node), None
             if node.style == "row":
                 text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)
@@ -608,6 +612,6 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
         if node.marker == "Ÿ":
             cell = ""
         if node.style == "prose":
-            previous_topic = topic_of(node.text)
+            previous_prose = node.text
         previous = node
     return out
