@@ -61,6 +61,7 @@ _FROM_TO = re.compile(r"\.?\s?부터\s?")
 _DAY_ONLY = re.compile(r"(\d{1,2})\s?일")
 _DAY_BEFORE_RANGE = re.compile(r"(\d{1,2})(?=\s?~\s?\d{1,2}\s?일)")
 _DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
+_DAY_TO_MONTH_DAY = re.compile(r"(\d{1,2})\s?일(?=\s?(?:부터|~)\s?(\d{1,2})\s?월\s?(\d{1,2})\s?일)")
 _SLASH_DAY = re.compile(r"\d{1,2}/\d{1,2}\)")
 _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 # `3. 10.(월)`, `5. 1. ~ 6. 30.`: a notice's day with no year (the document's year places it).
@@ -248,7 +249,23 @@ def _point_at(
     if point is None and ref_month is not None and _DAY_RANGE_START.match(text, pos):
         day = _DAY_ONLY.match(text, pos)  # `10일부터 21일까지` in a dated article: the dateline's month
         point = _day_point(ctx_year, ref_month, int(day.group(1)), day.end()) if day else None
+    if point is None and ref_month is None:
+        point = _day_before_month_day(text, pos, ctx_year)
     return (point, False) if point else None
+
+
+def _day_before_month_day(text: str, pos: int, year: int) -> _Point | None:
+    """`25일부터 3월 9일까지` with no dateline: the first day is of the end's month, or of the month
+    before it when it is the later day of the two (25 > 9: February)."""
+    found = _DAY_TO_MONTH_DAY.match(text, pos)
+    if found is None:
+        return None
+    first, month, last = (int(group) for group in found.groups())
+    if not 1 <= month <= 12 or (first > last and month == 1):
+        return None  # across a new year: left to a dateline
+    if first > last:
+        month -= 1
+    return _day_point(year, month, first, found.end())
 
 
 def _relative_year(text: str, end: int, year: int, within: bool) -> _Point:

@@ -195,3 +195,11 @@ def test_relative_forms(text: str, expr: str, kind: str, starts: date | None, du
 @pytest.mark.parametrize("text", ["내달 공고", "다음 달 10~14일", "이달 중 고시", "10일부터 21일까지"])
 def test_relative_months_are_left_out_without_a_document_date(text: str) -> None:
     assert find_time_exprs(normalise(text), None, None, None) == []
+
+
+def test_a_days_range_start_takes_the_month_of_its_end_or_the_one_before() -> None:
+    late = find_time_exprs("25일부터 3월 9일까지 연다", None, 2016)
+    early = find_time_exprs("5일부터 3월 9일까지 연다", None, 2016)
+    assert [(e.starts, e.due) for e in late] == [(date(2016, 2, 25), date(2016, 3, 9))]
+    assert [(e.starts, e.due) for e in early] == [(date(2016, 3, 5), date(2016, 3, 9))]
+    assert all(e.starts != date(2015, 12, 25) for e in find_time_exprs("25일부터 1월 9일까지", None, 2016))
