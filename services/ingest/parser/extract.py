@@ -118,6 +118,7 @@ _LEFTOVER_TIME = re.compile(
 _LINE_TOPIC = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,12})(?:은|는)\s")
 _ACTOR_TOPIC = re.compile(r"(?:부|처|청|시|군|구|도|위원회|정부|당국|관계자|올해|금년|이번|이날|현재|오늘)$")
 _BARE_STEP = 4
+_INLINE_LIST_LEAD = re.compile(r"^\s*([가-힣A-Za-z0-9·\s]{2,30}?)\s?(?:일정|장소|순서)?(?:은|는)\s?△")
 _TIME_WORD_STARTS = ("올", "금", "이", "지")
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
@@ -530,6 +531,8 @@ def _clause_candidates(
         chunk = norm[start : clause.end]
         if prose:
             title = _with_earlier_topic(title, topic)
+        if "△" in norm:
+            title = _inline_list_item(title, norm)
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
         if shown:
             kept_core = core if core and core != shown else ""
@@ -549,6 +552,17 @@ def _with_earlier_topic(title: str, before: str) -> str:
         return title  # only a step whose own sentence opened with time words, not a named one
     topic = topic_of(before)
     return f"{topic} {bare}" if topic else title
+
+
+def _inline_list_item(title: str, norm: str) -> str:
+    """`설명회 일정은 △2월 25일 수도권(…) △3월 3일 대전·충청(…)`: an item of an inline `△` list is its
+    own words (no marks, no venue in parentheses) and the list's topic (`대전·충청 설명회`)."""
+    item = " ".join(_ANNOTATION.sub("", title).replace("△", " ").split())
+    lead = _INLINE_LIST_LEAD.match(norm)
+    if lead is None or not item:
+        return item or title
+    topic = lead.group(1).split()[-1]
+    return item if topic in item else f"{item} {topic}"
 
 
 def topic_of(text: str) -> str:

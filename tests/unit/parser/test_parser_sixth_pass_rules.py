@@ -171,3 +171,10 @@ def test_the_money_put_in_is_the_means_not_the_deliverable() -> None:
     text = "마을 소식\n2027년까지 94억 원이 투입되어 파크골프장과 광장이 조성될 예정이다.\n"
     titles = [m.title for m in parse_plan(text).milestones]
     assert len(titles) == 1 and "투입" not in titles[0] and "파크골프장" in titles[0]
+
+
+def test_an_inline_triangle_list_item_takes_the_lists_topic() -> None:
+    text = "마을 소식\n2016년 설명회 일정은 △2월 25일 수도권(마을회관) △3월 3일 대전·충청(마을청 대강당)\n"
+    titles = [m.title for m in parse_plan(text).milestones]
+    assert len(titles) == 2 and all("설명회" in t and "△" not in t and "대강당" not in t for t in titles)
+    assert "대전·충청" in titles[1]
