@@ -59,6 +59,8 @@ _DAY_TAIL = re.compile(
 )
 _FROM_TO = re.compile(r"\.?\s?부터\s?")
 _DAY_ONLY = re.compile(r"(\d{1,2})\s?일")
+_WEEKDAYS = "월화수목금토일"
+_WEEKDAY = re.compile(r"\(([월화수목금토일])\)")
 _DAY_BEFORE_RANGE = re.compile(r"(\d{1,2})(?=\s?~\s?\d{1,2}\s?일)")
 _DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
 _DAY_TO_MONTH_DAY = re.compile(r"(\d{1,2})\s?일(?=\s?(?:부터|~)\s?(\d{1,2})\s?월\s?(\d{1,2})\s?일)")
@@ -420,6 +422,8 @@ def find_time_exprs(
         expr = parse_at(text, m.start(), ref_year, ctx_year, ref_month)
         if expr is None:
             continue
+        if not expr.explicit_year and expr.grain == "day":
+            expr = _by_weekday(text, expr)
         found.append(expr)
         last_end = expr.end
         anchor_day = expr.starts or expr.due
@@ -433,6 +437,36 @@ def find_time_exprs(
     if "같은" in text or "같은달" in text:
         found = _same_month_days(text, found)
     return found
+
+
+def _by_weekday(text: str, expr: TimeExpr) -> TimeExpr:
+    """`3. 17.(월)~6. 30.(월)` under `2026년도 예산편성을 위한 …`: a year-less day whose weekday is wrong
+    for the year it was given, and right for the year before or after, is of that year (the whole
+    expression moves with it). Any other mismatch (a typo) leaves it as it was."""
+    first = expr.starts or expr.due
+    found = _WEEKDAY.search(text, expr.start, min(len(text), expr.end + 4))
+    if first is None or found is None:
+        return expr
+    wanted = _WEEKDAYS.index(found.group(1))
+    if first.weekday() == wanted:
+        return expr
+    for shift in (-1, 1):
+        try:
+            moved = first.replace(year=first.year + shift)
+        except ValueError:
+            continue  # 29 February
+        if moved.weekday() == wanted:
+            return expr._replace(starts=_shifted(expr.starts, shift), due=_shifted(expr.due, shift))
+    return expr
+
+
+def _shifted(day: date | None, years: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
