@@ -11,11 +11,14 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
+from .dates import is_date_only
 from .docinfo import (
     find_dateline,
+    find_named_year,
     find_notice_title,
     find_plan_year,
     find_title,
+    is_implementation_plan,
     is_press_release,
     make_plan_key,
 )
@@ -25,6 +28,8 @@ from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
 from .selection import paren_span
 from .structure import logical_lines
+from .subjects import needs_subject
+from .titles import letters
 
 __all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "is_native", "parse_plan"]
 
@@ -42,6 +47,9 @@ def _forget_previous_document() -> None:
     paren_span.cache_clear()
     norm_title.cache_clear()
     schedule_heading_year.cache_clear()
+    letters.cache_clear()
+    needs_subject.cache_clear()
+    is_date_only.cache_clear()
 
 
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
@@ -56,11 +64,12 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     ref_year = doc_date.year if doc_date else plan_year
     ctx = DocContext(
         ref_year=ref_year,
-        plan_year=plan_year or ref_year,
+        plan_year=plan_year or ref_year or find_named_year(lines),
         doc_date=doc_date,
         press=press,
         subject=notice_subject(find_notice_title(lines)),
         stated=stated,
+        tracks_results=is_implementation_plan(lines),
     )
     contacts = find_contacts(lines)
     items = dedupe(_undated_title(candidates(logical_lines(text), ctx), lines))

@@ -18,7 +18,7 @@ _SPLIT = re.compile(
 # A purpose or means phrase in front of the deliverable ("…을 위해", "…을 통해").
 MEANS = re.compile(
     r"(?:위해|위하여|통해|통하여|바탕으로|중심으로|활용하여|활용해|도록|반영하여|따라"
-    r"|추진해|확대해|대응해|연계해|협력해|과\s함께|와\s함께)\s"
+    r"|추진해|확대해|대응해|연계해|협력해|과\s함께|와\s함께|투입되어|투입해|투입하여|들여)\s"
 )
 _BRACKET = re.compile(r"[(「\[『]")
 _MAX_LISTED = 25

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from .model import Kind
@@ -58,8 +59,11 @@ _DAY_TAIL = re.compile(
 )
 _FROM_TO = re.compile(r"\.?\s?부터\s?")
 _DAY_ONLY = re.compile(r"(\d{1,2})\s?일")
+_WEEKDAYS = "월화수목금토일"
+_WEEKDAY = re.compile(r"\(([월화수목금토일])\)")
 _DAY_BEFORE_RANGE = re.compile(r"(\d{1,2})(?=\s?~\s?\d{1,2}\s?일)")
 _DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
+_DAY_TO_MONTH_DAY = re.compile(r"(\d{1,2})\s?일(?=\s?(?:부터|~)\s?(\d{1,2})\s?월\s?(\d{1,2})\s?일)")
 _SLASH_DAY = re.compile(r"\d{1,2}/\d{1,2}\)")
 _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 # `3. 10.(월)`, `5. 1. ~ 6. 30.`: a notice's day with no year (the document's year places it).
@@ -75,6 +79,9 @@ _CELL_REST = re.compile(r"\s*(?:\([월화수목금토일]\))?\s*\.?$")
 _RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
 # The characters an anchor starts with (the lookahead of `_ANCHOR`): a cheap scan finds the first.
 _ANCHOR_START = re.compile(r"['\d상하올금내명연다이]")
+
+
+_BUDGET_AFTER = re.compile(r"\s?도?\s?(?:[가-힣]{1,8})?예산")
 
 
 class TimeExpr(NamedTuple):
@@ -244,7 +251,23 @@ def _point_at(
     if point is None and ref_month is not None and _DAY_RANGE_START.match(text, pos):
         day = _DAY_ONLY.match(text, pos)  # `10일부터 21일까지` in a dated article: the dateline's month
         point = _day_point(ctx_year, ref_month, int(day.group(1)), day.end()) if day else None
+    if point is None and ref_month is None:
+        point = _day_before_month_day(text, pos, ctx_year)
     return (point, False) if point else None
+
+
+def _day_before_month_day(text: str, pos: int, year: int) -> _Point | None:
+    """`25일부터 3월 9일까지` with no dateline: the first day is of the end's month, or of the month
+    before it when it is the later day of the two (25 > 9: February)."""
+    found = _DAY_TO_MONTH_DAY.match(text, pos)
+    if found is None:
+        return None
+    first, month, last = (int(group) for group in found.groups())
+    if not 1 <= month <= 12 or (first > last and month == 1):
+        return None  # across a new year: left to a dateline
+    if first > last:
+        month -= 1
+    return _day_point(year, month, first, found.end())
 
 
 def _relative_year(text: str, end: int, year: int, within: bool) -> _Point:
@@ -399,17 +422,51 @@ def find_time_exprs(
         expr = parse_at(text, m.start(), ref_year, ctx_year, ref_month)
         if expr is None:
             continue
+        if not expr.explicit_year and expr.grain == "day":
+            expr = _by_weekday(text, expr)
         found.append(expr)
         last_end = expr.end
         anchor_day = expr.starts or expr.due
         by_year_end = expr.grain == "year" and expr.starts is None  # "'27년까지" sets no year for "9월"
         # `… 발급2023.06.20`: a listed headline's date, glued to it, dates nothing after it
         glued = expr.start > 0 and text[expr.start - 1].isalpha()
-        if expr.explicit_year and anchor_day is not None and not by_year_end and not glued:
+        # `2021년도 예산 편성에 반영할 … 사업을 9월 4일까지`: a budget's year dates nothing after it
+        budget = expr.grain == "year" and _BUDGET_AFTER.match(text, expr.end) is not None
+        if expr.explicit_year and anchor_day is not None and not by_year_end and not glued and not budget:
             ctx_year = anchor_day.year
     if "같은" in text or "같은달" in text:
         found = _same_month_days(text, found)
     return found
+
+
+def _by_weekday(text: str, expr: TimeExpr) -> TimeExpr:
+    """`3. 17.(월)~6. 30.(월)` under `2026년도 예산편성을 위한 …`: a year-less day whose weekday is wrong
+    for the year it was given, and right for the year before or after, is of that year (the whole
+    expression moves with it). Any other mismatch (a typo) leaves it as it was."""
+    first = expr.starts or expr.due
+    found = _WEEKDAY.search(text, expr.start, min(len(text), expr.end + 4))
+    if first is None or found is None:
+        return expr
+    wanted = _WEEKDAYS.index(found.group(1))
+    if first.weekday() == wanted:
+        return expr
+    for shift in (-1, 1):
+        try:
+            moved = first.replace(year=first.year + shift)
+        except ValueError:
+            continue  # 29 February
+        if moved.weekday() == wanted:
+            return expr._replace(starts=_shifted(expr.starts, shift), due=_shifted(expr.due, shift))
+    return expr
+
+
+def _shifted(day: date | None, years: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
@@ -441,6 +498,7 @@ def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def is_date_only(text: str) -> bool:
     """The whole text is one time expression: a table cell such as `'25.6월`, `(’25.下)`."""
     if len(text) > _LONGEST_CELL:

@@ -34,10 +34,22 @@ _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일�
 _TITLE_SKIP = re.compile(
     r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"
 )
-_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집)(?:\s?\([^)]*\))?$")
+_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집|공모)(?:\s?\([^)]*\))?$")
+# `가. 사 업 명 : 2025년 발전소 주변지역 지원사업`: a notice's name field names what its dates are about.
+_NAME_FIELD = re.compile(
+    r"^[\s가-하.)□○ㅇ\-·]*(?:사\s?업\s?명|행\s?사\s?명|공\s?모\s?명|과\s?제\s?명)\s?[:：]\s?(.{4,60})$"
+)
 _NOTICE_HEAD = 3
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
+_NAMED_HEAD = 5
+_QUOTED_NAME_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
+_POSTED_HEAD = 4
+_POSTED_LINE = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})(?:\s\d{1,2}:\d{2}(?::\d{2})?)?")
+_COVER_LINES = 15
+_PLAN_KIND = re.compile(r"(?:시행|추진|실행|세부|이행)\s?계획")
+_SECTION_MARK = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ○ㅇ□■◦•·*\-]|\d{1,2}\s?[.)]|[가-하]\s?[.)])")
+_TAIL_LINES = 30
 # An unlabelled date that a sentence schedules (`2025년 1월 8일부터 …`, `2025년 2월 5일에 … 발표`) is
 # one of the text's dates, not the document's.
 _RELATED_HEADLINE = re.compile(r"^\[[^\]\d]{2,8}\]\s?\S")
@@ -59,7 +71,8 @@ def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
     """The document's date, and whether it is a notice's posting date (`등록일: …`): anything that
     ended by then is history, not a milestone."""
     head = [normalise(line) for line in lines[:_HEAD_LINES]]
-    signed = _signed_date(head)
+    tail = [normalise(line) for line in lines[max(_HEAD_LINES, len(lines) - _TAIL_LINES) :]]
+    signed = _signed_date(head) or _signed_date(tail)  # a long 공고 is signed at its end
     for label in _DATE_LABELS:
         for line in head:
             found = label.search(line)
@@ -68,7 +81,20 @@ def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
                 return day, label is _POSTED
     if signed is not None:
         return signed, True
+    posted = _posted_line_date(head)
+    if posted is not None:
+        return posted, True
     return _unlabelled_date(head), False
+
+
+def _posted_line_date(head: list[str]) -> date | None:
+    """`홍천군, … 모집` / `2022-01-04`: an ISO date alone on one of the first lines, under the headline,
+    is the item's posting date (a plan's cover date is written `2025. 5. 30.`)."""
+    for line in [line.strip() for line in head if line.strip()][:_POSTED_HEAD]:
+        match = _POSTED_LINE.fullmatch(line)
+        if match and (day := _safe_date(*map(int, match.groups()))):
+            return day
+    return None
 
 
 def _signed_date(head: list[str]) -> date | None:
@@ -76,6 +102,8 @@ def _signed_date(head: list[str]) -> date | None:
     (`2025년 5월 26일` / `서울특별시장`, `2025. 5. 20.` / `종로구청장`)."""
     filled = [line.strip() for line in head if line.strip()]
     for line, after in pairwise(filled):
+        if line[:2] not in ("19", "20"):
+            continue  # the date opens the line: most lines are decided without a pattern
         match = _FULL_DATE.fullmatch(_DATE_LINE_TAIL.sub("", line))
         if match and _ISSUER.fullmatch(after) and (day := _safe_date(*map(int, match.groups()))):
             return day
@@ -102,6 +130,13 @@ def _unlabelled_date(head: list[str]) -> date | None:
     return None
 
 
+def is_implementation_plan(lines: list[str]) -> bool:
+    """`… 2025년도 시행계획(안)` on the cover: a plan that reports last year's 실적 as items it tracks
+    (not a report with a numbered section `Ⅱ. 2025년 추진 계획`)."""
+    cover = [normalise(line) for line in lines[:_HEAD_LINES] if line.strip()][:_COVER_LINES]
+    return any(_PLAN_KIND.search(line) and _SECTION_MARK.match(line) is None for line in cover)
+
+
 def is_press_release(lines: list[str]) -> bool:
     return any(_PRESS.search(line) for line in lines[:20])
 
@@ -120,9 +155,13 @@ def find_title(lines: list[str]) -> str:
 
 def find_notice_title(lines: list[str]) -> str:
     """A notice's own title line (`2021년 자산형성지원사업 신규 가입자 모집 안내`): one of the first
-    lines, ending in 안내/공고/알림; "" when the document has none."""
+    lines, ending in 안내/공고/알림/모집/공모; else its name field (`사 업 명 : …`); "" when it has none."""
     head = [line.strip() for line in lines[:_NOTICE_HEAD] if line.strip()]
-    return next((line for line in head if _NOTICE_END.search(line) and len(line) <= 80), "")
+    found = next((line for line in head if _NOTICE_END.search(line) and len(line) <= 80), "")
+    if found:
+        return found
+    named = (_NAME_FIELD.match(line) for line in lines[:_HEAD_LINES])
+    return next((m.group(1).strip() for m in named if m), "")
 
 
 def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int | None:
@@ -134,6 +173,13 @@ def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int |
         return doc_date.year
     own = _TITLE_YEAR.search(normalise(title))
     return int(own.group(1)) if own else None
+
+
+def find_named_year(lines: list[str]) -> int | None:
+    """`‘2016년도 정부창업지원사업(K-startup) 통합 설명회’를 연다`: the year of the event an undated news
+    item is about; it places `3월 3일`, never `올해` (the item's own year is still unknown)."""
+    named = (_QUOTED_NAME_YEAR.search(normalise(line)) for line in lines[:_NAMED_HEAD])
+    return next((int(m.group(1)) for m in named if m), None)
 
 
 def make_plan_key(title: str, year: int | None, press: bool) -> str:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
+from .facts import a_fact, not_in_headlines
 from .model import Target
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
@@ -79,6 +80,8 @@ _ACTION_NOUN = re.compile(
 )
 _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분)?(?:에|부터)?")
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
+_STEP_ENDS = ("시기", "기간", "일정", "기한", "일시")
+_SPACED_MAX = 7
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
@@ -102,58 +105,27 @@ _NAMED_YEAR = re.compile(
     r"^[\s○ㅇ□■◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
     r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?(?:\s?(?:발표|수립|확정))?[\s*\-]*$"
 )
-# Dates that are facts about something, not steps to track: as-of points (`'24년 말 기준`,
-# `12월 말 현재`, `2022. 12. 31. 이전 설치`), and dates under a label that names a fact
-# (manufacture/expiry, birth, a reference period, the notice's own dates).
-_AS_OF_AFTER = re.compile(
-    r"\.?\s?(?:\([월화수목금토일]?\))?\s?(?:(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)\s?)?"
-    r"(?:말\s?)?(?:기준|현재|이전|자(?=\s?(?:[)\]|]|시행)))"
+# `2025년 상반기 접수는 3. 4.(화)부터 …`: a period as the topic of a sentence that dates it to the day.
+_PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
+_COARSE = ("year", "half", "quarter", "quarters")
+_TOPIC_REACH = 200
+# `올해 상반기` in a text with no date of its own: `올해` was not placed, so neither is what it dates.
+_UNPLACED_YEAR_BEFORE = re.compile(r"(?:올해|금년|내년|명년)\s?$")
+# Time words a removed date leaves in front of a step (`올해 지난 13일부터 운영`).
+_LEFTOVER_TIME = re.compile(
+    r"^(?:(?:올해|금년|이번)(?:는|에는|도)?\s|지난\s?\d{1,2}\s?일(?:부터|까지|에)?\s)+"
 )
-_FACT_LABEL_BEFORE = re.compile(
-    r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
-    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|작성\s?일|발령\s?일시"
-    r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：|]?\s?[(\[]?\s?$"
-)
-# A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18`,
-# `온라인 기사 ( 2024.12.09 10:12 )`), never a `… 까지` deadline.
-_STAMP_BEFORE = re.compile(
-    r"(?:기사\s?입력|온라인\s?기사\s?\(?|^\W{0,3}(?:승인|입력|등록|date))\s?[:：]?\s?$"
-)
-# A notice's signature (`2025년 2월 5일 산업통상자원부장관`), and a board's listing date: an ISO date
-# alone on its line (`2014-10-07`, `2024-09-05 11:15`), after a notice's title (`… 공고 2025-02-05`),
-# or glued to the end of a headline (`… 오류 반복2023.07.02`).
-_ISSUER_PLACE = r"[가-힣]{2,10}(?:특별시|광역시|특별자치시|특별자치도|도|시|군|구)\s"
-_ISSUER_NAME = r"[가-힣]{2,20}(?:장관|청장|시장|군수|도지사|교육감|이사장|총장|원장|의장)"
-_SIGNED_AFTER = re.compile(rf"\.?\s?(?:{_ISSUER_PLACE})?{_ISSUER_NAME}(?=\s*(?:$|[<|]))")
-# `… 다음과 같이 입법예고합니다. 2022년 5월4일 서울특별시 중구청장 서울특별시 …`: a run-on notice's
-# signature, after its opening formula (or opening a sentence, with the issuer's place) and before its title.
-_SIGNED_INLINE = re.compile(rf"\s?(?:{_ISSUER_PLACE})?{_ISSUER_NAME}\s")
-_SIGNED_PLACED = re.compile(rf"\s?{_ISSUER_PLACE}{_ISSUER_NAME}\s")
-_FORMULA_BEFORE = re.compile(r"니다\.\s?$")
-_ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}$")
-_LISTING_TAIL = re.compile(r"\s?(?:\d{1,2}:\d{2})?\s*$")
-_LISTING_BEFORE = re.compile(r"(?:^[\s\-•·]*|(?:공고|안내|알림|소식|보도자료)\s)$")
-# `(기존) 24.7.15~24.7.29 → (추가) 24.8.7~24.8.14`: the period a change replaces.
-_SUPERSEDED_BEFORE = re.compile(r"(?:기존|당초|종전|변경\s?전)\s?[)\]:]?\s?$")
-# A bullet that reports what happened (`… 평가를 실시하였습니다`, `… 발령되었습니다`); a closing quotation
-# mark ends the date's clause (`“… 시작하게 된다”고 말했다`: the saying is past, not the step).
-_PAST_AFTER = re.compile(
-    r"\.?(?:[^.”]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s)|(?:되었|하였)습니다)"
-)
-# A period's figures compared with another's (`2024년 3분기 … 전년 동기 대비 10.2% 증가`).
-_COMPARED_AFTER = re.compile(r"(?:[^.]|(?<=\d)\.(?=\d)){0,40}?(?:전년\s?동기|전년\s?대비|동기\s?대비)")
-# `근로 증빙: 2024년 6월 ~ 2025년 5월 내 3개월 이상 근로`: a window an applicant's record must fall in
-# (an eligibility condition), not a step of the notice.
-_WINDOW_AFTER = re.compile(r"\s?(?:내|이내|중|동안)(?:에)?\s?\d{1,3}\s?(?:개월|일|년|회|시간)\s?이상")
-# `'22년 8월 「기본계획」 수립에 따라 …`: the dated act is the basis of what follows, done already.
-_BASIS_AFTER = re.compile(r"(?:(?!다\.)[^,;]){0,60}?(?:수립|제정|발표|개정)(?:됨)?에\s?따라")
-_FUTURE_WORDS = re.compile(r"예정|계획(?:이|으로)|할\s|한다|하겠|기로|도록|방침|목표")
+_LINE_TOPIC = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,12})(?:은|는)\s")
+_ACTOR_TOPIC = re.compile(r"(?:부|처|청|시|군|구|도|위원회|정부|당국|관계자|올해|금년|이번|이날|현재|오늘)$")
+_BARE_STEP = 4
+_INLINE_LIST_LEAD = re.compile(r"^\s*([가-힣A-Za-z0-9·\s]{2,30}?)\s?(?:일정|장소|순서)?(?:은|는)\s?△")
+_TIME_WORD_STARTS = ("올", "금", "이", "지")
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
-_QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})\s[가-힣]")
+_QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -165,6 +137,7 @@ class DocContext:
     press: bool
     subject: str = ""  # what the document is about (its title without year and `안내`/`공고`)
     stated: bool = False  # the date is a notice's posting date (`등록일: …`)
+    tracks_results: bool = True  # an implementation plan tracks its 실적 part; other documents do not
 
     def year_for(self, part: str) -> int | None:
         if self.plan_year is None:
@@ -204,14 +177,26 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     """`가. 모집시기 : 2021.10.1.~` in a notice: the step of what the notice is about
     (`자산형성지원사업 신규 가입자 모집`), not the bare label `모집시기`; with no notice title, the
     heading above the label (`1. 지원서 접수` / `가. 접수기간: …` → `지원서 접수`)."""
-    title = " ".join(_CLOCK.sub("", _ITEM_LETTER.sub("", title, count=1)).split())
-    title = _SPACED_LABEL.sub(lambda m: m.group(0).replace(" ", ""), _NOTE_TAIL.sub("", title))
+    # Each pattern runs only when the text holds what it needs (a title of a plan usually holds none).
+    if any(mark in ".)" for mark in title[1:3]):
+        title = _ITEM_LETTER.sub("", title, count=1)
+    if ":" in title or "시" in title:
+        title = _CLOCK.sub("", title)
+    title = " ".join(title.split())
+    if "※" in title or "*" in title:
+        title = _NOTE_TAIL.sub("", title)
     label, colon, rest = title.partition(":")
-    if colon and len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
-        title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
-    title = _SPACED_TAIL.sub(lambda m: m.group(0).replace(" ", ""), title)
-    if _SPACED_WHOLE.fullmatch(title):
+    if colon:
+        title = _SPACED_LABEL.sub(lambda m: m.group(0).replace(" ", ""), title)
+        label, colon, rest = title.partition(":")
+        if len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
+            title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
+    if title[-2:-1] == " ":
+        title = _SPACED_TAIL.sub(lambda m: m.group(0).replace(" ", ""), title)
+    if len(title) <= _SPACED_MAX and _SPACED_WHOLE.fullmatch(title):
         title = title.replace(" ", "")  # `나. 일 시 : 2017. 8. 26.(토)`: the label `일시`
+    if not title.endswith(_STEP_ENDS):
+        return title
     part = _PART_HEADING.match(title)
     if part and subject:  # `활동내용 기간` in a call for reporters: the reporters' activity
         return f"{_RECRUITING.sub('', subject).strip()} {part.group(1)}".strip()
@@ -245,72 +230,6 @@ def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> b
     if expr.grain != "year" or norm[expr.start : expr.start + 1] not in "올금":
         return False
     return norm[expr.end : expr.end + 1] == "도" or _TOPIC_AFTER.match(norm, expr.end) is not None
-
-
-def _a_fact(norm: str, expr: TimeExpr) -> bool:
-    """An as-of point, a labelled fact (`제조일: …`, `출생년월일이 …`), figures compared with
-    another period, or a clause that reports the past (`… 수립하였으며, '25.6월까지 …`: only the
-    first date)."""
-    if _AS_OF_AFTER.match(norm, expr.end) or _FACT_LABEL_BEFORE.search(
-        norm, max(0, expr.start - 20), expr.start
-    ):
-        return True
-    if _COMPARED_AFTER.match(norm, expr.end) or _WINDOW_AFTER.match(norm, expr.end):
-        return True
-    if _BASIS_AFTER.match(norm, expr.end) or _SIGNED_AFTER.match(norm, expr.end):
-        return True
-    if _signed_inline(norm, expr):
-        return True
-    if expr.starts is not None and _STAMP_BEFORE.search(norm, max(0, expr.start - 12), expr.start):
-        return True
-    if _listing_date(norm, expr) or (
-        _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start)
-        and norm.find("→", expr.end, expr.end + 80) >= 0
-    ):
-        return True
-    past = _PAST_AFTER.match(norm, expr.end)
-    return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())
-
-
-def _signed_inline(norm: str, expr: TimeExpr) -> bool:
-    if expr.grain != "day" or not expr.explicit_year or expr.kind != "deadline":
-        return False
-    if not norm[: expr.start].strip():
-        return _SIGNED_PLACED.match(norm, expr.end) is not None
-    formula = _FORMULA_BEFORE.search(norm, max(0, expr.start - 6), expr.start)
-    return formula is not None and _SIGNED_INLINE.match(norm, expr.end) is not None
-
-
-def _listing_date(norm: str, expr: TimeExpr) -> bool:
-    """A board's posting date, not a step: a full date glued to a headline's last word, or one in
-    ISO form ending its line (a time of day may follow) alone or after a notice's title."""
-    if _glued_date(norm, expr):
-        return True
-    if expr.grain != "day" or not expr.explicit_year or expr.kind != "deadline":
-        return False
-    if not _LISTING_TAIL.fullmatch(norm, expr.end):
-        return False
-    iso = _ISO_DATE.match(norm[expr.start : expr.end].strip()) is not None
-    return iso and _LISTING_BEFORE.search(norm, 0, expr.start) is not None
-
-
-def _glued_date(norm: str, expr: TimeExpr) -> bool:
-    """`… 이르면 내년 하반기에 발급2023.06.20`: a related article's headline and its date."""
-    return (
-        expr.grain == "day"
-        and expr.explicit_year
-        and expr.kind == "deadline"
-        and expr.start > 0
-        and norm[expr.start - 1].isalpha()
-        and norm[expr.start : expr.start + 1] in "12"
-    )
-
-
-def _not_in_headlines(norm: str, exprs: list[TimeExpr]) -> list[TimeExpr]:
-    """Drop the dates of listed headlines: everything before the last glued listing date of the
-    line (related articles run together), which dates none of them."""
-    last = max((e.start for e in exprs if _glued_date(norm, e)), default=-1)
-    return exprs if last < 0 else [e for e in exprs if e.end > last]
 
 
 def _named_event_year(norm: str) -> int | None:
@@ -354,6 +273,8 @@ def _heading_year(node: Logical) -> int | None:
 
 
 def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) -> list[TimeExpr]:
+    if node.part == "results" and not ctx.tracks_results:
+        return []  # `2024년 주요 성과` of a work report or a results notice: done, nothing to track
     if schedule_heading_year(norm) is not None:
         return []  # the heading's own year: it dates the rows below, it is not a milestone
     if _CONDITION_LABEL.match(norm) or (node.style == "row" and _is_period_header(node.text)):
@@ -363,22 +284,46 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     words = ("대상" in norm or "자격" in norm or "요건" in norm, "적용" in norm or "간주" in norm)
     kept = [
         e
-        for e in _not_in_headlines(norm, exprs)
+        for e in not_in_headlines(norm, exprs)
         if _recent_enough(e, node, ctx)
         and keep_expr(norm, e)
         and not _condition_or_rule(norm, e, words)
-        and not _a_fact(norm, e)
+        and not a_fact(norm, e)
+        and not (
+            ctx.ref_year is None
+            and not e.explicit_year
+            and _UNPLACED_YEAR_BEFORE.search(norm, max(0, e.start - 4), e.start)
+        )
     ]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
         kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
+    if len(kept) > 1:
+        starts = [e.start for e in kept]
+        kept = [e for e in kept if not _topic_period(norm, e, kept, starts)]
     if ctx.doc_date is not None and (ctx.press or ctx.stated or _in_review(node)):
         # ended by the dateline: history (and in a review of the past, `GTX-A 개통(’24.3)` under
         # `성과 및 평가` of a plan dated 2025.01.13, whatever the dateline's kind; a `실적` part's
         # items stay: an implementation plan tracks them)
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
+
+
+def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr], starts: list[int]) -> bool:
+    """A coarse period that is the topic of its sentence (`… 상반기 접수는`) when a day or month
+    of the same sentence dates it: context of that date, not a milestone of its own."""
+    if expr.grain not in _COARSE or expr.kind != "deadline" or not _PERIOD_TOPIC_AFTER.match(norm, expr.end):
+        return False
+    ends = norm.find("다.", expr.end, expr.end + _TOPIC_REACH)
+    stop = expr.end + _TOPIC_REACH if ends < 0 else ends
+    index = bisect_left(starts, expr.end)
+    for later in kept[index:]:
+        if later.start >= stop:
+            return False
+        if later.grain in ("day", "month"):
+            return True
+    return False
 
 
 def _sentence_lead(norm: str) -> str:
@@ -533,7 +478,7 @@ def _is_bare_name(title: str) -> bool:
 
 
 def _clause_candidates(
-    node: Logical, offset: int, raw: str, ctx: DocContext, label: str, cell: str = ""
+    node: Logical, offset: int, raw: str, ctx: DocContext, label: str, cell: str = "", topic: str = ""
 ) -> list[Candidate]:
     if not _DATE_CUE.search(raw):
         return []  # no digit and no relative date word: nothing to date (most lines of a plan)
@@ -584,12 +529,48 @@ def _clause_candidates(
                 expr = expr._replace(kind="deadline", due=expr.starts)
         start = max(clause_start(norm, clause), clause.end - MAX_CLAUSE)
         chunk = norm[start : clause.end]
+        if prose:
+            title = _with_earlier_topic(title, topic)
+        if "△" in norm:
+            title = _inline_list_item(title, norm)
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
         if shown:
             kept_core = core if core and core != shown else ""
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))
         previous, previous_title = clause, title
     return out
+
+
+def _with_earlier_topic(title: str, before: str) -> str:
+    """`자체설계단은 … 12명으로 구성됐다.` / `올해는 지난 13일부터 오는 2024년 2월 초순까지 운영할 계획이다.`:
+    a bare step (`운영`), once the time words left in front of it are gone, is done by the topic of the
+    sentence before (`자체설계단 운영`). `before`: that prose line (its topic is found only when needed)."""
+    if not before or title[:1] not in _TIME_WORD_STARTS:
+        return title
+    bare = _LEFTOVER_TIME.sub("", title)
+    if bare == title or letters(bare) > _BARE_STEP or not ends_in_action(bare):
+        return title  # only a step whose own sentence opened with time words, not a named one
+    topic = topic_of(before)
+    return f"{topic} {bare}" if topic else title
+
+
+def _inline_list_item(title: str, norm: str) -> str:
+    """`설명회 일정은 △2월 25일 수도권(…) △3월 3일 대전·충청(…)`: an item of an inline `△` list is its
+    own words (no marks, no venue in parentheses) and the list's topic (`대전·충청 설명회`)."""
+    item = " ".join(_ANNOTATION.sub("", title).replace("△", " ").split())
+    lead = _INLINE_LIST_LEAD.match(norm)
+    if lead is None or not item:
+        return item or title
+    topic = lead.group(1).split()[-1]
+    return item if topic in item else f"{item} {topic}"
+
+
+def topic_of(text: str) -> str:
+    """The first topic (`…자체설계단은 …`) of a prose line, when it names no actor or time."""
+    found = _LINE_TOPIC.search(text)
+    if found is None or _ACTOR_TOPIC.search(found.group(1)):
+        return ""
+    return found.group(1)
 
 
 def _candidate(
@@ -624,6 +605,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
     out: list[Candidate] = []
     previous: Logical | None = None
     cell = ""  # left cell of a `① 문제 | Ÿ 조치` table row, possibly wrapped over rows
+    previous_prose = ""  # the last prose line, whose topic (`자체설계단은 …`) a bare step may take
     for index, node in enumerate(nodes):
         if node.style == "enum":
             cell = node.text
@@ -631,15 +613,19 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
             cell = f"{cell} {node.text}"
         elif node.marker != "Ÿ":
             cell = ""
-        if not (node.skip or (node.is_heading and not _LABELLED_DATE.match(node.text))):
+        dated = _DATE_CUE.search(node.text) is not None  # undated lines (most of a plan) cost nothing more
+        if dated and not (node.skip or (node.is_heading and not _LABELLED_DATE.match(node.text))):
+            topic = previous_prose
             texts, owner = _texts(node), None
             if node.style == "row":
                 text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)
                 texts = [(0, text)]
             for offset, raw in texts:
-                found = _clause_candidates(node, offset, raw, ctx, row_label(previous), cell)
+                found = _clause_candidates(node, offset, raw, ctx, row_label(previous), cell, topic)
                 out.extend([replace(c, owner=owner) for c in found] if owner else found)
         if node.marker == "Ÿ":
             cell = ""
+        if node.style == "prose":
+            previous_prose = node.text
         previous = node
     return out

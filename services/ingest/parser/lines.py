@@ -50,11 +50,12 @@ _LONGEST_END = 3  # 상반기, 하반기: `_INCOMPLETE_END` looks only this far 
 _CONT_START = re.compile(
     r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)"
 )
-# Meta lines: a whole-line form (ministry name, `^배포`, session number) or a label anywhere. The
+# Meta lines: a whole-line form (ministry name, `^배포`, session number) or a label anywhere (a label, not
+# a sentence's noun: `담당부서나 … 접수하면 됩니다`, `담당자에게 제출`). The
 # labels are one alternation of literal-led words, so the engine can skip ahead to their first letters.
 _META_LINE = re.compile(r"^(?:[가-힣]{2,10}(?:부|처|청|위원회)$|배포|\(?제\s?\d+\s?회\)?$)")
 _META_LABEL = re.compile(
-    r"보도시점|보도일시|배포일시|제\s?출\s?자|연월일|의안번호|담당\s?부서|담당과장|담당자|책임자|연락처|전\s?화\s?:|E-?mail"
+    r"보도시점|보도일시|배포일시|제\s?출\s?자|연월일|의안번호|담당\s?부서(?![가-힣])|담당과장|담당자(?![가-힣])|책임자|연락처(?![가-힣])|전\s?화\s?:|E-?mail"
     r"|기사입력|게시기간|게시일|조간|석간|공고일시|공고일자"
 )
 _META_SENTENCE = 200

@@ -29,6 +29,8 @@ _HISTORY_VERB = re.compile(r"(?:해|되어|돼)\s?(?:왔|온)|(?:되고|하고)\
 _SENTENCE_END = re.compile(r"다[.\s]|다$")
 _HISTORY_REACH = 200
 # A bare year that names statistics (`2024년 해외직접투자 상세통계`), not a deadline.
+# `2021년 주민참여예산 사업`, `2021년도 예산 편성`: the budget year a programme is for, not a deadline.
+BUDGET_YEAR_AFTER = re.compile(r"\s?도?\s?(?:[가-힣]{1,8})?예산(?![가-힣]{0,2}\s?\d)")
 _STATISTIC_AFTER = re.compile(r"[^.,()~]{0,16}?(?:통계|동향|추이)")
 _DELIVERABLE_LATER = re.compile(r"(?:조성|구축|건립|완공|준공|개통|설치|완료|개발)(?:될|할|하는|을|를|\s)")
 # `2025년 여성가족부는 … 강화하겠습니다`: the year sets the scene for an actor, it is no deadline.
@@ -37,15 +39,15 @@ _QUOTE_OPEN = "‘“「『<"
 _QUOTE_CLOSE = "’”」』>"
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
 # `… 2025년 신규 참여자를 아래와 같이 모집합니다`: a notice's opening sentence names the programme's
-# year; the schedule follows below it.
-_INTRO_SENTENCE = re.compile(r"(?:아래|다음)(?:와|과)\s?같이")
+# year; the schedule follows below it (also `… 사업계획을 게시하오니 …`).
+_INTRO_SENTENCE = re.compile(r"(?:아래|다음)(?:와|과)\s?같이|(?:게시|공고|알려\s?드리)(?:하)?오니")
 # A sentence that reports what happened (`2020년에 … 4교가 선정되었다.`), told in the past tense.
 _PAST_SENTENCE = re.compile(r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$")
 _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니다)\.?\s*$")
 # `예년에는 …, 올해는 …`: the current year as the topic set against other years, not a deadline
 # (`올해 본격 착수한다`, `올해 안`, `올해 말까지` are).
 _SCENE_YEAR_WORDS = ("올해", "금년")
-_TOPIC_AFTER = re.compile(r"(?:에)?는\s")
+_TOPIC_AFTER = re.compile(r"(?:에)?는\s|로\s")
 # `사업 신청이 이루어지는 올해 행정력을 집중`: this year as a noun a clause describes, not a deadline.
 _CLAUSE_BEFORE = re.compile(r"[가-힣](?:는|던)\s$")
 
@@ -132,6 +134,8 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
     before = text[max(0, expr.start - 14) : expr.start]
     if _QUANTITY_BEFORE.search(before) or _NAME_AFTER.match(text[expr.end : expr.end + 12]):
         return False
+    if expr.starts is not None and BUDGET_YEAR_AFTER.match(text, expr.end):
+        return False
     if _CHAIN_BEFORE.search(before) and _FIGURE_AFTER.match(text, expr.end):
         return False  # `주거급여 ('22) 135만 → ('24) 148만`: the figure a chain of periods reached
     if _scene_year(text, expr) or _in_intro_or_past_sentence(text, expr):
@@ -153,7 +157,8 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
 
 
 def _scene_year(text: str, expr: TimeExpr) -> bool:
-    """`올해는 온라인으로 대체하기로 하였다`: this year as the scene of the sentence, not a deadline."""
+    """`올해는 온라인으로 대체하기로 하였다`, `올해로 열여섯 번째`: this year as the scene of the sentence,
+    not a deadline."""
     word = text[expr.start : expr.end].strip()
     if word not in _SCENE_YEAR_WORDS:
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .clauses import MEANS, Clause
 from .titles import letters, trim_trailing, without_lead_tag
@@ -40,6 +41,7 @@ def _ends_in_action_word(text: str) -> bool:
     return _ENDS_IN_ACTION.search(text, max(0, len(text) - _LONGEST_ACTION)) is not None
 
 
+@lru_cache(maxsize=4096)
 def needs_subject(title: str) -> bool:
     """A title that says what is done but not to what ("수요조사", "신규테마 3개 포함", "330개로 지원")."""
     if _NAME.search(title):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .clauses import MEANS, Clause, clause_start, expr_spans, remove_spans
 from .dates import TimeExpr, find_time_exprs
@@ -265,7 +266,9 @@ def _trim_run_on(text: str, clause: Clause, start: int, exprs: list[TimeExpr], t
     return head if letters(head) >= 4 else title
 
 
+@lru_cache(maxsize=4096)
 def letters(text: str) -> int:
+    """Letters in `text` (asked of the same titles several times: kept per document)."""
     return len(_NON_LETTER.sub("", text))
 
 

@@ -195,3 +195,20 @@ def test_relative_forms(text: str, expr: str, kind: str, starts: date | None, du
 @pytest.mark.parametrize("text", ["내달 공고", "다음 달 10~14일", "이달 중 고시", "10일부터 21일까지"])
 def test_relative_months_are_left_out_without_a_document_date(text: str) -> None:
     assert find_time_exprs(normalise(text), None, None, None) == []
+
+
+def test_a_days_range_start_takes_the_month_of_its_end_or_the_one_before() -> None:
+    late = find_time_exprs("25일부터 3월 9일까지 연다", None, 2016)
+    early = find_time_exprs("5일부터 3월 9일까지 연다", None, 2016)
+    assert [(e.starts, e.due) for e in late] == [(date(2016, 2, 25), date(2016, 3, 9))]
+    assert [(e.starts, e.due) for e in early] == [(date(2016, 3, 5), date(2016, 3, 9))]
+    assert all(e.starts != date(2015, 12, 25) for e in find_time_exprs("25일부터 1월 9일까지", None, 2016))
+
+
+def test_a_year_less_day_moves_to_the_year_its_weekday_names() -> None:
+    wrong_year = find_time_exprs("3. 17.(월)~6. 30.(월)", None, 2026)  # Mondays in 2025
+    assert [(e.starts, e.due) for e in wrong_year] == [(date(2025, 3, 17), date(2025, 6, 30))]
+    typo = find_time_exprs("9. 1.(월) ~ 9. 23.(금)", None, 2022)  # 1 September 2022 is a Thursday
+    assert [(e.starts, e.due) for e in typo] == [(date(2022, 9, 1), date(2022, 9, 23))]
+    dated = find_time_exprs("2026. 3. 17.(월)", None, 2026)  # a stated year is kept
+    assert [e.due for e in dated] == [date(2026, 3, 17)]
