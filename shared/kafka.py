@@ -6,10 +6,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -62,57 +60,6 @@ class Rejected:
 
 
 BatchHandler = Callable[[list[Envelope]], Awaitable[list[Rejected]]]
-
-
-@runtime_checkable
-class Stages(Protocol):
-    """A handler in two stages, so that the loop can work on the next batch while one applies.
-
-    `prepare(b)` runs while the batch before `b` applies (called in the order the batches will apply,
-    each after the previous one's `prepare`); it must write nothing and never raise. `apply(b, p)` is the
-    batch's one transaction, `p` being what `prepare(b)` returned, or None (a batch split to isolate a
-    poison event). A prepared batch that will not be applied (its partition rewound) is `drop`ped."""
-
-    async def prepare(self, envelopes: list[Envelope]) -> Any: ...
-
-    async def apply(self, envelopes: list[Envelope], prepared: Any) -> list[Rejected]: ...
-
-    def drop(self, prepared: Any) -> None: ...
-
-
-@dataclass(frozen=True)
-class Staged:
-    """`Stages` from three functions."""
-
-    prepare_batch: Callable[[list[Envelope]], Awaitable[Any]]
-    apply_batch: Callable[[list[Envelope], Any], Awaitable[list[Rejected]]]
-    drop_batch: Callable[[Any], None]
-
-    async def prepare(self, envelopes: list[Envelope]) -> Any:
-        return await self.prepare_batch(envelopes)
-
-    async def apply(self, envelopes: list[Envelope], prepared: Any) -> list[Rejected]:
-        return await self.apply_batch(envelopes, prepared)
-
-    def drop(self, prepared: Any) -> None:
-        self.drop_batch(prepared)
-
-
-@dataclass(frozen=True)
-class _OneStage:
-    """A plain batch handler as `Stages`: nothing prepared ahead (the next batch is still fetched and
-    decoded while one applies)."""
-
-    handler: BatchHandler
-
-    async def prepare(self, envelopes: list[Envelope]) -> None:
-        return None
-
-    async def apply(self, envelopes: list[Envelope], prepared: Any) -> list[Rejected]:
-        return await self.handler(envelopes)
-
-    def drop(self, prepared: Any) -> None:
-        return None
 
 
 CONSUMER_RETRIES = Counter(
@@ -199,31 +146,9 @@ class _Poison:
     error: BaseException
 
 
-@dataclass
-class _Batch:
-    """One partition's records of a fetch, decoded, with what the handler prepared for them."""
-
-    tp: TopicPartition
-    records: list[ConsumerRecord]
-    good: list[Envelope] = field(default_factory=list)
-    undecodable: list[tuple[ConsumerRecord, str]] = field(default_factory=list)
-    by_event: dict[str, ConsumerRecord] = field(default_factory=dict)
-    by_object: dict[int, ConsumerRecord] = field(default_factory=dict)  # the same event id twice
-    prepared: Any = None
-
-    def record_of(self, envelope: Envelope) -> ConsumerRecord:
-        return self.by_object.get(id(envelope)) or self.by_event[str(envelope.event_id)]
-
-
 class ConsumerLoop:
     """`getmany` batches, decode, hand valid events to the handler (one DB transaction), dead-letter
     the rest, and only then commit offset+1 per partition.
-
-    Pipelined, one batch ahead: while a batch applies, the next one is fetched, decoded and prepared
-    (`Stages.prepare`: the milestones core works out its rules then, on rows it checks under the lock).
-    Batches still apply one at a time and in order, and each partition's offset is committed only after
-    its batch's database commit; when a batch fails, the batch ahead of it on the same partition is
-    dropped and read again after the rewind.
 
     A failing apply is classified (`shared.failures`). Transient: the partition is paused, rewound and
     resumed after its own backoff (unbounded) while the other partitions keep flowing; nothing is
@@ -234,7 +159,7 @@ class ConsumerLoop:
     def __init__(
         self,
         consumer: AIOKafkaConsumer,
-        handler: BatchHandler | Stages,
+        handler: BatchHandler,
         dead_letters: DeadLetters,
         *,
         max_records: int = 200,
@@ -243,8 +168,7 @@ class ConsumerLoop:
         max_tries: int = 3,
     ) -> None:
         self._consumer = consumer
-        self._stages = handler if isinstance(handler, Stages) else _OneStage(handler)
-        self._fetched: deque[tuple[TopicPartition, list[ConsumerRecord]]] = deque()
+        self._handler = handler
         self._dead_letters = dead_letters
         self._name = dead_letters.consumer
         self._max_records = max_records
@@ -272,65 +196,20 @@ class ConsumerLoop:
             raise RuntimeError("consumer has not joined its group yet")
 
     async def run(self, stop: asyncio.Event) -> None:
-        ahead: asyncio.Task[_Batch | None] | None = None  # the next batch, fetched and prepared meanwhile
-        ready: _Batch | None = None  # … or already at hand
-        try:
-            while not stop.is_set():
-                self._resume_due()
-                batch: _Batch | None = ready
-                if batch is None:
-                    batch = await ahead if ahead is not None else await self._next_batch()
-                ready = ahead = None
-                if batch is not None and not self._usable(batch.tp):
-                    self._stages.drop(batch.prepared)
-                elif batch is not None:
-                    ahead = asyncio.create_task(self._next_batch())  # while this batch applies
-                    try:
-                        await self._process(batch)
-                    except Exception as err:  # never skip: the records are read again (Retry: transient)
-                        ready, ahead = await self._forget(ahead, batch.tp), None
-                        retry = err if isinstance(err, Retry) else Retry(err)
-                        self._back_off(batch.tp, batch.records[0].offset, retry)
-                    else:
-                        self._failures.pop(batch.tp, None)
-                        self._strikes = {k: v for k, v in self._strikes.items() if k[0] != batch.tp}
-                await self._update_lag()
-        finally:
-            if ahead is not None:
-                ahead.cancel()
-                with contextlib.suppress(BaseException):
-                    await ahead
-
-    def _usable(self, tp: TopicPartition) -> bool:
-        return tp not in self._paused and tp in self._consumer.assignment()
-
-    async def _next_batch(self) -> _Batch | None:
-        """The next partition's records from the last fetch (fetching when none are left), decoded and
-        prepared; None when a fetch brought nothing."""
-        if not self._fetched:
-            fetched = await self._consumer.getmany(timeout_ms=300, max_records=self._max_records)
-            self._fetched.extend((tp, records) for tp, records in fetched.items() if records)
-        while self._fetched:
-            tp, records = self._fetched.popleft()
-            if self._usable(tp):
-                batch = self._decode(tp, records)
-                if batch.good:
-                    try:
-                        batch.prepared = await self._stages.prepare(batch.good)
-                    except Exception:  # a handler's bug: the batch applies unprepared
-                        log.exception("%s: preparing a batch failed", self._name)
-                return batch
-        return None
-
-    async def _forget(self, ahead: asyncio.Task[_Batch | None] | None, tp: TopicPartition) -> _Batch | None:
-        """`tp`'s batch failed: its later records fetched ahead are dropped (read again after the rewind);
-        another partition's batch ahead is kept (returned)."""
-        self._fetched = deque(item for item in self._fetched if item[0] != tp)
-        batch = await ahead if ahead is not None else None
-        if batch is not None and batch.tp == tp:
-            self._stages.drop(batch.prepared)
-            return None
-        return batch
+        while not stop.is_set():
+            self._resume_due()
+            batches = await self._consumer.getmany(timeout_ms=300, max_records=self._max_records)
+            for tp, records in batches.items():
+                if not records or tp in self._paused:
+                    continue
+                try:
+                    await self._process(tp, records)
+                except Exception as err:  # never skip: the records are read again (Retry: known transient)
+                    self._back_off(tp, records[0].offset, err if isinstance(err, Retry) else Retry(err))
+                else:
+                    self._failures.pop(tp, None)
+                    self._strikes = {k: v for k, v in self._strikes.items() if k[0] != tp}
+            await self._update_lag()
 
     def _back_off(self, tp: TopicPartition, offset: int, retry: Retry) -> None:
         failures = self._failures[tp] = self._failures.get(tp, 0) + 1
@@ -361,41 +240,38 @@ class ConsumerLoop:
                 del self._paused[tp]
         PAUSED_PARTITIONS.labels(self._name).set(len(self._paused))
 
-    def _decode(self, tp: TopicPartition, records: list[ConsumerRecord]) -> _Batch:
-        batch = _Batch(tp, records)
+    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+        good: list[Envelope] = []
+        by_event: dict[str, ConsumerRecord] = {}
+        by_object: dict[int, ConsumerRecord] = {}  # the same event id twice in a batch: each its own record
         for record in records:
             try:
                 envelope = decode(record.value)
             except DecodeError as err:
-                batch.undecodable.append((record, str(err)))
+                await self._dead_letters.send(record, str(err), stage="decode", exception="DecodeError")
                 continue
-            batch.good.append(envelope)
-            batch.by_event[str(envelope.event_id)] = batch.by_object[id(envelope)] = record
-        return batch
+            good.append(envelope)
+            by_event[str(envelope.event_id)] = by_object[id(envelope)] = record
 
-    async def _process(self, batch: _Batch) -> None:
-        tp, records = batch.tp, batch.records
-        for record, why in batch.undecodable:
-            await self._dead_letters.send(record, why, stage="decode", exception="DecodeError")
-        if batch.good:
-            rejected, poison = await self._apply(tp, records[0].offset, batch.good, batch.prepared)
-        else:
-            rejected, poison = [], []
+        def record_of(envelope: Envelope) -> ConsumerRecord:
+            return by_object.get(id(envelope)) or by_event[str(envelope.event_id)]
+
+        rejected, poison = await self._apply(tp, records[0].offset, good) if good else ([], [])
         for item in rejected:
-            await self._dead_letters.send(batch.record_of(item.envelope), item.reason, stage="apply")
+            await self._dead_letters.send(record_of(item.envelope), item.reason, stage="apply")
         for bad in poison:
             CONSUMER_RETRIES.labels(self._name, "permanent").inc()
             name = describe(bad.error)
             await self._dead_letters.send(
-                batch.record_of(bad.envelope), reason(bad.error), stage="apply", exception=name
+                record_of(bad.envelope), reason(bad.error), stage="apply", exception=name
             )
         await self._consumer.commit({tp: records[-1].offset + 1})
 
     async def _apply(
-        self, tp: TopicPartition, offset: int, envelopes: list[Envelope], prepared: Any = None
+        self, tp: TopicPartition, offset: int, envelopes: list[Envelope]
     ) -> tuple[list[Rejected], list[_Poison]]:
         try:
-            return await self._stages.apply(envelopes, prepared), []
+            return await self._handler(envelopes), []
         except Exception as err:
             kind = classify(err)
             if kind is Failure.TRANSIENT:
@@ -420,7 +296,7 @@ class ConsumerLoop:
         """Applies `envelopes` in order, in halves down to single events; the ones that fail alone are poison."""
         if known is None:
             try:
-                return await self._stages.apply(envelopes, None), []
+                return await self._handler(envelopes), []
             except Exception as err:
                 if is_transient(err):
                     raise Retry(err) from err

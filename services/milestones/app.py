@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.milestones import api, feeds, metrics
 from services.milestones.domain import CachedCalendar, Policy
-from services.milestones.handlers import Ahead, Context, Plan, apply_batch
+from services.milestones.handlers import Context, apply_batch
 from services.milestones.jobs import JOBS, JobContext
 from services.milestones.store import PRODUCER
 from shared import api_errors
@@ -28,15 +28,7 @@ from shared.directory import load_directory
 from shared.docs import offline_docs
 from shared.events import Envelope, Topics
 from shared.http import consumer_check, database_check, kafka_check, ops_router
-from shared.kafka import (
-    ConsumerLoop,
-    DeadLetters,
-    Rejected,
-    Staged,
-    ensure_topics,
-    make_consumer,
-    make_producer,
-)
+from shared.kafka import ConsumerLoop, DeadLetters, Rejected, ensure_topics, make_consumer, make_producer
 from shared.memtrace import malloc_trim, quiet_collector
 from shared.observe import observe
 from shared.outbox import OutboxRelay
@@ -175,11 +167,9 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
         await consumer.start()
         trim = malloc_trim()
 
-        ahead = Ahead(ctx)
-
-        async def handle(envelopes: list[Envelope], plan: Plan | None) -> list[Rejected]:
+        async def handle(envelopes: list[Envelope]) -> list[Rejected]:
             started = time.perf_counter()
-            outcome = await apply_batch(envelopes, ctx=ctx, plan=plan)
+            outcome = await apply_batch(envelopes, ctx=ctx)
             metrics.APPLY_SECONDS.observe(time.perf_counter() - started)
             if trim is not None and len(envelopes) >= TRIM_AFTER_EVENTS:
                 trim(0)
@@ -200,8 +190,7 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
         background = Background()
         background.spawn("outbox-relay", relay.run)
         dead_letters = DeadLetters(producer, topics.dead_letter, PRODUCER, sessions=sessions)
-        stages = Staged(ahead.prepare, handle, ahead.drop)  # the next batch is worked out while one applies
-        loop = ConsumerLoop(consumer, stages, dead_letters, max_records=BATCH_RECORDS)
+        loop = ConsumerLoop(consumer, handle, dead_letters, max_records=BATCH_RECORDS)
         app.state.consumer_loop = loop
         background.spawn("consumer", loop.run)
         scheduler.start()
