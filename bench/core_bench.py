@@ -188,7 +188,7 @@ async def _reset_apply(url: str) -> None:
         await pg.close()
 
 
-async def _service_apply(url: str, kafka: str) -> tuple[float, dict[str, Any]]:
+async def _service_apply(url: str, kafka: str) -> tuple[float, dict[str, Any], dict[str, float]]:
     await _reset_apply(url)
     prefix = f"bench{uuid.uuid4().hex[:8]}"
     settings = MilestonesSettings(
@@ -209,14 +209,15 @@ async def _service_apply(url: str, kafka: str) -> tuple[float, dict[str, Any]]:
         # like the floor, timed from a started consumer (its group joined in `start()`, inside the lifespan)
         with Statements() as statements:
             async with app.router.lifespan_context(app):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), _cpu_seconds()
                 await _until_applied(watch, last)
                 elapsed = time.perf_counter() - start
+                spent = _cpu_since(cpu)
         applied = await watch.fetchval("SELECT count(*) FROM processed_event")
         assert applied == APPLY_EVENTS, f"{applied} of {APPLY_EVENTS} events applied"
     finally:
         await watch.close()
-    return APPLY_EVENTS / elapsed, statements.per_batch()
+    return APPLY_EVENTS / elapsed, statements.per_batch(), spent
 
 
 async def _until_applied(watch: asyncpg.Connection, last: uuid.UUID) -> None:
@@ -237,6 +238,31 @@ def _floor_apply(url: str, kafka: str) -> float:
         timeout=600,
     )
     return float(json.loads(out.stdout.strip().splitlines()[-1])["events_per_s"])
+
+
+def _cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) each process name on this machine has used so far: read before and
+    after a timed window, it shows which side (this process, PostgreSQL, the broker, the kernel's
+    writeback) the window's time went to. The machine is shared: other sessions' processes appear too."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")].split("/")[0].split("-")[0]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def _cpu_since(before: dict[str, float]) -> dict[str, float]:
+    after = _cpu_seconds()
+    spent = {name: round(t - before.get(name, 0.0), 2) for name, t in after.items()}
+    return dict(sorted(((n, t) for n, t in spent.items() if t >= 0.02), key=lambda kv: -kv[1]))
 
 
 def _rss_mb() -> float:
@@ -325,8 +351,9 @@ async def _bare_sweep(url: str, ids: list[str]) -> tuple[float, int]:
 async def _bench(url: str, kafka: str) -> dict[str, Any]:
     load_at_start = os.getloadavg()
     service, floor, statements = [], [], {}
+    cpu: dict[str, float] = {}
     for _ in range(ROUNDS):
-        rate, statements = await _service_apply(url, kafka)
+        rate, statements, cpu = await _service_apply(url, kafka)
         service.append(rate)
         floor.append(await asyncio.to_thread(_floor_apply, url, kafka))
     rss = _rss_mb()
@@ -353,6 +380,8 @@ async def _bench(url: str, kafka: str) -> dict[str, Any]:
             "milestone upsert, history row per event, alerts+outbox, offsets",
             "floor_does": "json decode, dedupe insert, last-state upsert, offsets",
             "service_statements_last_round": statements,
+            # this process is the service ("python"); PostgreSQL's backends; the broker; kernel writeback
+            "service_cpu_seconds_last_round": cpu,
         },
         "sweep": {
             "rows": SWEEP_ROWS,
