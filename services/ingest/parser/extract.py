@@ -119,7 +119,6 @@ _LINE_TOPIC = re.compile(r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,12})(?:�
 _ACTOR_TOPIC = re.compile(r"(?:부|처|청|시|군|구|도|위원회|정부|당국|관계자|올해|금년|이번|이날|현재|오늘)$")
 _BARE_STEP = 4
 _INLINE_LIST_LEAD = re.compile(r"^\s*([가-힣A-Za-z0-9·\s]{2,30}?)\s?(?:일정|장소|순서)?(?:은|는)\s?△")
-_TIME_WORD_STARTS = ("올", "금", "이", "지")
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
@@ -545,9 +544,9 @@ def _with_earlier_topic(title: str, before: str) -> str:
     """`자체설계단은 … 12명으로 구성됐다.` / `올해는 지난 13일부터 오는 2024년 2월 초순까지 운영할 계획이다.`:
     a bare step (`운영`), once the time words left in front of it are gone, is done by the topic of the
     sentence before (`자체설계단 운영`). `before`: that prose line (its topic is found only when needed)."""
-    if not before or title[:1] not in _TIME_WORD_STARTS:
+    if not before:
         return title
-    bare = _LEFTOVER_TIME.sub("", title)
+    bare = _LEFTOVER_TIME.sub("", title)  # anchored: fails at once unless the title opens with time words
     if bare == title or letters(bare) > _BARE_STEP or not ends_in_action(bare):
         return title  # only a step whose own sentence opened with time words, not a named one
     topic = topic_of(before)
