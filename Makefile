@@ -63,7 +63,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy shared services mtrack scripts/build_native_parser.py
+	$(BIN)/mypy shared services mtrack bench scripts/build_native_parser.py
 
 bench: $(STAMP) native
 	$(BIN)/python bench/parse_bench.py

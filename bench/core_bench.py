@@ -350,7 +350,9 @@ async def _bare_sweep(url: str, ids: list[str]) -> tuple[float, int]:
 
 async def _bench(url: str, kafka: str) -> dict[str, Any]:
     load_at_start = os.getloadavg()
-    service, floor, statements = [], [], {}
+    service: list[float] = []
+    floor: list[float] = []
+    statements: dict[str, Any] = {}
     cpu: dict[str, float] = {}
     for _ in range(ROUNDS):
         rate, statements, cpu = await _service_apply(url, kafka)
@@ -358,7 +360,11 @@ async def _bench(url: str, kafka: str) -> dict[str, Any]:
         floor.append(await asyncio.to_thread(_floor_apply, url, kafka))
     rss = _rss_mb()
     ids = await _prepare_sweep(url)
-    ours, bare, counts, updated, sweep_statements = [], [], {}, 0, {}
+    ours: list[float] = []
+    bare: list[float] = []
+    counts: dict[str, int] = {}
+    sweep_statements: dict[str, Any] = {}
+    updated = 0
     for _ in range(ROUNDS):
         seconds, counts, sweep_statements = await _service_sweep(url, kafka, ids)
         ours.append(seconds)

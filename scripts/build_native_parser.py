@@ -40,6 +40,8 @@ def main() -> None:
             str(work),
         ],
     )
+    if _accel.source_digest() != digest:  # edited while compiling: the build may mix old and new code
+        sys.exit("parser sources changed during the build: run `make native` again")
     _accel.DIGEST_FILE.write_text(digest + "\n")
     print(f"compiled {len(sources)} parser modules into {_accel.NATIVE_DIR.relative_to(ROOT)}")
 
