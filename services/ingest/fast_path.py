@@ -15,13 +15,13 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 
 from services.ingest.metrics import EVENTS
 from services.ingest.service import PRODUCER, EventTooLarge, max_event_bytes
 from shared.auth import Principal
+from shared.clock import Clock
 from shared.db import session_settings
 from shared.events import Payload, encode, new_envelope, record_key
 from shared.observe import current_request_id
@@ -175,11 +175,11 @@ async def publish_status(
     milestone_id: str,
     payload: Payload,
     *,
-    state: Any,
+    topic: str,
+    clock: Clock,
 ) -> tuple[int, uuid.UUID | None]:
-    """(202, event id), (404, None) or (403, None); raises Fallback when it cannot tell. `state`: the
-    ingest app's (its topics and clock)."""
-    topic, clock = state.topics.milestone_events, state.clock
+    """(202, event id), (404, None) or (403, None); raises Fallback when it cannot tell. `topic`: the
+    milestone events topic."""
     envelope = new_envelope(
         payload,
         subject=milestone_id,

@@ -84,7 +84,12 @@ async def _one(
     if key is None and writer is not None:
         try:
             status, event_id = await fast_path.publish_status(
-                writer, principal, milestone_id, payload, state=state
+                writer,
+                principal,
+                milestone_id,
+                payload,
+                topic=state.topics.milestone_events,
+                clock=state.clock,
             )
         except fast_path.Fallback:
             pass

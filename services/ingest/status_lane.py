@@ -104,7 +104,12 @@ class StatusLane:
         payload = MilestoneStatusReported.model_construct(**update.model_dump(exclude_unset=True))
         try:
             status, event_id = await fast_path.publish_status(
-                writer, principal, milestone_id, payload, state=state
+                writer,
+                principal,
+                milestone_id,
+                payload,
+                topic=state.topics.milestone_events,
+                clock=state.clock,
             )
         except Exception:  # Fallback, EventTooLarge, an unreachable database: the route decides
             return None
