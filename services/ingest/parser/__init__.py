@@ -11,6 +11,7 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
+from .budget import budget_in_preparation, prepared_the_year_before
 from .dates import is_date_only
 from .docinfo import (
     find_dateline,
@@ -62,9 +63,13 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     press = is_press_release(lines)
     key = plan_key or make_plan_key(title, plan_year, press)
     ref_year = doc_date.year if doc_date else plan_year
+    year = plan_year or ref_year or find_named_year(lines)
+    if doc_date is None and year is not None and budget_in_preparation(lines) == year:
+        year = year - 1  # an undated call for the 2026 budget runs its schedule in 2025
+        ref_year = year if ref_year is not None else None
     ctx = DocContext(
         ref_year=ref_year,
-        plan_year=plan_year or ref_year or find_named_year(lines),
+        plan_year=year,
         doc_date=doc_date,
         press=press,
         subject=notice_subject(find_notice_title(lines)),
@@ -72,7 +77,8 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
         tracks_results=is_implementation_plan(lines),
     )
     contacts = find_contacts(lines)
-    items = dedupe(_undated_title(candidates(logical_lines(text), ctx), lines))
+    found_items = prepared_the_year_before(candidates(logical_lines(text), ctx), lines)
+    items = dedupe(_undated_title(found_items, lines))
     items = drop_same_day_repeats(items, title)
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))

@@ -34,16 +34,18 @@ _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일�
 _TITLE_SKIP = re.compile(
     r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"
 )
-_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집|공모)(?:\s?\([^)]*\))?$")
+_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집|공모|공모전)(?:\s?\([^)]*\))?$")
 # `가. 사 업 명 : 2025년 발전소 주변지역 지원사업`: a notice's name field names what its dates are about.
 _NAME_FIELD = re.compile(
-    r"^[\s가-하.)□○ㅇ\-·]*(?:사\s?업\s?명|행\s?사\s?명|공\s?모\s?명|과\s?제\s?명)\s?[:：]\s?(.{4,60})$"
+    r"^[\s가-하.)□○ㅇ\-·]*(?:(?:사\s?업\s?명|행\s?사\s?명|공\s?모\s?명|과\s?제\s?명)\s?[:：]"
+    r"|\((?:사업명|행사명|공모명|과제명)\))\s?(.{4,60})$"
 )
 _NOTICE_HEAD = 3
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
 _NAMED_HEAD = 5
 _QUOTED_NAME_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
+_NAMED_NOTICE_YEAR = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?((?:19|20)\d{2})\s?년도?\s")
 _POSTED_HEAD = 4
 _POSTED_LINE = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})(?:\s\d{1,2}:\d{2}(?::\d{2})?)?")
 _COVER_LINES = 15
@@ -179,7 +181,11 @@ def find_named_year(lines: list[str]) -> int | None:
     """`‘2016년도 정부창업지원사업(K-startup) 통합 설명회’를 연다`: the year of the event an undated news
     item is about; it places `3월 3일`, never `올해` (the item's own year is still unknown)."""
     named = (_QUOTED_NAME_YEAR.search(normalise(line)) for line in lines[:_NAMED_HEAD])
-    return next((int(m.group(1)) for m in named if m), None)
+    found = next((int(m.group(1)) for m in named if m), None)
+    if found is None:  # `- 2023년도 대전 평생교육 정책 아이디어 공모전`: a call named by its year
+        own = _NAMED_NOTICE_YEAR.match(find_notice_title(lines))
+        found = int(own.group(1)) if own else None
+    return found
 
 
 def make_plan_key(title: str, year: int | None, press: bool) -> str:

@@ -83,6 +83,10 @@ _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|�
 _STEP_ENDS = ("시기", "기간", "일정", "기한", "일시")
 _SPACED_MAX = 7
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
+# `- 2023년도 …`, `[공모전] 2021년 … 공모전(~4.27)`: a title's bullet, board tag and closing note
+# are not part of what the notice is about.
+_SUBJECT_LEAD = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?")
+_SUBJECT_TAIL = re.compile(r"\s?\([^()]{1,20}\)\s*$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
@@ -210,7 +214,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
 
 def notice_subject(title: str) -> str:
     """The document title as a subject: no year, no `안내`/`공고`/`알림` at the end."""
-    text = _NOTICE_WORDS.sub("", _TITLE_YEAR.sub("", normalise(title))).strip(" -·,")
+    text = _SUBJECT_LEAD.sub("", normalise(title))
+    text = _NOTICE_WORDS.sub("", _TITLE_YEAR.sub("", _SUBJECT_TAIL.sub("", text))).strip(" -·,")
     return text if 4 <= len(text) <= 40 else ""
 
 

@@ -1,0 +1,75 @@
+"""Rules of the seventh pass of issue #12, each for a family of misses seen across the held-out sets
+(not for one document), on made-up lines: the terms section of a call (`1. 공모 개요`) is not the
+background of a plan; a `YYYY년도` before a name, and a name field's year, name what a thing is of;
+a call named by its year places its year-less days; a budget is prepared in the year before it."""
+
+from datetime import date
+
+from services.ingest.parser import parse_plan
+from services.ingest.parser.extract import notice_subject
+
+
+def _items(text: str, doc_date: date | None = None) -> list[tuple[date | None, date | None]]:
+    return [(m.starts, m.due) for m in parse_plan(text, doc_date=doc_date).milestones]
+
+
+def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
+    return [(m.title, m.starts, m.due) for m in parse_plan(text, doc_date=doc_date).milestones]
+
+
+def test_the_overview_of_a_call_holds_its_schedule() -> None:
+    text = "2024년 청년 사진 공모전\n작성일 2024-03-02\n1. 공모 개요\n○ (공모기간) 2024. 3. 4.(월) ~ 3. 29.(금)\n"
+    assert _items(text) == [(date(2024, 3, 4), date(2024, 3, 29))]
+
+
+def test_the_overview_of_a_plan_stays_background() -> None:
+    text = (
+        "2025년 도시재생 시행계획\nⅠ. 추진 개요\n□ 2019년 착수한 사업을 정비\n"
+        "Ⅱ. 추진 계획\n□ 주민 설명회 개최('25.3월)\n"
+    )
+    assert _items(text, doc_date=date(2025, 1, 10)) == [(date(2025, 3, 1), date(2025, 3, 31))]
+
+
+def test_a_year_before_a_name_is_not_a_deadline() -> None:
+    text = (
+        "작성일 2023-02-01\n○ 공모개요\n"
+        "- 2023년도 「마을 정책 아이디어 공모전」을 개최하오니 많은 참여 바랍니다.\n"
+        "- 민선 8기 2024년도 역점사업으로 도서관 건립을 추진한다.\n"
+        "- 시는 2024년도까지 도서관을 건립한다.\n"
+    )
+    assert _items(text) == [(None, date(2024, 12, 31))]
+
+
+def test_a_name_fields_year_is_not_a_deadline() -> None:
+    text = "작성일 2021-04-15\n○ (공모명) 2021년 보육 혁신 아이디어 공모전\n○ (공모기간) 2021. 4. 13.(화) ~ 4. 27.(화)\n"
+    assert _items(text) == [(date(2021, 4, 13), date(2021, 4, 27))]
+
+
+def test_a_notice_subject_drops_bullet_tag_year_and_closing_note() -> None:
+    assert notice_subject("[공모전] 2021년 보육 혁신 아이디어 공모전(~4.27)") == "보육 혁신 아이디어 공모전"
+    assert notice_subject("- 2023년도 마을 정책 아이디어 공모전") == "마을 정책 아이디어 공모전"
+
+
+def test_a_call_named_by_its_year_places_its_year_less_days() -> None:
+    text = "- 2023년도 마을 정책 아이디어 공모전\n○ 기간 및 일정\n- 공모기간 : 4. 3.(월) ~ 5. 4.(목) 18:00까지\n"
+    found = _titled(text)
+    assert [(s, d) for _, s, d in found] == [(date(2023, 4, 3), date(2023, 5, 4))]
+    assert found[0][0].startswith("마을 정책 아이디어 공모전")
+
+
+def test_an_undated_call_for_a_budget_runs_the_year_before() -> None:
+    text = (
+        "2026년도 예산편성을 위한 주민참여예산 제안사업 공모\n"
+        "추진 일정\n주민제안사업 접수\n3. 17.(월)~6. 30.(월)\n주민참여예산(안) 의회 제출\n11월 중\n"
+    )
+    assert _items(text) == [(date(2025, 3, 17), date(2025, 6, 30)), (date(2025, 11, 1), date(2025, 11, 30))]
+
+
+def test_a_sentence_preparing_next_years_budget_dates_its_months_the_year_before() -> None:
+    text = "군, 2024년 주요업무계획 보고\n군은 보고회 결과를 보완해 10월 중 의회 업무보고 후 12월 2024년 본 예산에 반영할 예정이다.\n"
+    assert [d for _, d in _items(text)] == [date(2023, 10, 31), date(2023, 12, 31)]
+
+
+def test_a_budget_being_spent_keeps_its_year() -> None:
+    text = "군, 2024년 주요업무계획 보고\n군은 3월 중 도서관 공사를 시작하고 10월 중 준공할 예정이다.\n"
+    assert [d for _, d in _items(text)] == [date(2024, 3, 31), date(2024, 10, 31)]
