@@ -53,7 +53,29 @@ def _forget_previous_document() -> None:
     is_date_only.cache_clear()
 
 
+# `관련기사` / `많이 본 뉴스` and the headlines listed under it (`- … 세종시 이전2018.02.21`): other
+# articles of the site, with their own dates; not the document (not its dateline, not its steps).
+_RELATED_LIST = re.compile(r"^\s*\[?\s?(?:관련\s?기사|많이\s?본\s?(?:뉴스|기사)|인기\s?기사|주요\s?뉴스|추천\s?뉴스)\s?\]?\s*$")
+_LISTED_HEADLINE = re.compile(r"^\s*[-·•▶]\s?\S|(?:19|20)\d{2}[.\-]\d{2}[.\-]\d{2}\s*$")
+
+
+def _without_related_lists(text: str) -> str:
+    if "관련" not in text and "뉴스" not in text and "기사" not in text:
+        return text
+    lines = text.split("\n")
+    listing = False
+    for n, line in enumerate(lines):
+        if _RELATED_LIST.match(line):
+            listing, lines[n] = True, ""
+        elif listing and _LISTED_HEADLINE.search(line):
+            lines[n] = ""  # the line stays, blank, so the document's line numbers are kept
+        else:
+            listing = False
+    return "\n".join(lines)
+
+
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
+    text = _without_related_lists(text)
     lines = text.splitlines()
     title = find_title(lines)
     found, stated = find_dateline(lines)

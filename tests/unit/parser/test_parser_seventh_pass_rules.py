@@ -73,3 +73,36 @@ def test_a_sentence_preparing_next_years_budget_dates_its_months_the_year_before
 def test_a_budget_being_spent_keeps_its_year() -> None:
     text = "군, 2024년 주요업무계획 보고\n군은 3월 중 도서관 공사를 시작하고 10월 중 준공할 예정이다.\n"
     assert [d for _, d in _items(text)] == [date(2024, 3, 31), date(2024, 10, 31)]
+
+
+def test_a_meeting_reported_as_held_in_the_terse_style_is_past() -> None:
+    text = "제3차 물가 점검회의 개최\n2024.05.02. 물가정책과\n□ 차관은 ’24.5.2.(목) 07:30 청사에서 회의를 주재하였음\n□ 다음 회의는 5. 16.(목)에 열 예정임\n"
+    assert _items(text) == [(date(2024, 5, 16), date(2024, 5, 16))]
+
+
+def test_a_releases_desk_and_date_after_its_heading_is_its_dateline() -> None:
+    text = "2024년 제5차 산업정책회의 개최 결과 및 향후 계획\n산업정책과 2024.06.03.\n□ 후속 과제를 2024. 7. 31.까지 마련할 계획이다.\n"
+    assert _items(text) == [(None, date(2024, 7, 31))]
+
+
+def test_a_related_article_list_is_not_the_document() -> None:
+    text = (
+        "시는 오는 28일 공청회를 연다고 21일 밝혔다.\n관련기사\n"
+        "- 다른 도시의 새 소식2025.04.17\n- 또 다른 소식 모음2025.04.17\n"
+    )
+    plan = parse_plan(text)
+    assert plan.doc_date is None and plan.milestones == ()
+
+
+def test_a_date_a_change_moves_away_from_is_a_baseline() -> None:
+    text = (
+        "작성일 2020-09-20\n부는 새 시스템 개통을 2020년 10월 5일에서 2020년 10월 12일로 1주일 연기한다고 밝혔다.\n"
+        "당초 10월 5일 개통을 앞두고 시범운영을 진행한 바 있다.\n"
+    )
+    assert _items(text) == [(date(2020, 10, 12), date(2020, 10, 12))]
+
+
+def test_the_head_of_a_body_is_not_part_of_a_title() -> None:
+    text = "작성일 2020-09-20\n행정안전부(장관 진영)는 새 시스템을 2020년 10월 12일 개통한다.\n"
+    (title,) = [m.title for m in parse_plan(text).milestones]
+    assert "장관" not in title and "진영" not in title
