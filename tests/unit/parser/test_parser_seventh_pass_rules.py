@@ -106,3 +106,8 @@ def test_the_head_of_a_body_is_not_part_of_a_title() -> None:
     text = "작성일 2020-09-20\n행정안전부(장관 진영)는 새 시스템을 2020년 10월 12일 개통한다.\n"
     (title,) = [m.title for m in parse_plan(text).milestones]
     assert "장관" not in title and "진영" not in title
+
+
+def test_a_notices_own_posting_period_is_not_a_milestone() -> None:
+    text = "이모티콘 공모전 안내\n▶ 공고기간 : 2022. 6. 27.(월) ~ 8. 26.(금)\n▶ 접수기간 : 2022. 8. 15.(월) ~ 8. 26.(금)\n"
+    assert _items(text) == [(date(2022, 8, 15), date(2022, 8, 26))]
