@@ -27,6 +27,7 @@ from .extract import Candidate, DocContext, candidates, notice_subject, schedule
 from .merge import dedupe, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
+from .referents import name_the_project
 from .selection import paren_span
 from .structure import logical_lines
 from .subjects import needs_subject
@@ -100,6 +101,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     )
     contacts = find_contacts(lines)
     found_items = prepared_the_year_before(candidates(logical_lines(text), ctx), lines)
+    found_items = name_the_project(found_items, lines)
     items = dedupe(_undated_title(found_items, lines))
     items = drop_same_day_repeats(items, title)
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))

@@ -82,6 +82,7 @@ _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _STEP_ENDS = ("시기", "기간", "일정", "기한", "일시")
 _SPACED_MAX = 7
+_LABEL_PLANNED = re.compile(r"^\(?\s?([가-힣]{2,6})\s?\)?\s?(?:\(\s?\.?\s?예정\s?\)|\.?\s?예정)$")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
 # `- 2023년도 …`, `[공모전] 2021년 … 공모전(~4.27)`: a title's bullet, board tag and closing note
 # are not part of what the notice is about.
@@ -194,6 +195,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
         label, colon, rest = title.partition(":")
         if len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
             title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
+    if "예정" in title:  # `○ (일시) 2021. 5. 21. (금) 예정`: the label, with the date's `예정` left over
+        title = _LABEL_PLANNED.sub(r"\1", title)
     if title[-2:-1] == " ":
         title = _SPACED_TAIL.sub(lambda m: m.group(0).replace(" ", ""), title)
     if len(title) <= _SPACED_MAX and _SPACED_WHOLE.fullmatch(title):
@@ -209,6 +212,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     if not generic or not subject:
         return title
     step = generic.group(1).strip()
+    if not step and node is not None:  # `4. 결과발표` / `○ (일시) …`: the heading names the step
+        step = next(_parent_titles(node), "")
     return subject if step and step in subject else f"{subject} {step}".strip()
 
 

@@ -111,3 +111,23 @@ def test_the_head_of_a_body_is_not_part_of_a_title() -> None:
 def test_a_notices_own_posting_period_is_not_a_milestone() -> None:
     text = "이모티콘 공모전 안내\n▶ 공고기간 : 2022. 6. 27.(월) ~ 8. 26.(금)\n▶ 접수기간 : 2022. 8. 15.(월) ~ 8. 26.(금)\n"
     assert _items(text) == [(date(2022, 8, 15), date(2022, 8, 26))]
+
+
+def test_a_period_of_this_project_names_the_project_quoted_before() -> None:
+    text = (
+        "군이 공모 신청한 ‘강변 체류형 거점조성사업’은 캠핑장을 조성하는 사업이다.\n"
+        "이 사업은 2026년부터 2028년까지 3년 동안 진행된다.\n"
+    )
+    (item,) = parse_plan(text).milestones
+    assert (item.starts, item.due) == (date(2026, 1, 1), date(2028, 12, 31))
+    assert item.title.startswith("강변 체류형 거점조성사업")
+
+
+def test_a_bare_time_label_takes_the_step_from_its_heading() -> None:
+    text = (
+        "2021년 보육 혁신 아이디어 공모전 안내\n작성일 2021-04-15\n"
+        "4. 결과발표\n○ (일시) 2021. 5. 21. (금) 예정\n"
+    )
+    (item,) = parse_plan(text).milestones
+    assert item.due == date(2021, 5, 21)
+    assert item.title == "보육 혁신 아이디어 공모전 결과발표"
