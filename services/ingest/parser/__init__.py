@@ -23,11 +23,11 @@ from .docinfo import (
     is_press_release,
     make_plan_key,
 )
-from .extract import Candidate, DocContext, candidates, notice_subject, schedule_heading_year
+from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
 from .merge import dedupe, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
-from .referents import name_the_project
+from .referents import name_the_project, title_by_own_label
 from .selection import paren_span
 from .structure import logical_lines
 from .subjects import needs_subject
@@ -102,6 +102,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     contacts = find_contacts(lines)
     found_items = prepared_the_year_before(candidates(logical_lines(text), ctx), lines)
     found_items = name_the_project(found_items, lines)
+    found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
     items = dedupe(_undated_title(found_items, lines))
     items = drop_same_day_repeats(items, title)
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))

@@ -217,6 +217,11 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     return subject if step and step in subject else f"{subject} {step}".strip()
 
 
+def notice_step(label: str, subject: str) -> str:
+    """A field label as a notice's step (`접수기간` → `<subject> 접수`)."""
+    return _notice_step(label, subject)
+
+
 def notice_subject(title: str) -> str:
     """The document title as a subject: no year, no `안내`/`공고`/`알림` at the end."""
     text = _SUBJECT_LEAD.sub("", normalise(title))

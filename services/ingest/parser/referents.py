@@ -5,6 +5,7 @@ project, not the pronoun."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from .extract import Candidate
@@ -36,4 +37,35 @@ def name_the_project(items: list[Candidate], lines: list[str]) -> list[Candidate
             continue
         rest = item.title[pointing.end() :].strip() if pointing else item.title
         out.append(replace(item, title=f"{name} {rest}".strip()))
+    return out
+
+
+# `접수마감일 : 2011.07.27`, a cell `| 접수마감일 : 2011.07.27 |`: a date alone after its field label,
+# in its own line or cell; what follows the date is only its weekday, time or a closing dot.
+_CELL_LABEL = re.compile(r"(?:^|\|)\s*[□○ㅇ◦·\-*▶]?\s*([가-힣][가-힣A-Za-z ]{1,19}?)\s?[:：]\s?$")
+_CELL_MARKS = re.compile(r"[|:：]")
+_CELL_TAIL = re.compile(r"\s*(?:\.|\([월화수목금토일]?\)|\d{1,2}:\d{2}|까지|\s)*\s*(?:\||$)")
+
+
+def _own_label(line: str, expr: str) -> str:
+    at = line.find(expr)
+    if at < 0 or "|" not in line and line.count(":") + line.count("：") != 1:
+        return ""
+    label = _CELL_LABEL.search(line[:at])
+    if label is None or not _CELL_TAIL.match(line, at + len(expr)):
+        return ""
+    return " ".join(label.group(1).split())
+
+
+def title_by_own_label(items: list[Candidate], lines: list[str], step: Callable[[str], str]) -> list[Candidate]:
+    """A date whose line or cell is only `label : date` is titled by that label (`step` turns a bare
+    time label into the notice's step), not by the text of the lines the structure joined to it."""
+    out: list[Candidate] = []
+    for item in items:
+        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+        label = _own_label(line, item.expr) if ":" in line or "：" in line else ""
+        # A title that already names the label (with its heading's subject) and holds no cell marks
+        # is better than the bare label.
+        kept = not label or (label in item.title and not _CELL_MARKS.search(item.title))
+        out.append(item if kept else replace(item, title=step(label)))
     return out

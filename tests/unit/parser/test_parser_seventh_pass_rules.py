@@ -131,3 +131,15 @@ def test_a_bare_time_label_takes_the_step_from_its_heading() -> None:
     (item,) = parse_plan(text).milestones
     assert item.due == date(2021, 5, 21)
     assert item.title == "보육 혁신 아이디어 공모전 결과발표"
+
+
+def test_a_date_alone_after_its_field_label_is_titled_by_the_label() -> None:
+    text = (
+        "2024년도 소재기술개발사업 신규과제 공고\n"
+        "공고일 : 2024.02.01 | 접수마감일 : 2024.03.04\n"
+        "연구지원팀 접수마감일 : 2024.02.26\n"
+        "과학기술정보통신부 공고 제2024-101호\n"
+    )
+    titles = {m.due: m.title for m in parse_plan(text).milestones}
+    assert "접수마감일" in titles[date(2024, 3, 4)] and "공고일" not in titles[date(2024, 3, 4)]
+    assert titles[date(2024, 2, 26)].endswith("연구지원팀 접수마감일")
