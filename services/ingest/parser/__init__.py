@@ -27,7 +27,7 @@ from .extract import Candidate, DocContext, candidates, notice_step, notice_subj
 from .merge import dedupe, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
-from .referents import name_the_project, title_by_own_label
+from .referents import name_the_project, title_by_own_label, title_table_rows
 from .selection import paren_span
 from .structure import logical_lines
 from .subjects import needs_subject
@@ -103,6 +103,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = prepared_the_year_before(candidates(logical_lines(text), ctx), lines)
     found_items = name_the_project(found_items, lines)
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
+    found_items = title_table_rows(found_items, lines)
     items = dedupe(_undated_title(found_items, lines))
     items = drop_same_day_repeats(items, title)
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))

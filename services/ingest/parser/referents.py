@@ -69,3 +69,55 @@ def title_by_own_label(items: list[Candidate], lines: list[str], step: Callable[
         kept = not label or (label in item.title and not _CELL_MARKS.search(item.title))
         out.append(item if kept else replace(item, title=step(label)))
     return out
+
+
+# A table row as the extractors print it (`노화성근육감소제어원천기술 | 2011 ~ 2015(5년) | 2011. 9 ~ 2012. 8 |`):
+# a date in a later cell is the row's (its first cell names the task) under its column's header.
+_HEADER_REACH = 12
+_HAS_DIGIT = re.compile(r"\d")
+_ROW_NAME = re.compile(r"[가-힣A-Za-z]{2}")
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _header_for(lines: list[str], line: int, width: int, column: int) -> str:
+    for number in range(line - 1, max(0, line - _HEADER_REACH) - 1, -1):
+        text = lines[number - 1]
+        if "|" not in text:
+            continue
+        row = _cells(text)
+        if len(row) == width and not _HAS_DIGIT.search(text.replace("’", "").replace("'", "")):
+            return row[column]
+    return ""
+
+
+def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+    """A date in a later cell of a printed table row, whose title ran the row's cells together
+    (`A과제 | |`), is titled by the row's first cell and the date's column header."""
+    out: list[Candidate] = []
+    for item in items:
+        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+        if "|" not in item.title or line.count("|") < 2:
+            out.append(item)
+            continue
+        row = _cells(line)
+        column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
+        name = row[0] if column > 0 and _date_only_cell(row[column], item.expr) else ""
+        if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
+            out.append(item)
+            continue
+        header = undated_header(_header_for(lines, item.line, len(row), column))
+        out.append(replace(item, title=f"{name} {header}".strip()))
+    return out
+
+
+def _date_only_cell(cell: str, expr: str) -> bool:
+    """The cell holds the date and nothing that names a step (`2011. 9 ~ 2012. 8`, `… (5년)`)."""
+    rest = re.sub(r"\([^()]*\)", "", cell.replace(expr, ""))
+    return len(re.findall(r"[가-힣A-Za-z]", re.sub(r"[년월일]", "", rest))) <= 1
+
+
+def undated_header(text: str) -> str:
+    return re.sub(r"\s?\([^()]*\)", "", text).strip()

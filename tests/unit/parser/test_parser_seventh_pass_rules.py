@@ -143,3 +143,15 @@ def test_a_date_alone_after_its_field_label_is_titled_by_the_label() -> None:
     titles = {m.due: m.title for m in parse_plan(text).milestones}
     assert "접수마감일" in titles[date(2024, 3, 4)] and "공고일" not in titles[date(2024, 3, 4)]
     assert titles[date(2024, 2, 26)].endswith("연구지원팀 접수마감일")
+
+
+def test_a_date_cell_of_a_printed_table_row_is_titled_by_the_row_and_its_column() -> None:
+    text = (
+        "2011년도 바이오기술개발사업 신규과제 공고\n작성일 2011-06-28\n"
+        "분야 | 당해년도 연구기간 | 연구비\n"
+        "근육감소제어원천기술 | 2011. 9 ~ 2012. 8 | 10억내외\n"
+        "신약타겟검증연구 | 2011. 10 ~ 2012. 9 | 6억내외\n"
+    )
+    titles = {m.starts: m.title for m in parse_plan(text).milestones}
+    assert titles[date(2011, 9, 1)] == "근육감소제어원천기술 당해년도 연구기간"
+    assert titles[date(2011, 10, 1)] == "신약타겟검증연구 당해년도 연구기간"
