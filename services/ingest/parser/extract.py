@@ -114,6 +114,7 @@ _NAMED_YEAR = re.compile(
 _PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
 _COARSE = ("year", "half", "quarter", "quarters")
 _TOPIC_REACH = 200
+_PERIOD_LENGTH = re.compile(r"\s?\(\s?\d{1,2}\s?(?:년|개년)\s?\)")
 # `올해 상반기` in a text with no date of its own: `올해` was not placed, so neither is what it dates.
 _UNPLACED_YEAR_BEFORE = re.compile(r"(?:올해|금년|내년|명년)\s?$")
 # Time words a removed date leaves in front of a step (`올해 지난 13일부터 운영`).
@@ -310,7 +311,9 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         )
     ]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
-        kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
+        # a table's year columns, not a sentence's; a period of years in a cell (`2011 ~ 2015(5년)`,
+        # a row's programme period) is one
+        kept = [e for e in kept if e.grain != "year" or _period_cell(norm, e)]
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
     if len(kept) > 1:
@@ -322,6 +325,13 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         # items stay: an implementation plan tracks them)
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
+
+
+def _period_cell(norm: str, expr: TimeExpr) -> bool:
+    """`| 2011 ~ 2015(5년) |`: a programme period of years, alone in its cell with its length."""
+    if expr.kind != "program" or expr.starts is None or expr.due is None or expr.starts.year == expr.due.year:
+        return False
+    return _PERIOD_LENGTH.match(norm, expr.end) is not None
 
 
 def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr], starts: list[int]) -> bool:

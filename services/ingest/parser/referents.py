@@ -99,7 +99,8 @@ def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate
     out: list[Candidate] = []
     for item in items:
         line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
-        if "|" not in item.title or line.count("|") < 2:
+        borrowed = item.title[:6] not in line  # a heading's or an earlier line's title, not the row's
+        if line.count("|") < 2 or ("|" not in item.title and not borrowed):
             out.append(item)
             continue
         row = _cells(line)

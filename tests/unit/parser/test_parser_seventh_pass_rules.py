@@ -155,3 +155,16 @@ def test_a_date_cell_of_a_printed_table_row_is_titled_by_the_row_and_its_column(
     titles = {m.starts: m.title for m in parse_plan(text).milestones}
     assert titles[date(2011, 9, 1)] == "근육감소제어원천기술 당해년도 연구기간"
     assert titles[date(2011, 10, 1)] == "신약타겟검증연구 당해년도 연구기간"
+
+
+def test_a_period_of_years_in_a_table_cell_is_a_programme_period() -> None:
+    text = (
+        "2011년도 바이오기술개발사업 신규과제 공고\n작성일 2011-06-28\n"
+        "분야 | 총 사업기간 | 연구비\n"
+        "근육감소제어원천기술 | 2011 ~ 2015(5년) | 10억내외\n"
+        "구분 | 2023 | 2024\n"
+        "예산 | 120 | 135\n"
+    )
+    (item,) = parse_plan(text).milestones
+    assert (item.kind, item.starts, item.due) == ("program", date(2011, 1, 1), date(2015, 12, 31))
+    assert item.title == "근육감소제어원천기술 총 사업기간"
