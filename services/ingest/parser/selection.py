@@ -211,6 +211,15 @@ def _in_quoted_name(text: str, expr: TimeExpr) -> bool:
     return closed > 1
 
 
+def _in_quoted_plan_name(text: str, expr: TimeExpr) -> bool:
+    """`‘2024~2028 청년정책 기본계획’`: a period inside the quoted name of a plan or strategy."""
+    if not _in_quoted_name(text, expr):
+        return False
+    after = text[expr.end : expr.end + 80]
+    closed = min((i for i in (after.find(q) for q in (*_QUOTE_CLOSE, "'")) if i >= 0), default=-1)
+    return closed > 0 and _DOC_NAME_END.search(after[:closed]) is not None
+
+
 def _told_as_history(text: str, expr: TimeExpr) -> bool:
     end = _SENTENCE_END.search(text, expr.end, expr.end + _HISTORY_REACH)
     stop = end.end() if end else min(len(text), expr.end + _HISTORY_REACH)
@@ -232,6 +241,8 @@ def keep_expr(text: str, expr: TimeExpr) -> bool:
         return False  # "'19년부터 추진 중인 …": how long something has run, not a milestone
     if expr.kind == "program" and _PLAN_NAME_BEFORE.search(text[max(0, expr.start - 6) : expr.start]):
         return False
+    if expr.kind == "program" and _in_quoted_plan_name(text, expr):
+        return False  # `‘2024~2028 청년정책 기본계획’에 따라`: the period names a plan
     if expr.grain == "year" and expr.kind == "deadline":
         return keep_year_expr(text, expr)
     return True

@@ -168,3 +168,8 @@ def test_a_period_of_years_in_a_table_cell_is_a_programme_period() -> None:
     (item,) = parse_plan(text).milestones
     assert (item.kind, item.starts, item.due) == ("program", date(2011, 1, 1), date(2015, 12, 31))
     assert item.title == "근육감소제어원천기술 총 사업기간"
+
+
+def test_a_period_inside_a_quoted_plan_name_is_not_a_programme() -> None:
+    text = "구는 ‘2024~2028 청년정책 기본계획’에 따라 청년 정책을 추진한다.\n이 사업은 2026년부터 2028년까지 진행된다.\n"
+    assert _items(text) == [(date(2026, 1, 1), date(2028, 12, 31))]
