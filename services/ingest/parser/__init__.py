@@ -22,9 +22,10 @@ from .docinfo import (
     is_implementation_plan,
     is_press_release,
     make_plan_key,
+    without_listing_stamp,
 )
 from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
-from .merge import dedupe, drop_same_day_repeats, norm_title, to_milestones
+from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
 from .referents import name_the_project, title_by_own_label, title_table_rows
@@ -80,6 +81,10 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     lines = text.splitlines()
     title = find_title(lines)
     found, stated = find_dateline(lines)
+    if found is not None and stated:
+        unstamped = without_listing_stamp(lines)
+        if unstamped is not lines:
+            lines, text = unstamped, "\n".join(unstamped)
     stated = stated and doc_date is None
     doc_date = doc_date or found
     plan_year = find_plan_year(title, lines, doc_date)
@@ -105,7 +110,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
     found_items = title_table_rows(found_items, lines)
     items = dedupe(_undated_title(found_items, lines))
-    items = drop_same_day_repeats(items, title)
+    items = drop_open_restatements(drop_same_day_repeats(items, title))
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))
 

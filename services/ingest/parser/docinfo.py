@@ -47,6 +47,8 @@ _NAMED_HEAD = 5
 _QUOTED_NAME_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
 _NAMED_NOTICE_YEAR = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?((?:19|20)\d{2})\s?년도?\s")
 _POSTED_HEAD = 4
+_LISTING_DAY = re.compile(r"(\d{2})\.(\d{2})")
+_LISTING_YEAR = re.compile(r"((?:19|20)\d{2})")
 _POSTED_LINE = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})(?:\s\d{1,2}:\d{2}(?::\d{2})?)?")
 _COVER_LINES = 15
 _PLAN_KIND = re.compile(r"(?:시행|추진|실행|세부|이행)\s?계획")
@@ -83,10 +85,35 @@ def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
                 return day, label is _POSTED
     if signed is not None:
         return signed, True
-    posted = _posted_line_date(head)
+    posted = _posted_line_date(head) or _listing_stamp_date(head)
     if posted is not None:
         return posted, True
     return _unlabelled_date(head), False
+
+
+def without_listing_stamp(lines: list[str]) -> list[str]:
+    """The lines with a listing's `01.26` / `2026` stamp blanked (it dated the item; it is not text)."""
+    if _listing_stamp_date([normalise(line) for line in lines[:_HEAD_LINES]]) is None:
+        return lines
+    out, blanked = list(lines), 0
+    for n, line in enumerate(out):
+        if line.strip() and blanked < 2:
+            out[n], blanked = "", blanked + 1
+        if blanked == 2:
+            break
+    return out
+
+
+def _listing_stamp_date(head: list[str]) -> date | None:
+    """`01.26` over `2026`: a news listing's stamp, month.day on one line and the year on the next, as
+    the first lines of the item (a listing page prints its items so)."""
+    filled = [line.strip() for line in head if line.strip()][:2]
+    if len(filled) < 2:
+        return None
+    day, year = _LISTING_DAY.fullmatch(filled[0]), _LISTING_YEAR.fullmatch(filled[1])
+    if day is None or year is None:
+        return None
+    return _safe_date(int(year.group(1)), int(day.group(1)), int(day.group(2)))
 
 
 def _posted_line_date(head: list[str]) -> date | None:

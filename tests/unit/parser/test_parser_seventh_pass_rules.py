@@ -173,3 +173,17 @@ def test_a_period_of_years_in_a_table_cell_is_a_programme_period() -> None:
 def test_a_period_inside_a_quoted_plan_name_is_not_a_programme() -> None:
     text = "구는 ‘2024~2028 청년정책 기본계획’에 따라 청년 정책을 추진한다.\n이 사업은 2026년부터 2028년까지 진행된다.\n"
     assert _items(text) == [(date(2026, 1, 1), date(2028, 12, 31))]
+
+
+def test_a_listing_stamp_dates_the_item_and_is_not_its_text() -> None:
+    text = (
+        "01.26\n2026\n구, 2월 20일부터 서류접수\n"
+        "구는 오는 2월 20일부터 27일까지 서류접수를 진행한다고 26일 밝혔다.\n"
+        "최종 결과는 오는 3월 25일 누리집에 게시한다.\n"
+    )
+    plan = parse_plan(text)
+    assert plan.doc_date == date(2026, 1, 26)
+    assert [(m.starts, m.due) for m in plan.milestones] == [
+        (date(2026, 2, 20), date(2026, 2, 27)),
+        (date(2026, 3, 25), date(2026, 3, 25)),
+    ]
