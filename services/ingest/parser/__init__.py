@@ -57,7 +57,9 @@ def _forget_previous_document() -> None:
 
 # `관련기사` / `많이 본 뉴스` and the headlines listed under it (`- … 세종시 이전2018.02.21`): other
 # articles of the site, with their own dates; not the document (not its dateline, not its steps).
-_RELATED_LIST = re.compile(r"^\s*\[?\s?(?:관련\s?기사|많이\s?본\s?(?:뉴스|기사)|인기\s?기사|주요\s?뉴스|추천\s?뉴스)\s?\]?\s*$")
+_RELATED_LIST = re.compile(
+    r"^\s*\[?\s?(?:관련\s?기사|많이\s?본\s?(?:뉴스|기사)|인기\s?기사|주요\s?뉴스|추천\s?뉴스)\s?\]?\s*$"
+)
 _LISTED_HEADLINE = re.compile(r"^\s*[-·•▶]\s?\S|(?:19|20)\d{2}[.\-]\d{2}[.\-]\d{2}\s*$")
 
 

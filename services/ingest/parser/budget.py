@@ -41,8 +41,10 @@ def _weekday_fits(raw: str, expr: TimeExpr) -> bool:
 def _year_before(day: date | None) -> date | None:
     if day is None:
         return None
-    return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(
-        year=day.year - 1
+    return (
+        day.replace(year=day.year - 1, day=28)
+        if (day.month, day.day) == (2, 29)
+        else day.replace(year=day.year - 1)
     )
 
 
@@ -63,7 +65,8 @@ def prepared_the_year_before(items: list[Candidate], lines: list[str]) -> list[C
     for item in items:
         expr = item.expr_norm
         year = _budget_year(normalise(item.context)) or head
-        placed = (expr.due or expr.starts).year if (expr.due or expr.starts) else None
+        day = expr.due or expr.starts
+        placed = day.year if day is not None else None
         if year is None or expr.explicit_year or placed != year or _weekday_fits(item.expr, expr):
             out.append(item)
             continue

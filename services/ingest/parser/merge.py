@@ -246,7 +246,9 @@ def drop_open_restatements(items: list[Candidate]) -> list[Candidate]:
     starts = {
         c.expr_norm.starts
         for c in items
-        if c.expr_norm.kind == "range" and c.expr_norm.grain == "day" and c.expr_norm.due != c.expr_norm.starts
+        if c.expr_norm.kind == "range"
+        and c.expr_norm.grain == "day"
+        and c.expr_norm.due != c.expr_norm.starts
     }
     return [
         c

@@ -21,7 +21,7 @@ _KINDS = ("program", "range", "ongoing")
 def _named_before(lines: list[str], line: int) -> str:
     for number in range(line, max(0, line - _LOOK_BACK) - 1, -1):
         if 1 <= number <= len(lines):
-            names = _QUOTED_NAME.findall(lines[number - 1])
+            names = [m.group(1) for m in _QUOTED_NAME.finditer(lines[number - 1])]
             if names:
                 return names[-1].strip()
     return ""
@@ -49,7 +49,7 @@ _CELL_TAIL = re.compile(r"\s*(?:\.|\([월화수목금토일]?\)|\d{1,2}:\d{2}|�
 
 def _own_label(line: str, expr: str) -> str:
     at = line.find(expr)
-    if at < 0 or "|" not in line and line.count(":") + line.count("：") != 1:
+    if at < 0 or ("|" not in line and line.count(":") + line.count("：") != 1):
         return ""
     label = _CELL_LABEL.search(line[:at])
     if label is None or not _CELL_TAIL.match(line, at + len(expr)):
@@ -57,7 +57,9 @@ def _own_label(line: str, expr: str) -> str:
     return " ".join(label.group(1).split())
 
 
-def title_by_own_label(items: list[Candidate], lines: list[str], step: Callable[[str], str]) -> list[Candidate]:
+def title_by_own_label(
+    items: list[Candidate], lines: list[str], step: Callable[[str], str]
+) -> list[Candidate]:
     """A date whose line or cell is only `label : date` is titled by that label (`step` turns a bare
     time label into the notice's step), not by the text of the lines the structure joined to it."""
     out: list[Candidate] = []

@@ -40,7 +40,9 @@ _QUOTE_CLOSE = "’”」』>"
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
 # `… 2025년 신규 참여자를 아래와 같이 모집합니다`: a notice's opening sentence names the programme's
 # year; the schedule follows below it (also `… 사업계획을 게시하오니 …`).
-_INTRO_SENTENCE = re.compile(r"(?:아래|다음)(?:와|과)\s?같이|(?:게시|공고|알려\s?드리)(?:하)?오니|[가-힣]하오니")
+_INTRO_SENTENCE = re.compile(
+    r"(?:아래|다음)(?:와|과)\s?같이|(?:게시|공고|알려\s?드리)(?:하)?오니|[가-힣]하오니"
+)
 # A sentence that reports what happened (`2020년에 … 4교가 선정되었다.`), told in the past tense.
 _PAST_SENTENCE = re.compile(r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$")
 _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니다)\.?\s*$")

@@ -51,7 +51,9 @@ def test_a_notice_subject_drops_bullet_tag_year_and_closing_note() -> None:
 
 
 def test_a_call_named_by_its_year_places_its_year_less_days() -> None:
-    text = "- 2023년도 마을 정책 아이디어 공모전\n○ 기간 및 일정\n- 공모기간 : 4. 3.(월) ~ 5. 4.(목) 18:00까지\n"
+    text = (
+        "- 2023년도 마을 정책 아이디어 공모전\n○ 기간 및 일정\n- 공모기간 : 4. 3.(월) ~ 5. 4.(목) 18:00까지\n"
+    )
     found = _titled(text)
     assert [(s, d) for _, s, d in found] == [(date(2023, 4, 3), date(2023, 5, 4))]
     assert found[0][0].startswith("마을 정책 아이디어 공모전")
