@@ -64,7 +64,8 @@ def prepared_the_year_before(items: list[Candidate], lines: list[str]) -> list[C
     out: list[Candidate] = []
     for item in items:
         expr = item.expr_norm
-        year = _budget_year(normalise(item.context)) or head
+        # every pattern names a budget (예산): the plain test skips the rest for most dates
+        year = (_budget_year(normalise(item.context)) if "예산" in item.context else None) or head
         day = expr.due or expr.starts
         placed = day.year if day is not None else None
         if year is None or expr.explicit_year or placed != year or _weekday_fits(item.expr, expr):

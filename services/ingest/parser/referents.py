@@ -15,13 +15,16 @@ _POINTING_BACK = re.compile(r"^(?:(?:이|본|해당|동)\s?사업(?:은|는|의)
 # A quoted name (`‘…’`, `'…'`, `「…」`, `“…”`) of four to forty characters.
 _QUOTED_NAME = re.compile(r"[‘'「“]([^‘’'「」“”\n]{4,40})[’'」”]")
 _LOOK_BACK = 3  # lines: the project is named in the same paragraph, just before
+# Field lines and table rows are short; a longer line (a run-on text with dense dates) is left to
+# the titles it has, so each item costs a bounded amount of work whatever the line's length.
+_MAX_LINE = 2_000
 _KINDS = ("program", "range", "ongoing")
 
 
 def _named_before(lines: list[str], line: int) -> str:
     for number in range(line, max(0, line - _LOOK_BACK) - 1, -1):
         if 1 <= number <= len(lines):
-            names = [m.group(1) for m in _QUOTED_NAME.finditer(lines[number - 1])]
+            names = [m.group(1) for m in _QUOTED_NAME.finditer(lines[number - 1][:_MAX_LINE])]
             if names:
                 return names[-1].strip()
     return ""
@@ -65,6 +68,9 @@ def title_by_own_label(
     out: list[Candidate] = []
     for item in items:
         line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+        if len(line) > _MAX_LINE:
+            out.append(item)
+            continue
         label = _own_label(line, item.expr) if ":" in line or "：" in line else ""
         # A title that already names the label (with its heading's subject) and holds no cell marks
         # is better than the bare label.
@@ -101,6 +107,9 @@ def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate
     out: list[Candidate] = []
     for item in items:
         line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+        if len(line) > _MAX_LINE:
+            out.append(item)
+            continue
         borrowed = item.title[:6] not in line  # a heading's or an earlier line's title, not the row's
         if line.count("|") < 2 or ("|" not in item.title and not borrowed):
             out.append(item)
