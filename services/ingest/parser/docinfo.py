@@ -47,6 +47,7 @@ _NAMED_HEAD = 5
 _QUOTED_NAME_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
 _NAMED_NOTICE_YEAR = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?((?:19|20)\d{2})\s?년도?\s")
 _POSTED_HEAD = 4
+_PROSE_TITLE = re.compile(r"다\.(?:\s|$)|다$")
 _LISTING_DAY = re.compile(r"(\d{2})\.(\d{2})")
 _LISTING_YEAR = re.compile(r"((?:19|20)\d{2})")
 _POSTED_LINE = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})(?:\s\d{1,2}:\d{2}(?::\d{2})?)?")
@@ -200,6 +201,8 @@ def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int |
             return int(match.group(1))
     if doc_date:
         return doc_date.year
+    if _PROSE_TITLE.search(title):
+        return None  # a text that opens on a sentence (an excerpt) has no title to take a year from
     own = _TITLE_YEAR.search(normalise(title))
     return int(own.group(1)) if own else None
 

@@ -189,3 +189,8 @@ def test_a_listing_stamp_dates_the_item_and_is_not_its_text() -> None:
         (date(2026, 2, 20), date(2026, 2, 27)),
         (date(2026, 3, 25), date(2026, 3, 25)),
     ]
+
+
+def test_a_text_opening_on_a_sentence_has_no_title_year() -> None:
+    text = "최종 12개 단체가 선정됐다. 이들은 올해부터 오는 2027년까지 3년간 지원받는다.\n구는 청년 정책을 추진한다.\n"
+    assert [m.expr for m in parse_plan(text).milestones if m.expr.startswith("올해")] == []
