@@ -11,6 +11,7 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
+from .budget import budget_in_preparation, prepared_the_year_before
 from .dates import is_date_only
 from .docinfo import (
     find_dateline,
@@ -21,11 +22,13 @@ from .docinfo import (
     is_implementation_plan,
     is_press_release,
     make_plan_key,
+    without_listing_stamp,
 )
-from .extract import Candidate, DocContext, candidates, notice_subject, schedule_heading_year
-from .merge import dedupe, drop_same_day_repeats, norm_title, to_milestones
+from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
+from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .owners import assign_owner, find_contacts
+from .referents import name_the_project, title_by_own_label, title_table_rows
 from .selection import paren_span
 from .structure import logical_lines
 from .subjects import needs_subject
@@ -52,19 +55,51 @@ def _forget_previous_document() -> None:
     is_date_only.cache_clear()
 
 
+# `관련기사` / `많이 본 뉴스` and the headlines listed under it (`- … 세종시 이전2018.02.21`): other
+# articles of the site, with their own dates; not the document (not its dateline, not its steps).
+_RELATED_LIST = re.compile(
+    r"^\s*\[?\s?(?:관련\s?기사|많이\s?본\s?(?:뉴스|기사)|인기\s?기사|주요\s?뉴스|추천\s?뉴스)\s?\]?\s*$"
+)
+_LISTED_HEADLINE = re.compile(r"^\s*[-·•▶]\s?\S|(?:19|20)\d{2}[.\-]\d{2}[.\-]\d{2}\s*$")
+
+
+def _without_related_lists(text: str) -> str:
+    if "관련" not in text and "뉴스" not in text and "기사" not in text:
+        return text
+    lines = text.split("\n")
+    listing = False
+    for n, line in enumerate(lines):
+        if _RELATED_LIST.match(line):
+            listing, lines[n] = True, ""
+        elif listing and _LISTED_HEADLINE.search(line):
+            lines[n] = ""  # the line stays, blank, so the document's line numbers are kept
+        else:
+            listing = False
+    return "\n".join(lines)
+
+
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
+    text = _without_related_lists(text)
     lines = text.splitlines()
     title = find_title(lines)
     found, stated = find_dateline(lines)
+    if found is not None and stated:
+        unstamped = without_listing_stamp(lines)
+        if unstamped is not lines:
+            lines, text = unstamped, "\n".join(unstamped)
     stated = stated and doc_date is None
     doc_date = doc_date or found
     plan_year = find_plan_year(title, lines, doc_date)
     press = is_press_release(lines)
     key = plan_key or make_plan_key(title, plan_year, press)
     ref_year = doc_date.year if doc_date else plan_year
+    year = plan_year or ref_year or find_named_year(lines)
+    if doc_date is None and year is not None and budget_in_preparation(lines) == year:
+        year = year - 1  # an undated call for the 2026 budget runs its schedule in 2025
+        ref_year = year if ref_year is not None else None
     ctx = DocContext(
         ref_year=ref_year,
-        plan_year=plan_year or ref_year or find_named_year(lines),
+        plan_year=year,
         doc_date=doc_date,
         press=press,
         subject=notice_subject(find_notice_title(lines)),
@@ -72,8 +107,12 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
         tracks_results=is_implementation_plan(lines),
     )
     contacts = find_contacts(lines)
-    items = dedupe(_undated_title(candidates(logical_lines(text), ctx), lines))
-    items = drop_same_day_repeats(items, title)
+    found_items = prepared_the_year_before(candidates(logical_lines(text), ctx), lines)
+    found_items = name_the_project(found_items, lines)
+    found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
+    found_items = title_table_rows(found_items, lines)
+    items = dedupe(_undated_title(found_items, lines))
+    items = drop_open_restatements(drop_same_day_repeats(items, title))
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))
 

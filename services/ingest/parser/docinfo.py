@@ -34,17 +34,22 @@ _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일�
 _TITLE_SKIP = re.compile(
     r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"
 )
-_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집|공모)(?:\s?\([^)]*\))?$")
+_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집|공모|공모전)(?:\s?\([^)]*\))?$")
 # `가. 사 업 명 : 2025년 발전소 주변지역 지원사업`: a notice's name field names what its dates are about.
 _NAME_FIELD = re.compile(
-    r"^[\s가-하.)□○ㅇ\-·]*(?:사\s?업\s?명|행\s?사\s?명|공\s?모\s?명|과\s?제\s?명)\s?[:：]\s?(.{4,60})$"
+    r"^[\s가-하.)□○ㅇ\-·]*(?:(?:사\s?업\s?명|행\s?사\s?명|공\s?모\s?명|과\s?제\s?명)\s?[:：]"
+    r"|\((?:사업명|행사명|공모명|과제명)\))\s?(.{4,60})$"
 )
 _NOTICE_HEAD = 3
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
 _NAMED_HEAD = 5
 _QUOTED_NAME_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
+_NAMED_NOTICE_YEAR = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?((?:19|20)\d{2})\s?년도?\s")
 _POSTED_HEAD = 4
+_PROSE_TITLE = re.compile(r"다\.(?:\s|$)|다$")
+_LISTING_DAY = re.compile(r"(\d{2})\.(\d{2})")
+_LISTING_YEAR = re.compile(r"((?:19|20)\d{2})")
 _POSTED_LINE = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})(?:\s\d{1,2}:\d{2}(?::\d{2})?)?")
 _COVER_LINES = 15
 _PLAN_KIND = re.compile(r"(?:시행|추진|실행|세부|이행)\s?계획")
@@ -81,10 +86,35 @@ def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
                 return day, label is _POSTED
     if signed is not None:
         return signed, True
-    posted = _posted_line_date(head)
+    posted = _posted_line_date(head) or _listing_stamp_date(head)
     if posted is not None:
         return posted, True
     return _unlabelled_date(head), False
+
+
+def without_listing_stamp(lines: list[str]) -> list[str]:
+    """The lines with a listing's `01.26` / `2026` stamp blanked (it dated the item; it is not text)."""
+    if _listing_stamp_date([normalise(line) for line in lines[:_HEAD_LINES]]) is None:
+        return lines
+    out, blanked = list(lines), 0
+    for n, line in enumerate(out):
+        if line.strip() and blanked < 2:
+            out[n], blanked = "", blanked + 1
+        if blanked == 2:
+            break
+    return out
+
+
+def _listing_stamp_date(head: list[str]) -> date | None:
+    """`01.26` over `2026`: a news listing's stamp, month.day on one line and the year on the next, as
+    the first lines of the item (a listing page prints its items so)."""
+    filled = [line.strip() for line in head if line.strip()][:2]
+    if len(filled) < 2:
+        return None
+    day, year = _LISTING_DAY.fullmatch(filled[0]), _LISTING_YEAR.fullmatch(filled[1])
+    if day is None or year is None:
+        return None
+    return _safe_date(int(year.group(1)), int(day.group(1)), int(day.group(2)))
 
 
 def _posted_line_date(head: list[str]) -> date | None:
@@ -171,6 +201,8 @@ def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int |
             return int(match.group(1))
     if doc_date:
         return doc_date.year
+    if _PROSE_TITLE.search(title):
+        return None  # a text that opens on a sentence (an excerpt) has no title to take a year from
     own = _TITLE_YEAR.search(normalise(title))
     return int(own.group(1)) if own else None
 
@@ -179,7 +211,11 @@ def find_named_year(lines: list[str]) -> int | None:
     """`‘2016년도 정부창업지원사업(K-startup) 통합 설명회’를 연다`: the year of the event an undated news
     item is about; it places `3월 3일`, never `올해` (the item's own year is still unknown)."""
     named = (_QUOTED_NAME_YEAR.search(normalise(line)) for line in lines[:_NAMED_HEAD])
-    return next((int(m.group(1)) for m in named if m), None)
+    found = next((int(m.group(1)) for m in named if m), None)
+    if found is None:  # `- 2023년도 대전 평생교육 정책 아이디어 공모전`: a call named by its year
+        own = _NAMED_NOTICE_YEAR.match(find_notice_title(lines))
+        found = int(own.group(1)) if own else None
+    return found
 
 
 def make_plan_key(title: str, year: int | None, press: bool) -> str:

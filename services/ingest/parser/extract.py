@@ -82,7 +82,12 @@ _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _STEP_ENDS = ("시기", "기간", "일정", "기한", "일시")
 _SPACED_MAX = 7
+_LABEL_PLANNED = re.compile(r"^\(?\s?([가-힣]{2,6})\s?\)?\s?(?:\(\s?\.?\s?예정\s?\)|\.?\s?예정)$")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시)$")
+# `- 2023년도 …`, `[공모전] 2021년 … 공모전(~4.27)`: a title's bullet, board tag and closing note
+# are not part of what the notice is about.
+_SUBJECT_LEAD = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?")
+_SUBJECT_TAIL = re.compile(r"\s?\([^()]{1,20}\)\s*$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
@@ -109,6 +114,7 @@ _NAMED_YEAR = re.compile(
 _PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
 _COARSE = ("year", "half", "quarter", "quarters")
 _TOPIC_REACH = 200
+_PERIOD_LENGTH = re.compile(r"\s?\(\s?\d{1,2}\s?(?:년|개년)\s?\)")
 # `올해 상반기` in a text with no date of its own: `올해` was not placed, so neither is what it dates.
 _UNPLACED_YEAR_BEFORE = re.compile(r"(?:올해|금년|내년|명년)\s?$")
 # Time words a removed date leaves in front of a step (`올해 지난 13일부터 운영`).
@@ -190,6 +196,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
         label, colon, rest = title.partition(":")
         if len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
             title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
+    if "예정" in title:  # `○ (일시) 2021. 5. 21. (금) 예정`: the label, with the date's `예정` left over
+        title = _LABEL_PLANNED.sub(r"\1", title)
     if title[-2:-1] == " ":
         title = _SPACED_TAIL.sub(lambda m: m.group(0).replace(" ", ""), title)
     if len(title) <= _SPACED_MAX and _SPACED_WHOLE.fullmatch(title):
@@ -205,12 +213,20 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     if not generic or not subject:
         return title
     step = generic.group(1).strip()
+    if not step and node is not None:  # `4. 결과발표` / `○ (일시) …`: the heading names the step
+        step = next(_parent_titles(node), "")
     return subject if step and step in subject else f"{subject} {step}".strip()
+
+
+def notice_step(label: str, subject: str) -> str:
+    """A field label as a notice's step (`접수기간` → `<subject> 접수`)."""
+    return _notice_step(label, subject)
 
 
 def notice_subject(title: str) -> str:
     """The document title as a subject: no year, no `안내`/`공고`/`알림` at the end."""
-    text = _NOTICE_WORDS.sub("", _TITLE_YEAR.sub("", normalise(title))).strip(" -·,")
+    text = _SUBJECT_LEAD.sub("", normalise(title))
+    text = _NOTICE_WORDS.sub("", _TITLE_YEAR.sub("", _SUBJECT_TAIL.sub("", text))).strip(" -·,")
     return text if 4 <= len(text) <= 40 else ""
 
 
@@ -295,7 +311,9 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         )
     ]
     if node.style == "row" and not norm.rstrip().endswith(_SENTENCE_ENDS):
-        kept = [e for e in kept if e.grain != "year"]  # a table's year columns, not a sentence's
+        # a table's year columns, not a sentence's; a period of years in a cell (`2011 ~ 2015(5년)`,
+        # a row's programme period) is one
+        kept = [e for e in kept if e.grain != "year" or _period_cell(norm, e)]
     if len(kept) > 1 and any(e.grain == "year" for e in kept):
         kept = drop_attributive_years(norm, kept, _verb_cuts(norm))
     if len(kept) > 1:
@@ -307,6 +325,13 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         # items stay: an implementation plan tracks them)
         kept = [e for e in kept if (e.due or e.starts or date.max) > ctx.doc_date]
     return kept
+
+
+def _period_cell(norm: str, expr: TimeExpr) -> bool:
+    """`| 2011 ~ 2015(5년) |`: a programme period of years, alone in its cell with its length."""
+    if expr.kind != "program" or expr.starts is None or expr.due is None or expr.starts.year == expr.due.year:
+        return False
+    return _PERIOD_LENGTH.match(norm, expr.end) is not None
 
 
 def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr], starts: list[int]) -> bool:

@@ -17,7 +17,7 @@ _AS_OF_AFTER = re.compile(
 )
 _FACT_LABEL_BEFORE = re.compile(
     r"(?:제조\s?일자?|소비\s?기한|유통\s?기한|출생\s?(?:년월일|연월일|일)?|생년월일|기준\s?(?:기간|일|시점)"
-    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|작성\s?일|발령\s?일시"
+    r"|공고일\s?기준|등록\s?일|게시\s?일|수정\s?일|작성\s?일|발령\s?일시|공고\s?기간|게시\s?기간"
     r"|제\s?\d{2,4}\s?-\s?\d{1,5}\s?호\s?,)(?:이|은|는)?\s?[:：|]?\s?[(\[]?\s?$"
 )
 # A news page's stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18`,
@@ -41,11 +41,25 @@ _LISTING_TAIL = re.compile(r"\s?(?:\d{1,2}:\d{2})?\s*$")
 _LISTING_BEFORE = re.compile(r"(?:^[\s\-•·]*|(?:공고|안내|알림|소식|보도자료)\s)$")
 # `(기존) 24.7.15~24.7.29 → (추가) 24.8.7~24.8.14`: the period a change replaces.
 _SUPERSEDED_BEFORE = re.compile(r"(?:기존|당초|종전|변경\s?전)\s?[)\]:]?\s?$")
+# `출범을 2020년 10월 5일에서 2020년 10월 12일로 1주일 연기`: the date a change moves away from.
+_MOVED_FROM_AFTER = re.compile(
+    r"\s?(?:\([월화수목금토일]\))?\s?에서\s?[^.]{0,30}?(?:로|으로)\s?(?:\d{1,2}\s?(?:주일|주|일|개월)\s?)?"
+    r"(?:연기|변경|조정|연장|단축|앞당)"
+)
+# `… 시범운영을 진행한 바 있다`: a clause telling what has been done (the past), not a step.
+_DONE_BEFORE_AFTER = re.compile(r"\.?(?:[^.”]|(?<=\d)\.(?=\d)){0,80}?(?:한|된)\s?바\s?있(?:다|으며|습니다)")
+_CHANGE_WORDS = re.compile(r"연기|변경|조정|연장|단축|앞당")
+_CHANGE_REACH = 160
+_ORIGINAL_BEFORE = re.compile(r"(?:당초|종전)\s?[)\]:]?\s?$")
 # A bullet that reports what happened (`… 평가를 실시하였습니다`, `… 발령되었습니다`); a closing quotation
 # mark ends the date's clause (`“… 시작하게 된다”고 말했다`: the saying is past, not the step).
 _PAST_AFTER = re.compile(
-    r"\.?(?:[^.”]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s)|(?:되었|하였)습니다)"
+    r"\.?(?:[^.”]|(?<=\d)\.(?=\d)){0,80}?(?:(?:었|였|했|았|됐)(?:다|습니다|으며|고\s|음(?![가-힣]))|(?:되었|하였)습니다)"
 )
+# `… 향후 계획 정책조정총괄과 2016.11.16.`: a release's desk and date closing its heading, its
+# dateline, not a step.
+_DESK_LINE = re.compile(r"(?:^|\s)[가-힣]{2,14}(?:과|실|국|팀|관|단|본부|센터)\s?$")
+_LINE_END = re.compile(r"\.?\s*$")
 # `지난해 11월 개최된 …`, `작년 10월 발표한 대책`: a month or day of an earlier year, told relative to
 # the document (`지난 2023년 9월 착공한`, `지난 3월 2일부터`); history whatever the document's date.
 _EARLIER_YEAR_BEFORE = re.compile(r"(?:지난\s?해|작년|재작년|전년도?|지난)\s?(?:의\s)?$")
@@ -108,14 +122,29 @@ def a_fact(norm: str, expr: TimeExpr) -> bool:
         return True
     if _SIGNED_AFTER.match(norm, expr.end):
         return True
+    if (
+        expr.grain == "day"
+        and _LINE_END.fullmatch(norm, expr.end)
+        and _DESK_LINE.search(norm, max(0, expr.start - 16), expr.start)
+    ):
+        return True
     if _signed_inline(norm, expr):
         return True
     if expr.starts is not None and _STAMP_BEFORE.search(norm, max(0, expr.start - 12), expr.start):
         return True
+    if "에서" in after[:8] and _MOVED_FROM_AFTER.match(norm, expr.end):
+        return True
+    if _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start) and (
+        _ORIGINAL_BEFORE.search(norm, max(0, expr.start - 8), expr.start)
+        or _CHANGE_WORDS.search(norm, expr.end, expr.end + _CHANGE_REACH)
+    ):
+        return True  # `당초 10월 5일 … 출범을 앞두고`, `기존 3월 … 연기`: the plan before a change
     if _listing_date(norm, expr) or (
         _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start)
         and norm.find("→", expr.end, expr.end + 80) >= 0
     ):
+        return True
+    if "바" in after and _DONE_BEFORE_AFTER.match(norm, expr.end):
         return True
     if not any(mark in after for mark in _PAST_MARKS):
         return False

@@ -238,3 +238,20 @@ def to_milestones(
             )
         )
     return out
+
+
+def drop_open_restatements(items: list[Candidate]) -> list[Candidate]:
+    """`은평구 2월 20일부터 서류접수` (a headline) and `오는 2월 20일부터 27일까지 서류접수를 진행`: an open
+    `…부터` day that a range of the document starts on the same day restates that range."""
+    starts = {
+        c.expr_norm.starts
+        for c in items
+        if c.expr_norm.kind == "range"
+        and c.expr_norm.grain == "day"
+        and c.expr_norm.due != c.expr_norm.starts
+    }
+    return [
+        c
+        for c in items
+        if not (c.expr_norm.kind == "ongoing" and c.expr_norm.grain == "day" and c.expr_norm.starts in starts)
+    ]

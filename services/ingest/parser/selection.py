@@ -40,13 +40,26 @@ _QUOTE_CLOSE = "’”」』>"
 _DOC_NAME_END = re.compile(r"(?:계획|전략|방안|로드맵)\s?$")
 # `… 2025년 신규 참여자를 아래와 같이 모집합니다`: a notice's opening sentence names the programme's
 # year; the schedule follows below it (also `… 사업계획을 게시하오니 …`).
-_INTRO_SENTENCE = re.compile(r"(?:아래|다음)(?:와|과)\s?같이|(?:게시|공고|알려\s?드리)(?:하)?오니")
+_INTRO_SENTENCE = re.compile(
+    r"(?:아래|다음)(?:와|과)\s?같이|(?:게시|공고|알려\s?드리)(?:하)?오니|[가-힣]하오니"
+)
 # A sentence that reports what happened (`2020년에 … 4교가 선정되었다.`), told in the past tense.
 _PAST_SENTENCE = re.compile(r"(?:었|였|했|았|됐)다\.?\s*$|(?:하였|되었)습니다\.?\s*$")
 _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니다)\.?\s*$")
 # `예년에는 …, 올해는 …`: the current year as the topic set against other years, not a deadline
 # (`올해 본격 착수한다`, `올해 안`, `올해 말까지` are).
 _SCENE_YEAR_WORDS = ("올해", "금년")
+# `2023년도 대전 평생교육 정책 아이디어 공모전`, `민선 8기 2024년도 역점사업으로`: a `YYYY년도` before a
+# name is the year the thing belongs to (a plan, budget or contest year), not a deadline; a time word
+# or particle after it (`2024년도까지`, `2024년도 중`, `2024년도 상반기`) keeps it.
+_YEAR_OF_NAME = re.compile(r"(?:19|20)\d{2}\s?년도$")
+_NAME_WORD_AFTER = re.compile(r"\s[「『‘“\"']?[가-힣A-Za-z]")
+_TIME_WORD_AFTER = re.compile(
+    r"\s?(?:까지|부터|중(?![가-힣])|내(?![가-힣])|말(?![가-힣])|초(?![가-힣])|에(?![가-힣])|이후|이전|목표"
+    r"|완료|예정|상반기|하반기|[1-4]\s?분기)"
+)
+# `(공모명) 2021년 한국보육진흥원 혁신 아이디어 공모전`, `사업명 : 2025년 …`: a name field's year.
+_NAME_FIELD_BEFORE = re.compile(r"(?:사\s?업\s?명|행\s?사\s?명|공\s?모\s?명|과\s?제\s?명)\s?[:：)]\s?$")
 _TOPIC_AFTER = re.compile(r"(?:에)?는\s|로\s")
 # `사업 신청이 이루어지는 올해 행정력을 집중`: this year as a noun a clause describes, not a deadline.
 _CLAUSE_BEFORE = re.compile(r"[가-힣](?:는|던)\s$")
@@ -140,6 +153,8 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
         return False  # `주거급여 ('22) 135만 → ('24) 148만`: the figure a chain of periods reached
     if _scene_year(text, expr) or _in_intro_or_past_sentence(text, expr):
         return False
+    if _year_of_a_name(text, expr):
+        return False
     if expr.starts is not None and (
         _STATISTIC_AFTER.match(text, expr.end)
         or _in_quoted_name(text, expr)
@@ -166,6 +181,16 @@ def _scene_year(text: str, expr: TimeExpr) -> bool:
     return _TOPIC_AFTER.match(text, expr.end) is not None or _CLAUSE_BEFORE.search(before) is not None
 
 
+def _year_of_a_name(text: str, expr: TimeExpr) -> bool:
+    """`2023년도 대전 평생교육 정책 아이디어 공모전`, `(공모명) 2021년 …`: the year names what the thing
+    is of; it is not a date to track."""
+    if _NAME_FIELD_BEFORE.search(text[max(0, expr.start - 8) : expr.start]):
+        return True
+    if not _YEAR_OF_NAME.search(text[expr.start : expr.end]):
+        return False
+    return _NAME_WORD_AFTER.match(text, expr.end) is not None and not _TIME_WORD_AFTER.match(text, expr.end)
+
+
 def _in_intro_or_past_sentence(text: str, expr: TimeExpr) -> bool:
     """The sentence of the year (up to its `다.` / `니다.`) opens a notice or reports the past."""
     end = _SENTENCE_END.search(text, expr.end, expr.end + _HISTORY_REACH)
@@ -186,6 +211,15 @@ def _in_quoted_name(text: str, expr: TimeExpr) -> bool:
         return False
     closed = min((i for i in (after.find(q) for q in _QUOTE_CLOSE) if i >= 0), default=-1)
     return closed > 1
+
+
+def _in_quoted_plan_name(text: str, expr: TimeExpr) -> bool:
+    """`‘2024~2028 청년정책 기본계획’`: a period inside the quoted name of a plan or strategy."""
+    if not _in_quoted_name(text, expr):
+        return False
+    after = text[expr.end : expr.end + 80]
+    closed = min((i for i in (after.find(q) for q in (*_QUOTE_CLOSE, "'")) if i >= 0), default=-1)
+    return closed > 0 and _DOC_NAME_END.search(after[:closed]) is not None
 
 
 def _told_as_history(text: str, expr: TimeExpr) -> bool:
@@ -209,6 +243,8 @@ def keep_expr(text: str, expr: TimeExpr) -> bool:
         return False  # "'19년부터 추진 중인 …": how long something has run, not a milestone
     if expr.kind == "program" and _PLAN_NAME_BEFORE.search(text[max(0, expr.start - 6) : expr.start]):
         return False
+    if expr.kind == "program" and _in_quoted_plan_name(text, expr):
+        return False  # `‘2024~2028 청년정책 기본계획’에 따라`: the period names a plan
     if expr.grain == "year" and expr.kind == "deadline":
         return keep_year_expr(text, expr)
     return True

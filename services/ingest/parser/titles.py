@@ -27,6 +27,10 @@ _NOISE_PARENS = re.compile(r"\((?:[월화수목금토일]|\d{1,2}:\d{2}\s?~\s?\d
 _BUDGET_PHRASE = re.compile(
     r"(?=[총약\d])(?:총\s?|약\s?)?\d[\d,.]*\s?(?:억|조|백만)(?:\s?원)?(?!\s?원|\s?(?:이상|미만|이하|초과))\s?(?:규모의?|투입|투자|내외)?\s?"
 )
+# `행정안전부(장관 진영)`, `포천시(시장 백영현)`: the head of the body named in a release, not the step.
+_HEAD_OF_BODY = re.compile(
+    r"\s?\((?:장관|차관|시장|군수|구청장|청장|도지사|교육감|총장|원장|이사장|위원장|사장|대표)\s?[가-힣]{2,4}\)"
+)
 _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
 _TRAILING = re.compile(
     r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
@@ -87,6 +91,7 @@ def clean_title(raw: str, prose: bool = False) -> str:
     if "위한" in text:
         text = _PURPOSE_BEFORE_NAME.sub("", text)
     if "(" in text:
+        text = _HEAD_OF_BODY.sub("", text)
         text = _EMPTY_PARENS.sub("", _NOISE_PARENS.sub("", _BUDGET_PHRASE.sub("", text)))
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)

@@ -1,0 +1,135 @@
+"""`‘삼국유사 체류형 거점조성사업’은 … 이 사업은 2026년부터 2028년까지 3년 동안 진행되며`: a period
+told of `이 사업` / `사업 기간은` is the period of the project named just before; its title names that
+project, not the pronoun."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from .extract import Candidate
+
+# A title that opens on a word pointing back (`이 사업`, `본 사업`, `해당 사업`, `사업 기간`).
+_POINTING_BACK = re.compile(r"^(?:(?:이|본|해당|동)\s?사업(?:은|는|의)?|사업\s?기간(?:은|는)?)(?=\s|$)\s?")
+# A quoted name (`‘…’`, `'…'`, `「…」`, `“…”`) of four to forty characters.
+_QUOTED_NAME = re.compile(r"[‘'「“]([^‘’'「」“”\n]{4,40})[’'」”]")
+_LOOK_BACK = 3  # lines: the project is named in the same paragraph, just before
+# Field lines and table rows are short; a longer line (a run-on text with dense dates) is left to
+# the titles it has, so each item costs a bounded amount of work whatever the line's length.
+_MAX_LINE = 2_000
+_KINDS = ("program", "range", "ongoing")
+
+
+def _named_before(lines: list[str], line: int) -> str:
+    for number in range(line, max(0, line - _LOOK_BACK) - 1, -1):
+        if 1 <= number <= len(lines):
+            names = [m.group(1) for m in _QUOTED_NAME.finditer(lines[number - 1][:_MAX_LINE])]
+            if names:
+                return names[-1].strip()
+    return ""
+
+
+def name_the_project(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for item in items:
+        pointing = _POINTING_BACK.match(item.title) if item.expr_norm.kind in _KINDS else None
+        name = _named_before(lines, item.line) if pointing else ""
+        if not name:
+            out.append(item)
+            continue
+        rest = item.title[pointing.end() :].strip() if pointing else item.title
+        out.append(replace(item, title=f"{name} {rest}".strip()))
+    return out
+
+
+# `접수마감일 : 2011.07.27`, a cell `| 접수마감일 : 2011.07.27 |`: a date alone after its field label,
+# in its own line or cell; what follows the date is only its weekday, time or a closing dot.
+_CELL_LABEL = re.compile(r"(?:^|\|)\s*[□○ㅇ◦·\-*▶]?\s*([가-힣][가-힣A-Za-z ]{1,19}?)\s?[:：]\s?$")
+_CELL_MARKS = re.compile(r"[|:：]")
+_CELL_TAIL = re.compile(r"\s*(?:\.|\([월화수목금토일]?\)|\d{1,2}:\d{2}|까지|\s)*\s*(?:\||$)")
+
+
+def _own_label(line: str, expr: str) -> str:
+    at = line.find(expr)
+    if at < 0 or ("|" not in line and line.count(":") + line.count("：") != 1):
+        return ""
+    label = _CELL_LABEL.search(line[:at])
+    if label is None or not _CELL_TAIL.match(line, at + len(expr)):
+        return ""
+    return " ".join(label.group(1).split())
+
+
+def title_by_own_label(
+    items: list[Candidate], lines: list[str], step: Callable[[str], str]
+) -> list[Candidate]:
+    """A date whose line or cell is only `label : date` is titled by that label (`step` turns a bare
+    time label into the notice's step), not by the text of the lines the structure joined to it."""
+    out: list[Candidate] = []
+    for item in items:
+        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+        if len(line) > _MAX_LINE:
+            out.append(item)
+            continue
+        label = _own_label(line, item.expr) if ":" in line or "：" in line else ""
+        # A title that already names the label (with its heading's subject) and holds no cell marks
+        # is better than the bare label.
+        kept = not label or (label in item.title and not _CELL_MARKS.search(item.title))
+        out.append(item if kept else replace(item, title=step(label)))
+    return out
+
+
+# A table row as the extractors print it (`노화성근육감소제어원천기술 | 2011 ~ 2015(5년) | 2011. 9 ~ 2012. 8 |`):
+# a date in a later cell is the row's (its first cell names the task) under its column's header.
+_HEADER_REACH = 12
+_HAS_DIGIT = re.compile(r"\d")
+_ROW_NAME = re.compile(r"[가-힣A-Za-z]{2}")
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _header_for(lines: list[str], line: int, width: int, column: int) -> str:
+    for number in range(line - 1, max(0, line - _HEADER_REACH) - 1, -1):
+        text = lines[number - 1]
+        if "|" not in text:
+            continue
+        row = _cells(text)
+        if len(row) == width and not _HAS_DIGIT.search(text.replace("’", "").replace("'", "")):
+            return row[column]
+    return ""
+
+
+def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+    """A date in a later cell of a printed table row, whose title ran the row's cells together
+    (`A과제 | |`), is titled by the row's first cell and the date's column header."""
+    out: list[Candidate] = []
+    for item in items:
+        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+        if len(line) > _MAX_LINE:
+            out.append(item)
+            continue
+        borrowed = item.title[:6] not in line  # a heading's or an earlier line's title, not the row's
+        if line.count("|") < 2 or ("|" not in item.title and not borrowed):
+            out.append(item)
+            continue
+        row = _cells(line)
+        column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
+        name = row[0] if column > 0 and _date_only_cell(row[column], item.expr) else ""
+        if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
+            out.append(item)
+            continue
+        header = undated_header(_header_for(lines, item.line, len(row), column))
+        out.append(replace(item, title=f"{name} {header}".strip()))
+    return out
+
+
+def _date_only_cell(cell: str, expr: str) -> bool:
+    """The cell holds the date and nothing that names a step (`2011. 9 ~ 2012. 8`, `… (5년)`)."""
+    rest = re.sub(r"\([^()]*\)", "", cell.replace(expr, ""))
+    return len(re.findall(r"[가-힣A-Za-z]", re.sub(r"[년월일]", "", rest))) <= 1
+
+
+def undated_header(text: str) -> str:
+    return re.sub(r"\s?\([^()]*\)", "", text).strip()
