@@ -15,6 +15,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 import asyncpg
 
@@ -23,7 +24,7 @@ from services.ingest.service import PRODUCER, EventTooLarge, max_event_bytes
 from shared.auth import Principal
 from shared.clock import Clock
 from shared.db import session_settings
-from shared.events import Payload, encode, new_envelope, record_key
+from shared.events import Payload, Topics, encode, new_envelope, record_key
 from shared.observe import current_request_id
 
 log = logging.getLogger(__name__)
@@ -169,17 +170,23 @@ class GroupWriter:
         return [Answer(rec["known"], rec["owner"], rec["queued"]) for rec in records]
 
 
+class IngestState(Protocol):
+    """What the fast path reads of the ingest app's state."""
+
+    topics: Topics
+    clock: Clock
+
+
 async def publish_status(
     writer: GroupWriter,
     principal: Principal,
     milestone_id: str,
     payload: Payload,
     *,
-    topic: str,
-    clock: Clock,
+    state: IngestState,
 ) -> tuple[int, uuid.UUID | None]:
-    """(202, event id), (404, None) or (403, None); raises Fallback when it cannot tell. `topic`: the
-    milestone events topic."""
+    """(202, event id), (404, None) or (403, None); raises Fallback when it cannot tell."""
+    topic, clock = state.topics.milestone_events, state.clock
     envelope = new_envelope(
         payload,
         subject=milestone_id,

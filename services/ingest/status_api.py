@@ -84,12 +84,7 @@ async def _one(
     if key is None and writer is not None:
         try:
             status, event_id = await fast_path.publish_status(
-                writer,
-                principal,
-                milestone_id,
-                payload,
-                topic=state.topics.milestone_events,
-                clock=state.clock,
+                writer, principal, milestone_id, payload, state=state
             )
         except fast_path.Fallback:
             pass

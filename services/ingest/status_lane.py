@@ -104,12 +104,7 @@ class StatusLane:
         payload = MilestoneStatusReported.model_construct(**update.model_dump(exclude_unset=True))
         try:
             status, event_id = await fast_path.publish_status(
-                writer,
-                principal,
-                milestone_id,
-                payload,
-                topic=state.topics.milestone_events,
-                clock=state.clock,
+                writer, principal, milestone_id, payload, state=state
             )
         except Exception:  # Fallback, EventTooLarge, an unreachable database: the route decides
             return None

@@ -60,23 +60,28 @@ def _own_label(line: str, expr: str) -> str:
     return " ".join(label.group(1).split())
 
 
+def _short_line(item: Candidate, lines: list[str]) -> str | None:
+    """The item's line, or None when it is longer than these passes read (their scans stay linear)."""
+    line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+    return None if len(line) > _MAX_LINE else line
+
+
 def title_by_own_label(
     items: list[Candidate], lines: list[str], step: Callable[[str], str]
 ) -> list[Candidate]:
     """A date whose line or cell is only `label : date` is titled by that label (`step` turns a bare
     time label into the notice's step), not by the text of the lines the structure joined to it."""
-    out: list[Candidate] = []
-    for item in items:
-        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
-        if len(line) > _MAX_LINE:
-            out.append(item)
-            continue
-        label = _own_label(line, item.expr) if ":" in line or "：" in line else ""
-        # A title that already names the label (with its heading's subject) and holds no cell marks
-        # is better than the bare label.
-        kept = not label or (label in item.title and not _CELL_MARKS.search(item.title))
-        out.append(item if kept else replace(item, title=step(label)))
-    return out
+    return [_by_own_label(item, _short_line(item, lines), step) for item in items]
+
+
+def _by_own_label(item: Candidate, line: str | None, step: Callable[[str], str]) -> Candidate:
+    if line is None or (":" not in line and "：" not in line):
+        return item
+    label = _own_label(line, item.expr)
+    # A title that already names the label (with its heading's subject) and holds no cell marks
+    # is better than the bare label.
+    kept = not label or (label in item.title and not _CELL_MARKS.search(item.title))
+    return item if kept else replace(item, title=step(label))
 
 
 # A table row as the extractors print it (`노화성근육감소제어원천기술 | 2011 ~ 2015(5년) | 2011. 9 ~ 2012. 8 |`):
@@ -104,25 +109,22 @@ def _header_for(lines: list[str], line: int, width: int, column: int) -> str:
 def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate]:
     """A date in a later cell of a printed table row, whose title ran the row's cells together
     (`A과제 | |`), is titled by the row's first cell and the date's column header."""
-    out: list[Candidate] = []
-    for item in items:
-        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
-        if len(line) > _MAX_LINE:
-            out.append(item)
-            continue
-        borrowed = item.title[:6] not in line  # a heading's or an earlier line's title, not the row's
-        if line.count("|") < 2 or ("|" not in item.title and not borrowed):
-            out.append(item)
-            continue
-        row = _cells(line)
-        column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
-        name = row[0] if column > 0 and _date_only_cell(row[column], item.expr) else ""
-        if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
-            out.append(item)
-            continue
-        header = undated_header(_header_for(lines, item.line, len(row), column))
-        out.append(replace(item, title=f"{name} {header}".strip()))
-    return out
+    return [_by_table_row(item, _short_line(item, lines), lines) for item in items]
+
+
+def _by_table_row(item: Candidate, line: str | None, lines: list[str]) -> Candidate:
+    if line is None or line.count("|") < 2:
+        return item
+    borrowed = item.title[:6] not in line  # a heading's or an earlier line's title, not the row's
+    if "|" not in item.title and not borrowed:
+        return item
+    row = _cells(line)
+    column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
+    name = row[0] if column > 0 and _date_only_cell(row[column], item.expr) else ""
+    if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
+        return item
+    header = undated_header(_header_for(lines, item.line, len(row), column))
+    return replace(item, title=f"{name} {header}".strip())
 
 
 def _date_only_cell(cell: str, expr: str) -> bool:
