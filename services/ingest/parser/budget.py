@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
 
-from .dates import TimeExpr
+from .dates import TimeExpr, shift_years, stated_weekday
 from .extract import Candidate
 from .textnorm import normalise
 
@@ -19,8 +18,6 @@ _PREPARED_BUDGET = re.compile(
     r"|((?:19|20)\d{2})\s?년도?\s?(?:주요\s?)?업무\s?계획[^.]{0,80}?예산\s?반영"
 )
 _HEAD = 3
-_WEEKDAY = re.compile(r"\(([월화수목금토일])\)")
-_WEEKDAYS = "월화수목금토일"
 
 
 def _budget_year(text: str) -> int | None:
@@ -33,23 +30,13 @@ def _budget_year(text: str) -> int | None:
 def _weekday_fits(raw: str, expr: TimeExpr) -> bool:
     """`3. 17.(월)`: a weekday that is right for the year given settles the year (the weekday rule of
     `dates` has already chosen it)."""
-    found = _WEEKDAY.search(raw)
+    wanted = stated_weekday(raw)
     first = expr.starts or expr.due
-    return found is not None and first is not None and first.weekday() == _WEEKDAYS.index(found.group(1))
-
-
-def _year_before(day: date | None) -> date | None:
-    if day is None:
-        return None
-    return (
-        day.replace(year=day.year - 1, day=28)
-        if (day.month, day.day) == (2, 29)
-        else day.replace(year=day.year - 1)
-    )
+    return wanted is not None and first is not None and first.weekday() == wanted
 
 
 def _shifted(expr: TimeExpr) -> TimeExpr:
-    return expr._replace(starts=_year_before(expr.starts), due=_year_before(expr.due))
+    return expr._replace(starts=shift_years(expr.starts, -1), due=shift_years(expr.due, -1))
 
 
 def budget_in_preparation(lines: list[str]) -> int | None:

@@ -444,10 +444,9 @@ def _by_weekday(text: str, expr: TimeExpr) -> TimeExpr:
     for the year it was given, and right for the year before or after, is of that year (the whole
     expression moves with it). Any other mismatch (a typo) leaves it as it was."""
     first = expr.starts or expr.due
-    found = _WEEKDAY.search(text, expr.start, min(len(text), expr.end + 4))
-    if first is None or found is None:
+    wanted = stated_weekday(text, expr.start, min(len(text), expr.end + 4))
+    if first is None or wanted is None:
         return expr
-    wanted = _WEEKDAYS.index(found.group(1))
     if first.weekday() == wanted:
         return expr
     for shift in (-1, 1):
@@ -456,11 +455,18 @@ def _by_weekday(text: str, expr: TimeExpr) -> TimeExpr:
         except ValueError:
             continue  # 29 February
         if moved.weekday() == wanted:
-            return expr._replace(starts=_shifted(expr.starts, shift), due=_shifted(expr.due, shift))
+            return expr._replace(starts=shift_years(expr.starts, shift), due=shift_years(expr.due, shift))
     return expr
 
 
-def _shifted(day: date | None, years: int) -> date | None:
+def stated_weekday(text: str, start: int = 0, end: int | None = None) -> int | None:
+    """The weekday written in parentheses in `text[start:end]` (`(월)` → 0), if any."""
+    found = _WEEKDAY.search(text, start, len(text) if end is None else end)
+    return None if found is None else _WEEKDAYS.index(found.group(1))
+
+
+def shift_years(day: date | None, years: int) -> date | None:
+    """The same day `years` later (earlier when negative); 29 February becomes the 28th."""
     if day is None:
         return None
     try:

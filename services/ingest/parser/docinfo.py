@@ -96,12 +96,9 @@ def without_listing_stamp(lines: list[str]) -> list[str]:
     """The lines with a listing's `01.26` / `2026` stamp blanked (it dated the item; it is not text)."""
     if _listing_stamp_date([normalise(line) for line in lines[:_HEAD_LINES]]) is None:
         return lines
-    out, blanked = list(lines), 0
-    for n, line in enumerate(out):
-        if line.strip() and blanked < 2:
-            out[n], blanked = "", blanked + 1
-        if blanked == 2:
-            break
+    out = list(lines)
+    for n in [n for n, line in enumerate(lines[:_HEAD_LINES]) if line.strip()][:2]:
+        out[n] = ""  # blank, not removed: the document's line numbers are kept
     return out
 
 

@@ -50,7 +50,7 @@ _MOVED_FROM_AFTER = re.compile(
 _DONE_BEFORE_AFTER = re.compile(r"\.?(?:[^.”]|(?<=\d)\.(?=\d)){0,80}?(?:한|된)\s?바\s?있(?:다|으며|습니다)")
 _CHANGE_WORDS = re.compile(r"연기|변경|조정|연장|단축|앞당")
 _CHANGE_REACH = 160
-_ORIGINAL_BEFORE = re.compile(r"(?:당초|종전)\s?[)\]:]?\s?$")
+_ORIGINAL = ("당초", "종전")  # words of `_SUPERSEDED_BEFORE` that say "the plan before" on their own
 # A bullet that reports what happened (`… 평가를 실시하였습니다`, `… 발령되었습니다`); a closing quotation
 # mark ends the date's clause (`“… 시작하게 된다”고 말했다`: the saying is past, not the step).
 _PAST_AFTER = re.compile(
@@ -134,15 +134,14 @@ def a_fact(norm: str, expr: TimeExpr) -> bool:
         return True
     if "에서" in after[:8] and _MOVED_FROM_AFTER.match(norm, expr.end):
         return True
-    if _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start) and (
-        _ORIGINAL_BEFORE.search(norm, max(0, expr.start - 8), expr.start)
+    superseded = _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start)
+    if superseded is not None and (
+        superseded.group(0).startswith(_ORIGINAL)
+        or norm.find("→", expr.end, expr.end + 80) >= 0
         or _CHANGE_WORDS.search(norm, expr.end, expr.end + _CHANGE_REACH)
     ):
-        return True  # `당초 10월 5일 … 출범을 앞두고`, `기존 3월 … 연기`: the plan before a change
-    if _listing_date(norm, expr) or (
-        _SUPERSEDED_BEFORE.search(norm, max(0, expr.start - 12), expr.start)
-        and norm.find("→", expr.end, expr.end + 80) >= 0
-    ):
+        return True  # `당초 10월 5일 … 출범을 앞두고`, `기존 3월 … 연기`, `(기존) … → …`: the plan before a change
+    if _listing_date(norm, expr):
         return True
     if "바" in after and _DONE_BEFORE_AFTER.match(norm, expr.end):
         return True

@@ -34,12 +34,11 @@ def name_the_project(items: list[Candidate], lines: list[str]) -> list[Candidate
     out: list[Candidate] = []
     for item in items:
         pointing = _POINTING_BACK.match(item.title) if item.expr_norm.kind in _KINDS else None
-        name = _named_before(lines, item.line) if pointing else ""
-        if not name:
+        name = _named_before(lines, item.line) if pointing is not None else ""
+        if pointing is None or not name:
             out.append(item)
             continue
-        rest = item.title[pointing.end() :].strip() if pointing else item.title
-        out.append(replace(item, title=f"{name} {rest}".strip()))
+        out.append(replace(item, title=f"{name} {item.title[pointing.end() :].strip()}".strip()))
     return out
 
 

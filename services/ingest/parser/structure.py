@@ -29,10 +29,10 @@ _PLAN = re.compile(
     r"시행\s?계획|추진\s?계획|세부\s?계획|실행\s?계획|향후\s?계획|추진\s?과제|중점\s?과제|추진\s?방향"
 )
 # `1. 공모 개요` / `모집 개요` in a call: the terms of the call (its periods are its schedule), not
-# the background of a plan (`추진 개요`, `사업 개요` stay background).
+# the background of a plan (`추진 개요`, `사업 개요` stay background). Written without the space
+# (`공모개요`), the word is already no heading word: `개요` must not follow a Hangul letter.
 _BACKGROUND = re.compile(
-    r"(?<![가-힣])(?<!공모\s)(?<!공모)(?<!모집\s)(?<!모집)(?<!행사\s)(?<!행사)(?<!대회\s)(?<!대회)"
-    r"(?<!채용\s)(?<!채용)(?<!선발\s)(?<!선발)개\s?요|배\s?경|비\s?전|목\s?차|현\s?황|여\s?건|전략\s?및\s?(?:세부\s?)?과제|전략\s?체계|제안\s?이유"
+    r"(?<![가-힣])(?<!(?:공모|모집|행사|대회|채용|선발)\s)개\s?요|배\s?경|비\s?전|목\s?차|현\s?황|여\s?건|전략\s?및\s?(?:세부\s?)?과제|전략\s?체계|제안\s?이유"
 )
 _SUMMARY = re.compile(r"의결\s?주문|주요\s?내용|요\s?약")
 _RESETTING = frozenset({"roman", "annex"})

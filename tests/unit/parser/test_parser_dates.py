@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.ingest.parser.dates import find_time_exprs, resolve_two_digit_year
+from services.ingest.parser.dates import find_time_exprs, resolve_two_digit_year, shift_years, stated_weekday
 from services.ingest.parser.textnorm import normalise
 
 D = date
@@ -212,3 +212,15 @@ def test_a_year_less_day_moves_to_the_year_its_weekday_names() -> None:
     assert [(e.starts, e.due) for e in typo] == [(date(2022, 9, 1), date(2022, 9, 23))]
     dated = find_time_exprs("2026. 3. 17.(월)", None, 2026)  # a stated year is kept
     assert [e.due for e in dated] == [date(2026, 3, 17)]
+
+
+def test_shift_years_keeps_the_day_and_clamps_29_february() -> None:
+    assert shift_years(date(2025, 3, 17), -1) == date(2024, 3, 17)
+    assert shift_years(date(2024, 2, 29), -1) == date(2023, 2, 28)
+    assert shift_years(None, 1) is None
+
+
+def test_stated_weekday_reads_the_parenthesised_day_in_its_window() -> None:
+    assert stated_weekday("3. 17.(월) ~ 6. 30.(월)") == 0
+    assert stated_weekday("3. 17.(월) ~ 6. 30.(금)", 10) == 4
+    assert stated_weekday("3. 17. ~ 6. 30.") is None
