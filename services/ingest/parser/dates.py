@@ -26,6 +26,7 @@ _ANCHOR = re.compile(
     r"|(?<![\d.,'/:~월])\d{1,2}(?=\s?일\s?(?:부터|~))"
     r"|(?<=~)\d{1,2}(?=/\d{1,2}\))"
     r"|(?<![\d.,'/:~])(?:1[0-2]|0?[1-9])(?=\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$))"
+    r"|(?<![\d.,])(?:19|20)\d{2}(?=(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\s?~\s?(?:19|20)\d{6}(?!\d))"
     r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내|내달|다음\s?달|이달|이번\s?달)"
 )
 _SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(\d{1,2})\s?일")
@@ -35,7 +36,10 @@ _YEAR = re.compile(
     r"'(?P<y2>\d{2})(?!\d)|(?P<y4>(?:19|20)\d{2})(?!\d)"
     r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?\("
     r"|\.(?:1[0-2]|0?[1-9])(?:\s?(?:Q|분기))?(?:\s*$|\s*[\t)]))|(?P<yn>\d{2})(?=년)"
+    r"|(?P<yc>(?:19|20)\d{2})(?=(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d))"
 )
+# `20240408 ~ 20240412` (a grants portal's compact dates): read only as a range of two such dates, so an
+# eight-digit number elsewhere (an ID, a policy number) is never taken for a day.
 _YEAR_TAIL = re.compile(r"(?P<nen>\s?년도?)?(?P<sep>\s?[.,]\s?|\s)?")
 _QUARTER = re.compile(r"([1-4])\s?(?:[·‧・,~]\s?([1-4])\s?)?(?:/4\s?)?(?:분기|Q)")
 _HALF = re.compile(r"上|下|상\s?반기|하\s?반기|전반기|후반기")
@@ -207,8 +211,8 @@ def _sub_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | Non
 
 
 def _year_value(m: re.Match[str], ref_year: int | None) -> int:
-    if m.group("y4"):
-        return int(m.group("y4"))
+    if m.group("y4") or m.group("yc"):
+        return int(m.group("y4") or m.group("yc"))
     return resolve_two_digit_year(int(m.group("y2") or m.group("yb") or m.group("yn")), ref_year)
 
 
@@ -219,6 +223,9 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     year = _year_value(m, ref_year)
     if not 1900 <= year <= 2100:
         return None
+    if m.group("yc"):
+        at = m.end()
+        return _day_point(year, int(text[at : at + 2]), int(text[at + 2 : at + 4]), at + 4)
     iso = _ISO_DAY.match(text, m.end()) if m.group("y4") else None
     if iso:
         month, day = int(iso.group(1) or iso.group(3)), int(iso.group(2) or iso.group(4))

@@ -122,9 +122,19 @@ def is_meta(text: str) -> bool:
     only_date = text.lstrip("<(").lstrip()[:2] in ("19", "20")
     return bool(
         (whole_line and _META_LINE.match(text))
-        or (_META_LABEL.search(text) and not _is_long_sentence(text))
+        or (_has_meta_label(text) and not _is_long_sentence(text))
         or (only_date and _ONLY_DATE.match(text))
     )
+
+
+def _has_meta_label(text: str) -> bool:
+    """A metadata label, not a word of an enumeration in parentheses (`보육여건(멘토, 장비, 연락처 등)`):
+    a label there is one item of a list, and the line is a sentence about it."""
+    for found in _META_LABEL.finditer(text):
+        before = text[max(0, found.start() - 2) : found.start()]
+        if not (before.endswith(",") or before.endswith(", ") or before.endswith("(")):
+            return True
+    return False
 
 
 def _is_long_sentence(text: str) -> bool:

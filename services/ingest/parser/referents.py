@@ -59,6 +59,23 @@ def _own_label(line: str, expr: str) -> str:
     return " ".join(label.group(1).split())
 
 
+# `사업 신청 기간 | 2024.01.22 ~ 2024.02.05`, `접수일자 | 20241222 ~ 20250105`: a record printed as a
+# two-column table (field | value) is the `label : date` of a notice; a short label is one word
+# whatever its spacing.
+_FIELD_LABEL = re.compile(r"^[가-힣][가-힣 ]{1,14}$")
+_FIELD_WORD = 8
+
+
+def _field_row_label(line: str, expr: str) -> str:
+    row = _cells(line)
+    if len(row) != 2 or not row[1].startswith(expr) or not _FIELD_LABEL.match(row[0]):
+        return ""
+    if not _date_only_cell(row[1], expr):
+        return ""
+    label = row[0]
+    return label.replace(" ", "") if len(label.replace(" ", "")) <= _FIELD_WORD else label
+
+
 def _short_line(item: Candidate, lines: list[str]) -> str | None:
     """The item's line, or None when it is longer than these passes read (their scans stay linear)."""
     line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
@@ -74,6 +91,9 @@ def title_by_own_label(
 
 
 def _by_own_label(item: Candidate, line: str | None, step: Callable[[str], str]) -> Candidate:
+    if line is not None and " | " in line and ":" not in line and "：" not in line:
+        field = _field_row_label(line, item.expr)
+        return replace(item, title=step(field)) if field else item
     if line is None or (":" not in line and "：" not in line):
         return item
     label = _own_label(line, item.expr)
