@@ -15,6 +15,7 @@ from .extract import Candidate
 from .textnorm import normalise
 
 _WINDOW = 40  # characters read after a date
+_SENTENCE = 200  # a line this short is one sentence
 # `’21년 5회(상반기 3회, 하반기 2회)→’22년 10회`: how many times in a year or half, compared across
 # years (a baseline and its change); a count with its `목표` is a plan's target and stays.
 _COUNT_AFTER = re.compile(r"\s?(?:도|에는|에도|에|은|는)?\s?\d[\d,]*\s?(?:회|건|개소|곳)(?![가-힣]{0,1}차)")
@@ -27,6 +28,8 @@ _INTRODUCED = re.compile(
 # `함안군 12월 현안점검회의 개최`: the month names the meeting.
 _MEETING_AFTER = re.compile(r"\s?[가-힣]{0,8}(?:회의|보고회|정례회|월례회|조회)(?:\s|$|를|을|가|에서)")
 _GRAINS_COUNTED = ("year", "half")
+# `2018년 … 공모사업 추진 일정은 아래와 같다`: the sentence that introduces a schedule; its year names it.
+_INTRODUCES = re.compile(r"(?:아래|다음)(?:과|와)\s?같")
 
 
 def _after(line: str, expr: str) -> str:
@@ -41,6 +44,8 @@ def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
     grain = item.expr_norm.grain
     if is_date_only(item.title.strip(" |")):
         return True  # nothing but a date (`2024년부터`): no step to track
+    if grain == "year" and len(line) <= _SENTENCE and _INTRODUCES.search(line):
+        return True
     after = _after(line, item.expr)
     if not after:
         return False

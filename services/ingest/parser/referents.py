@@ -139,11 +139,27 @@ def _by_table_row(item: Candidate, line: str | None, lines: list[str]) -> Candid
         return item
     row = _cells(line)
     column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
+    if column == 0 and len(row) > 1 and _date_only_cell(row[0], item.expr) and _STARTS_WITH_MARK.match(item.title):
+        return _by_date_first_row(item)
     name = row[0] if column > 0 and _date_only_cell(row[column], item.expr) else ""
     if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
         return item
     header = undated_header(_header_for(lines, item.line, len(row), column))
     return replace(item, title=f"{name} {header}".strip())
+
+
+_CELL_RUN = re.compile(r"\s*\|\s*(?:·\s*)?")
+_TITLE_CAP = 80
+# A title that opens on cell marks or a stray dot (`| 심사/선정 결과발표 | 심사 후`): the rows ran together.
+_STARTS_WITH_MARK = re.compile(r"^\s*[|.:]")
+
+
+def _by_date_first_row(item: Candidate) -> Candidate:
+    """`18. 2월 중 | 심사/선정 결과발표 | 심사 후, 홈페이지 게재`: a schedule table whose first column
+    is the date; the title is the row's other cells, without the cell marks the structure left at its
+    start (`| 심사/선정 결과발표 | 심사 후`)."""
+    text = _CELL_RUN.sub(" ", item.title.strip().lstrip("|.: ")).strip(" |")
+    return replace(item, title=" ".join(text.split())[:_TITLE_CAP].strip()) if _ROW_NAME.search(text) else item
 
 
 def _date_only_cell(cell: str, expr: str) -> bool:
