@@ -50,6 +50,8 @@ _DAY_AFTER_WOL = re.compile(r"\s?(\d{1,2})(?:\s?일|(?=\s?~\s?\d{1,2}\s?일))")
 _DAY_AFTER_DOT = re.compile(r"\s?[./]\s?(\d{1,2})(?!\d)(?!\s?월)(?:\s?일)?")
 _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
 _PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
+# `이달 안에`, `이번 달 내로`: within the month counted from the document's date.
+_WITHIN_MONTH = re.compile(r"\s?(?:안|내)(?:에|로)?(?=[^가-힣]|$)")
 _MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?=까지|부터|[^가-힣]|$)")
 _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
@@ -305,7 +307,7 @@ def _relative_month(
         if point is not None:
             return point, True
     first, last = _month_period(year, month, month)
-    suffix = _MONTH_SUFFIX.match(text, end)
+    suffix = _MONTH_SUFFIX.match(text, end) or _WITHIN_MONTH.match(text, end)
     return _Point(first, last, "month", suffix.end() if suffix else end), True
 
 

@@ -66,6 +66,20 @@ _FIELD_LABEL = re.compile(r"^[가-힣][가-힣 ]{1,14}$")
 _FIELD_WORD = 8
 
 
+# `□ 지원기간 : 협약시작일로부터 9개월 이내('24.3월~'24.11월 예정)`: the date is a note on the field's
+# value, at the end of the line or cell; the field names it.
+_NOTED_FIELD = re.compile(r"(?:^|\|)\s*[□○ㅇ◦·\-*▶]?\s*([가-힣][가-힣 ]{1,10}?)\s?[:：][^:：()|]{1,40}\(\s?$")
+_NOTE_END = re.compile(r"\s?(?:예정)?\s?\)\s*(?:\||$)")
+
+
+def _label_of_noted_date(line: str, expr: str) -> str:
+    at = line.find(expr)
+    if at < 1 or line[at - 1] != "(" or not _NOTE_END.match(line, at + len(expr)):
+        return ""
+    found = _NOTED_FIELD.search(line[max(0, at - 60) : at])
+    return " ".join(found.group(1).split()) if found else ""
+
+
 def _field_row_label(line: str, expr: str) -> str:
     row = _cells(line)
     if len(row) != 2 or not row[1].startswith(expr) or not _FIELD_LABEL.match(row[0]):
@@ -96,7 +110,7 @@ def _by_own_label(item: Candidate, line: str | None, step: Callable[[str], str])
         return replace(item, title=step(field)) if field else item
     if line is None or (":" not in line and "：" not in line):
         return item
-    label = _own_label(line, item.expr)
+    label = _own_label(line, item.expr) or _label_of_noted_date(line, item.expr)
     # A title that already names the label (with its heading's subject) and holds no cell marks
     # is better than the bare label.
     kept = not label or (label in item.title and not _CELL_MARKS.search(item.title))
