@@ -186,7 +186,7 @@ def find_notice_title(lines: list[str]) -> str:
     head = [line.strip() for line in lines[:_NOTICE_HEAD] if line.strip()]
     found = next((line for line in head if _NOTICE_END.search(line) and len(line) <= 80), "")
     if found:
-        return found
+        return found.rsplit(" | ", 1)[-1]  # a record's `공고명 | …` row: the value, not the field
     named = (_NAME_FIELD.match(line) for line in lines[:_HEAD_LINES])
     return next((m.group(1).strip() for m in named if m), "")
 

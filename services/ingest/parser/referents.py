@@ -146,15 +146,17 @@ def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate
 
 
 def _by_table_row(item: Candidate, line: str | None, lines: list[str]) -> Candidate:
-    if line is None or line.count("|") < 2:
+    if line is None or "|" not in line:
+        return item
+    row = _cells(line)
+    column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
+    if column == 0 and len(row) > 1 and _STARTS_WITH_MARK.match(item.title) and _date_only_cell(row[0], item.expr):
+        return _by_date_first_row(item)
+    if line.count("|") < 2:
         return item
     borrowed = item.title[:6] not in line  # a heading's or an earlier line's title, not the row's
     if "|" not in item.title and not borrowed:
         return item
-    row = _cells(line)
-    column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
-    if column == 0 and len(row) > 1 and _date_only_cell(row[0], item.expr) and _STARTS_WITH_MARK.match(item.title):
-        return _by_date_first_row(item)
     name = row[0] if column > 0 and _date_only_cell(row[column], item.expr) else ""
     if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
         return item
