@@ -28,6 +28,9 @@ _INTRODUCED = re.compile(
 # `함안군 12월 현안점검회의 개최`: the month names the meeting.
 _MEETING_AFTER = re.compile(r"\s?[가-힣]{0,8}(?:회의|보고회|정례회|월례회|조회)(?:\s|$|를|을|가|에서)")
 _GRAINS_COUNTED = ("year", "half")
+_READ_BESIDE = ("year", "half", "month")
+_DATE_TITLE = 24  # characters: a title this short may be a date alone
+_ARROW = re.compile("[→➝⇒⟶]")
 # `2018년 … 공모사업 추진 일정은 아래와 같다`: the sentence that introduces a schedule; its year names it.
 _INTRODUCES = re.compile(r"(?:아래|다음)(?:과|와)\s?같")
 
@@ -42,14 +45,16 @@ def _after(line: str, expr: str) -> str:
 
 def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
     grain = item.expr_norm.grain
-    if is_date_only(item.title.strip(" |")):
+    if len(item.title) <= _DATE_TITLE and is_date_only(item.title.strip(" |")):
         return True  # nothing but a date (`2024년부터`): no step to track
+    if grain not in _READ_BESIDE:
+        return False
     if grain == "year" and len(line) <= _SENTENCE and _INTRODUCES.search(line):
         return True
     after = _after(line, item.expr)
     if not after:
         return False
-    if grain in _GRAINS_COUNTED and "→" in normalise(line) and _COUNT_AFTER.match(after):
+    if grain in _GRAINS_COUNTED and _ARROW.search(line) and _COUNT_AFTER.match(after):
         return "목표" not in after  # a count compared across years (a baseline), not a target
 
     if grain == "month" and _COUNTED_OVER.match(after):
