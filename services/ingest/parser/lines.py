@@ -131,6 +131,9 @@ def is_meta(text: str) -> bool:
     )
 
 
+_ROLE_WORDS = ("담당자", "책임자", "담당부서", "담당 부서")
+
+
 def _has_meta_label(text: str) -> bool:
     """A metadata label, not a word of an enumeration in parentheses (`보육여건(멘토, 장비, 연락처 등)`):
     a label there is one item of a list, and the line is a sentence about it."""
@@ -140,6 +143,8 @@ def _has_meta_label(text: str) -> bool:
             continue
         if found.group().startswith("기준") and "가" <= before[-1:] <= "힣":
             continue  # `선정기준: …` is a field of the call, not an as-of stamp
+        if found.group().startswith(_ROLE_WORDS) and before[-1:] == " " and "가" <= before[:1] <= "힣":
+            continue  # `공동체 대표 및 회계 담당자 회계교육 이수`: a noun of the sentence, not a contact field
         return True
     return False
 

@@ -71,6 +71,8 @@ def test_a_date_noted_on_a_fields_value_is_the_fields() -> None:
 def test_a_metadata_word_inside_an_enumeration_is_no_label() -> None:
     assert not is_meta("보육여건(멘토, 장비, 연락처 등)을 제출 - 제출기간 : '30.1.7(월) ~ '30.1.18(금)")
     assert is_meta("연락처 : 02-000-0000")
+    assert is_meta("담당자 예시과 02-000-0000")
+    assert not is_meta("30. 3월 중 | 실무자 교육 | 공동체 대표 및 회계 담당자 회계교육 이수 필수")
     text = "- 보육여건(멘토, 장비, 연락처 등)을 제출 | 제출기간 : '30.1.7(월) ~ '30.1.18(금) 18:00까지"
     assert _items(text) == [(date(2030, 1, 7), date(2030, 1, 18))]
 
