@@ -62,7 +62,10 @@ def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
     if grain == "year" and _INTRODUCED.match(after):
         return True
     if grain == "month" and doc_date is not None and item.expr_norm.starts is not None:
-        this_month = (item.expr_norm.starts.year, item.expr_norm.starts.month) == (doc_date.year, doc_date.month)
+        this_month = (item.expr_norm.starts.year, item.expr_norm.starts.month) == (
+            doc_date.year,
+            doc_date.month,
+        )
         return this_month and _MEETING_AFTER.match(after) is not None
     return False
 

@@ -150,7 +150,12 @@ def _by_table_row(item: Candidate, line: str | None, lines: list[str]) -> Candid
         return item
     row = _cells(line)
     column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
-    if column == 0 and len(row) > 1 and _STARTS_WITH_MARK.match(item.title) and _date_only_cell(row[0], item.expr):
+    if (
+        column == 0
+        and len(row) > 1
+        and _STARTS_WITH_MARK.match(item.title)
+        and _date_only_cell(row[0], item.expr)
+    ):
         return _by_date_first_row(item)
     if line.count("|") < 2:
         return item
@@ -175,7 +180,9 @@ def _by_date_first_row(item: Candidate) -> Candidate:
     is the date; the title is the row's other cells, without the cell marks the structure left at its
     start (`| 심사/선정 결과발표 | 심사 후`)."""
     text = _CELL_RUN.sub(" ", item.title.strip().lstrip("|.: ")).strip(" |")
-    return replace(item, title=" ".join(text.split())[:_TITLE_CAP].strip()) if _ROW_NAME.search(text) else item
+    return (
+        replace(item, title=" ".join(text.split())[:_TITLE_CAP].strip()) if _ROW_NAME.search(text) else item
+    )
 
 
 def _date_only_cell(cell: str, expr: str) -> bool:
