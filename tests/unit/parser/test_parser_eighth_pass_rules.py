@@ -134,3 +134,10 @@ def test_a_flow_chart_dates_the_step_above_each_period() -> None:
         ("사업검토", date(2030, 7, 1), date(2030, 8, 31)),
         ("심의·결정", date(2030, 9, 1), date(2030, 9, 30)),
     ]
+
+
+def test_a_planned_passive_ending_is_no_part_of_the_step() -> None:
+    text = "이번에 보고된 주요 업무계획은 12월 말 예산반영과 함께 최종 확정될 예정이다."
+    titled = _titled(text, doc_date=date(2030, 9, 21))
+    assert [title for title, _, _ in titled] == ["이번에 보고된 주요 업무계획 예산반영과 함께 최종 확정"]
+    assert titled[0][2] == date(2030, 12, 31)
