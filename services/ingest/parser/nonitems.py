@@ -77,3 +77,23 @@ def drop_non_milestones(items: list[Candidate], lines: list[str], doc_date: date
         if not _not_a_milestone(item, line[:2_000], doc_date):
             out.append(item)
     return out
+
+
+# `시행일 | 2022년 9월` under a text that already dated the step (`… 공모가 시행됩니다.(9월 예정)`): a
+# bare field label restating another item's dates adds nothing to track.
+_BARE_LABEL = re.compile(r"^[가-힣]{0,4}(?:일|일자|일시|기간|시기|기한)$")
+
+
+def drop_bare_restatements(items: list[Candidate]) -> list[Candidate]:
+    named = {
+        (c.expr_norm.starts, c.expr_norm.due)
+        for c in items
+        if not _BARE_LABEL.match(c.title.replace(" ", ""))
+    }
+    return [
+        c
+        for c in items
+        if not (
+            _BARE_LABEL.match(c.title.replace(" ", "")) and (c.expr_norm.starts, c.expr_norm.due) in named
+        )
+    ]

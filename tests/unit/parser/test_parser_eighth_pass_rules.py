@@ -141,3 +141,15 @@ def test_a_planned_passive_ending_is_no_part_of_the_step() -> None:
     titled = _titled(text, doc_date=date(2030, 9, 21))
     assert [title for title, _, _ in titled] == ["이번에 보고된 주요 업무계획 예산반영과 함께 최종 확정"]
     assert titled[0][2] == date(2030, 12, 31)
+
+
+def test_a_bare_field_label_restating_another_items_dates_is_dropped() -> None:
+    text = (
+        "예시청 정책 안내\n▣ 하반기에는 통합 발굴한 수요자제안형 과제 공모가 시행됩니다.(2030년 9월 예정)\n"
+        "시행일 | 2030년 9월\n"
+    )
+    titled = _titled(text)
+    assert [(starts, due) for _, starts, due in titled] == [(date(2030, 9, 1), date(2030, 9, 30))]
+    assert "수요자제안형 과제 공모" in titled[0][0]
+    alone = "예시청 정책 안내\n시행일 | 2030년 9월\n"
+    assert _items(alone) == [(date(2030, 9, 1), date(2030, 9, 30))]
