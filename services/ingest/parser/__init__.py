@@ -27,6 +27,7 @@ from .docinfo import (
 from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
+from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .selection import paren_span
@@ -111,7 +112,8 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = name_the_project(found_items, lines)
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
     found_items = title_table_rows(found_items, lines)
-    items = dedupe(_undated_title(found_items, lines))
+    found_items = drop_non_milestones(found_items, lines, doc_date)
+    items = drop_bare_restatements(dedupe(_undated_title(found_items, lines)))
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))

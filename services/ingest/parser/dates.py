@@ -17,8 +17,9 @@ from .textnorm import normalise
 
 _ANCHOR = re.compile(
     r"(?=['\d상하올금내명연다이])(?:'\d{2}(?!\d|\s?[대개명건회%])"
-    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~)|-\d{2}-\d{2}(?!\d)|/\d{1,2}/\d{1,2}(?!\d)|-(?:19|20)\d{2}(?![\d-]))"
-    r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?\()"
+    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~)|-\d{2}-\d{2}(?!\d)|/\d{1,2}/\d{1,2}(?!\d)|-(?:19|20)\d{2}(?![\d-])"
+    r"|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\s?~\s?(?:19|20)\d{6}(?!\d))"
+    r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?(?:\(|까지))"
     r"|(?<![\d.,'/:~△(])(?:2\d|3[0-5])(?=\.(?:1[0-2]|0?[1-9])(?:\s?(?:Q|분기))?(?:\s*$|\s*[\t)]))"
     r"|(?<![\d.,'/:])\d{2}(?=년\s?(?:\d{1,2}\s?월|[1-4]\s?(?:/4\s?)?분기|[상하]\s?반기))"
     r"|(?<![\d.,'/:])\d{1,2}(?=\s?월(?!호)|\.\d{1,2}\s?일|\s?[·‧・]\s?[1-4]\s?분기|\s?분기)"
@@ -33,9 +34,12 @@ _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
 _REL_YEAR_SUFFIX = re.compile(r"\s?(?:안|내|중|말|연말|연중)(?=까지|[^가-힣]|$)")
 _YEAR = re.compile(
     r"'(?P<y2>\d{2})(?!\d)|(?P<y4>(?:19|20)\d{2})(?!\d)"
-    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?\("
+    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?(?:\(|까지)"
     r"|\.(?:1[0-2]|0?[1-9])(?:\s?(?:Q|분기))?(?:\s*$|\s*[\t)]))|(?P<yn>\d{2})(?=년)"
+    r"|(?P<yc>(?:19|20)\d{2})(?=(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d))"
 )
+# `20240408 ~ 20240412` (a grants portal's compact dates): read only as a range of two such dates, so an
+# eight-digit number elsewhere (an ID, a policy number) is never taken for a day.
 _YEAR_TAIL = re.compile(r"(?P<nen>\s?년도?)?(?P<sep>\s?[.,]\s?|\s)?")
 _QUARTER = re.compile(r"([1-4])\s?(?:[·‧・,~]\s?([1-4])\s?)?(?:/4\s?)?(?:분기|Q)")
 _HALF = re.compile(r"上|下|상\s?반기|하\s?반기|전반기|후반기")
@@ -46,6 +50,8 @@ _DAY_AFTER_WOL = re.compile(r"\s?(\d{1,2})(?:\s?일|(?=\s?~\s?\d{1,2}\s?일))")
 _DAY_AFTER_DOT = re.compile(r"\s?[./]\s?(\d{1,2})(?!\d)(?!\s?월)(?:\s?일)?")
 _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
 _PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
+# `이달 안에`, `이번 달 내로`: within the month counted from the document's date.
+_WITHIN_MONTH = re.compile(r"\s?(?:안|내)(?:에|로)?(?=[^가-힣]|$)")
 _MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?=까지|부터|[^가-힣]|$)")
 _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
@@ -207,8 +213,8 @@ def _sub_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | Non
 
 
 def _year_value(m: re.Match[str], ref_year: int | None) -> int:
-    if m.group("y4"):
-        return int(m.group("y4"))
+    if m.group("y4") or m.group("yc"):
+        return int(m.group("y4") or m.group("yc"))
     return resolve_two_digit_year(int(m.group("y2") or m.group("yb") or m.group("yn")), ref_year)
 
 
@@ -219,6 +225,9 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     year = _year_value(m, ref_year)
     if not 1900 <= year <= 2100:
         return None
+    if m.group("yc"):
+        at = m.end()
+        return _day_point(year, int(text[at : at + 2]), int(text[at + 2 : at + 4]), at + 4)
     iso = _ISO_DAY.match(text, m.end()) if m.group("y4") else None
     if iso:
         month, day = int(iso.group(1) or iso.group(3)), int(iso.group(2) or iso.group(4))
@@ -298,7 +307,7 @@ def _relative_month(
         if point is not None:
             return point, True
     first, last = _month_period(year, month, month)
-    suffix = _MONTH_SUFFIX.match(text, end)
+    suffix = _MONTH_SUFFIX.match(text, end) or _WITHIN_MONTH.match(text, end)
     return _Point(first, last, "month", suffix.end() if suffix else end), True
 
 

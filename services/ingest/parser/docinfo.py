@@ -38,7 +38,7 @@ _NOTICE_END = re.compile(r"(?:안내|공고|알림|모집|공모|공모전)(?:\s
 # `가. 사 업 명 : 2025년 발전소 주변지역 지원사업`: a notice's name field names what its dates are about.
 _NAME_FIELD = re.compile(
     r"^[\s가-하.)□○ㅇ\-·]*(?:(?:사\s?업\s?명|행\s?사\s?명|공\s?모\s?명|과\s?제\s?명)\s?[:：]"
-    r"|\((?:사업명|행사명|공모명|과제명)\))\s?(.{4,60})$"
+    r"|\((?:사업명|행사명|공모명|과제명)\)|(?:공고명|정책명|사업명)\s\|)\s?(.{4,60})$"
 )
 _NOTICE_HEAD = 3
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -186,7 +186,7 @@ def find_notice_title(lines: list[str]) -> str:
     head = [line.strip() for line in lines[:_NOTICE_HEAD] if line.strip()]
     found = next((line for line in head if _NOTICE_END.search(line) and len(line) <= 80), "")
     if found:
-        return found
+        return found.rsplit(" | ", 1)[-1]  # a record's `공고명 | …` row: the value, not the field
     named = (_NAME_FIELD.match(line) for line in lines[:_HEAD_LINES])
     return next((m.group(1).strip() for m in named if m), "")
 

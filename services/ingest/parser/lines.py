@@ -57,7 +57,10 @@ _META_LINE = re.compile(r"^(?:[가-힣]{2,10}(?:부|처|청|위원회)$|배포|\
 _META_LABEL = re.compile(
     r"보도시점|보도일시|배포일시|제\s?출\s?자|연월일|의안번호|담당\s?부서(?![가-힣])|담당과장|담당자(?![가-힣])|책임자|연락처(?![가-힣])|전\s?화\s?:|E-?mail"
     r"|기사입력|게시기간|게시일|조간|석간|공고일시|공고일자"
+    r"|승인\s?(?:19|20)\d{2}[.\-/]|기준\s?[:：]\s?(?:19|20)\d{2}"
 )
+# `지구빵집 2018. 1. 24. 14:23`: a post's author and its time stamp, nothing else on the line.
+_BYLINE = re.compile(r"^[가-힣A-Za-z]{2,12}\s(?:19|20)\d{2}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s\d{1,2}:\d{2}$")
 _META_SENTENCE = 200
 _REQUEST_END = re.compile(r"(?:바랍니다|바라며|합니다)[.,]?\s")
 _ONLY_DATE = re.compile(
@@ -122,9 +125,28 @@ def is_meta(text: str) -> bool:
     only_date = text.lstrip("<(").lstrip()[:2] in ("19", "20")
     return bool(
         (whole_line and _META_LINE.match(text))
-        or (_META_LABEL.search(text) and not _is_long_sentence(text))
+        or (_META_LABEL.search(text) is not None and _has_meta_label(text) and not _is_long_sentence(text))
         or (only_date and _ONLY_DATE.match(text))
+        or (len(text) <= 40 and _BYLINE.match(text) is not None)
     )
+
+
+_ROLE_WORDS = ("담당자", "책임자", "담당부서", "담당 부서")
+
+
+def _has_meta_label(text: str) -> bool:
+    """A metadata label, not a word of an enumeration in parentheses (`보육여건(멘토, 장비, 연락처 등)`):
+    a label there is one item of a list, and the line is a sentence about it."""
+    for found in _META_LABEL.finditer(text):
+        before = text[max(0, found.start() - 2) : found.start()]
+        if before.endswith((",", ", ", "(")):
+            continue
+        if found.group().startswith("기준") and "가" <= before[-1:] <= "힣":
+            continue  # `선정기준: …` is a field of the call, not an as-of stamp
+        if found.group().startswith(_ROLE_WORDS) and before[-1:] == " " and "가" <= before[:1] <= "힣":
+            continue  # `공동체 대표 및 회계 담당자 회계교육 이수`: a noun of the sentence, not a contact field
+        return True
+    return False
 
 
 def _is_long_sentence(text: str) -> bool:

@@ -59,6 +59,37 @@ def _own_label(line: str, expr: str) -> str:
     return " ".join(label.group(1).split())
 
 
+# `사업 신청 기간 | 2024.01.22 ~ 2024.02.05`, `접수일자 | 20241222 ~ 20250105`: a record printed as a
+# two-column table (field | value) is the `label : date` of a notice; a short label is one word
+# whatever its spacing.
+_FIELD_LABEL = re.compile(r"^[가-힣][가-힣 ]{1,14}$")
+_FIELD_WORD = 8
+
+
+# `□ 지원기간 : 협약시작일로부터 9개월 이내('24.3월~'24.11월 예정)`: the date is a note on the field's
+# value, at the end of the line or cell; the field names it.
+_NOTED_FIELD = re.compile(r"(?:^|\|)\s*[□○ㅇ◦·\-*▶]?\s*([가-힣][가-힣 ]{1,10}?)\s?[:：][^:：()|]{1,40}\(\s?$")
+_NOTE_END = re.compile(r"\s?(?:예정)?\s?\)\s*(?:\||$)")
+
+
+def _label_of_noted_date(line: str, expr: str) -> str:
+    at = line.find(expr)
+    if at < 1 or line[at - 1] != "(" or not _NOTE_END.match(line, at + len(expr)):
+        return ""
+    found = _NOTED_FIELD.search(line[max(0, at - 60) : at])
+    return " ".join(found.group(1).split()) if found else ""
+
+
+def _field_row_label(line: str, expr: str) -> str:
+    row = _cells(line)
+    if len(row) != 2 or not row[1].startswith(expr) or not _FIELD_LABEL.match(row[0]):
+        return ""
+    if not _date_only_cell(row[1], expr):
+        return ""
+    label = row[0]
+    return label.replace(" ", "") if len(label.replace(" ", "")) <= _FIELD_WORD else label
+
+
 def _short_line(item: Candidate, lines: list[str]) -> str | None:
     """The item's line, or None when it is longer than these passes read (their scans stay linear)."""
     line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
@@ -74,9 +105,12 @@ def title_by_own_label(
 
 
 def _by_own_label(item: Candidate, line: str | None, step: Callable[[str], str]) -> Candidate:
+    if line is not None and " | " in line and ":" not in line and "：" not in line:
+        field = _field_row_label(line, item.expr)
+        return replace(item, title=step(field)) if field else item
     if line is None or (":" not in line and "：" not in line):
         return item
-    label = _own_label(line, item.expr)
+    label = _own_label(line, item.expr) or _label_of_noted_date(line, item.expr)
     # A title that already names the label (with its heading's subject) and holds no cell marks
     # is better than the bare label.
     kept = not label or (label in item.title and not _CELL_MARKS.search(item.title))
@@ -112,18 +146,43 @@ def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate
 
 
 def _by_table_row(item: Candidate, line: str | None, lines: list[str]) -> Candidate:
-    if line is None or line.count("|") < 2:
+    if line is None or "|" not in line:
+        return item
+    row = _cells(line)
+    column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
+    if (
+        column == 0
+        and len(row) > 1
+        and _STARTS_WITH_MARK.match(item.title)
+        and _date_only_cell(row[0], item.expr)
+    ):
+        return _by_date_first_row(item)
+    if line.count("|") < 2:
         return item
     borrowed = item.title[:6] not in line  # a heading's or an earlier line's title, not the row's
     if "|" not in item.title and not borrowed:
         return item
-    row = _cells(line)
-    column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
     name = row[0] if column > 0 and _date_only_cell(row[column], item.expr) else ""
     if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
         return item
     header = undated_header(_header_for(lines, item.line, len(row), column))
     return replace(item, title=f"{name} {header}".strip())
+
+
+_CELL_RUN = re.compile(r"\s*\|\s*(?:·\s*)?")
+_TITLE_CAP = 80
+# A title that opens on cell marks or a stray dot (`| 심사/선정 결과발표 | 심사 후`): the rows ran together.
+_STARTS_WITH_MARK = re.compile(r"^\s*[|.:]")
+
+
+def _by_date_first_row(item: Candidate) -> Candidate:
+    """`18. 2월 중 | 심사/선정 결과발표 | 심사 후, 홈페이지 게재`: a schedule table whose first column
+    is the date; the title is the row's other cells, without the cell marks the structure left at its
+    start (`| 심사/선정 결과발표 | 심사 후`)."""
+    text = _CELL_RUN.sub(" ", item.title.strip().lstrip("|.: ")).strip(" |")
+    return (
+        replace(item, title=" ".join(text.split())[:_TITLE_CAP].strip()) if _ROW_NAME.search(text) else item
+    )
 
 
 def _date_only_cell(cell: str, expr: str) -> bool:

@@ -199,6 +199,8 @@ class _Builder:
         last = self.open.last_phys
         if "\t" in last and "\t" in phys.content:
             return False  # two rows of an extracted table (cells separated by tabs), however wide
+        if " | " in last and " | " in phys.content:
+            return False  # two rows of an extracted table printed with ` | ` between cells
         if self.open is self.out[0] and phys.content.rstrip().endswith("다."):
             return False  # the document's title line, then the first sentence of an article
         if self.table_mode and self.open.style == "row":

@@ -11,6 +11,7 @@ from .textnorm import normalise
 from .titles import RUN_ON, clean_title, drop_means, letters, undated
 
 _MAX_LABEL = 60
+_FLOW_STEP = 20  # characters: a flow chart's box
 
 
 def row_owner(text: str, below: Logical | None) -> tuple[str, str | None]:
@@ -27,14 +28,18 @@ def row_owner(text: str, below: Logical | None) -> tuple[str, str | None]:
 def row_label(previous: Logical | None) -> str:
     """Row label of a table whose date sits on its own line: `1부` above `'24.11.09(토)`, or a task
     above its date when a table has one cell per line."""
-    if previous is None or previous.style != "row" or len(previous.text) > _MAX_LABEL:
+    if previous is None or len(previous.text) > _MAX_LABEL:
         return ""
-    return previous.text.strip()
+    if previous.style == "dash" and len(previous.text) <= _FLOW_STEP:
+        return previous.text.strip()  # a flow chart printed one box per dash line: step, period, unit
+    return previous.text.strip() if previous.style == "row" else ""
 
 
 def label_title(label: str) -> str:
-    """A label that names a deliverable by itself (not `1부`) and holds no date of its own."""
-    if letters(label) < 6 or find_time_exprs(normalise(label), None, 2000):
+    """A label that names a deliverable by itself (not `1부`) and holds no date of its own; a short
+    step with no digit (`심의·결정`, `예산안 확정`) names one too."""
+    enough = letters(label) >= 6 or (letters(label) >= 4 and not any(c.isdigit() for c in label))
+    if not enough or find_time_exprs(normalise(label), None, 2000):
         return ""
     return clean_title(label)
 

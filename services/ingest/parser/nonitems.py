@@ -1,0 +1,99 @@
+"""Dates that are never milestones, read from the words right beside them (issue #12, eighth pass):
+a count per year compared across years (`’21년 5회→’22년 10회`), a month a figure was counted over (`2025년 8월 한 달간 … 2천963건`),
+a year something was introduced in (`2019년 도입됨`), this month's meeting named by its month in a
+dated report (`12월 현안점검회의 개최`), and an item whose title is only a date (a site's filter
+menu: `2024년` / `상반기부터`). Each check reads a bounded window beside the date, so a long line
+costs no more per item."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .dates import is_date_only
+from .extract import Candidate
+from .textnorm import normalise
+
+_WINDOW = 40  # characters read after a date
+_SENTENCE = 200  # a line this short is one sentence
+# `’21년 5회(상반기 3회, 하반기 2회)→’22년 10회`: how many times in a year or half, compared across
+# years (a baseline and its change); a count with its `목표` is a plan's target and stays.
+_COUNT_AFTER = re.compile(r"\s?(?:도|에는|에도|에|은|는)?\s?\d[\d,]*\s?(?:회|건|개소|곳)(?![가-힣]{0,1}차)")
+# `2025년 8월 한 달간 … 신청이 2천963건`: the period a figure was counted over.
+_COUNTED_OVER = re.compile(r"\s?(?:한\s?달|한\s?해|1년)\s?(?:간|동안)")
+# `… 제도로 2019년 도입됨`, `2018년 개통된`: the year of a past change (history).
+_INTRODUCED = re.compile(
+    r"\s?(?:에\s?)?(?:도입|시행|시작|출범|개통|준공|완공|제정|신설)\s?(?:됨|되었|됐|된|하였|했|함)"
+)
+# `함안군 12월 현안점검회의 개최`: the month names the meeting.
+_MEETING_AFTER = re.compile(r"\s?[가-힣]{0,8}(?:회의|보고회|정례회|월례회|조회)(?:\s|$|를|을|가|에서)")
+_GRAINS_COUNTED = ("year", "half")
+_READ_BESIDE = ("year", "half", "month")
+_DATE_TITLE = 24  # characters: a title this short may be a date alone
+_ARROW = re.compile("[→➝⇒⟶]")
+# `2018년 … 공모사업 추진 일정은 아래와 같다`: the sentence that introduces a schedule; its year names it.
+_INTRODUCES = re.compile(r"(?:아래|다음)(?:과|와)\s?같")
+
+
+def _after(line: str, expr: str) -> str:
+    at = line.find(expr) if expr else -1
+    if at < 0:
+        return ""
+    end = at + len(expr)
+    return normalise(line[end : end + _WINDOW])
+
+
+def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
+    grain = item.expr_norm.grain
+    if len(item.title) <= _DATE_TITLE and is_date_only(item.title.strip(" |")):
+        return True  # nothing but a date (`2024년부터`): no step to track
+    if grain not in _READ_BESIDE:
+        return False
+    if grain == "year" and len(line) <= _SENTENCE and _INTRODUCES.search(line):
+        return True
+    after = _after(line, item.expr)
+    if not after:
+        return False
+    if grain in _GRAINS_COUNTED and _ARROW.search(line) and _COUNT_AFTER.match(after):
+        return "목표" not in after  # a count compared across years (a baseline), not a target
+
+    if grain == "month" and _COUNTED_OVER.match(after):
+        return True
+    if grain == "year" and _INTRODUCED.match(after):
+        return True
+    if grain == "month" and doc_date is not None and item.expr_norm.starts is not None:
+        this_month = (item.expr_norm.starts.year, item.expr_norm.starts.month) == (
+            doc_date.year,
+            doc_date.month,
+        )
+        return this_month and _MEETING_AFTER.match(after) is not None
+    return False
+
+
+def drop_non_milestones(items: list[Candidate], lines: list[str], doc_date: date | None) -> list[Candidate]:
+    out = []
+    for item in items:
+        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+        if not _not_a_milestone(item, line[:2_000], doc_date):
+            out.append(item)
+    return out
+
+
+# `시행일 | 2022년 9월` under a text that already dated the step (`… 공모가 시행됩니다.(9월 예정)`): a
+# bare field label restating another item's dates adds nothing to track.
+_BARE_LABEL = re.compile(r"^[가-힣]{0,4}(?:일|일자|일시|기간|시기|기한)$")
+
+
+def drop_bare_restatements(items: list[Candidate]) -> list[Candidate]:
+    named = {
+        (c.expr_norm.starts, c.expr_norm.due)
+        for c in items
+        if not _BARE_LABEL.match(c.title.replace(" ", ""))
+    }
+    return [
+        c
+        for c in items
+        if not (
+            _BARE_LABEL.match(c.title.replace(" ", "")) and (c.expr_norm.starts, c.expr_norm.due) in named
+        )
+    ]
