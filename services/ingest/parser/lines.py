@@ -125,7 +125,7 @@ def is_meta(text: str) -> bool:
     only_date = text.lstrip("<(").lstrip()[:2] in ("19", "20")
     return bool(
         (whole_line and _META_LINE.match(text))
-        or (_META_LABEL.search(text) is not None and _has_meta_label(text) and not _is_long_sentence(text))
+        or (_has_meta_label(text) and not _is_long_sentence(text))
         or (only_date and _ONLY_DATE.match(text))
         or (len(text) <= 40 and _BYLINE.match(text) is not None)
     )

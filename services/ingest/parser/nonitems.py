@@ -85,15 +85,12 @@ _BARE_LABEL = re.compile(r"^[가-힣]{0,4}(?:일|일자|일시|기간|시기|기
 
 
 def drop_bare_restatements(items: list[Candidate]) -> list[Candidate]:
+    bare = [_BARE_LABEL.match(c.title.replace(" ", "")) is not None for c in items]
     named = {
-        (c.expr_norm.starts, c.expr_norm.due)
-        for c in items
-        if not _BARE_LABEL.match(c.title.replace(" ", ""))
+        (c.expr_norm.starts, c.expr_norm.due) for c, is_bare in zip(items, bare, strict=True) if not is_bare
     }
     return [
         c
-        for c in items
-        if not (
-            _BARE_LABEL.match(c.title.replace(" ", "")) and (c.expr_norm.starts, c.expr_norm.due) in named
-        )
+        for c, is_bare in zip(items, bare, strict=True)
+        if not (is_bare and (c.expr_norm.starts, c.expr_norm.due) in named)
     ]
