@@ -383,7 +383,7 @@ async def _bench(url: str, kafka: str) -> dict[str, Any]:
             "ratio_per_pair": [round(a / b, 3) for a, b in zip(service, floor, strict=True)],
             "target": ">= 0.6",
             "service_does": "decode+validate envelope, dedupe, lock, rules (state/health/reminders), "
-            "milestone upsert, history row per event, alerts+outbox, offsets",
+            "milestone upsert, history row per event, alerts+outbox, offsets; batch N+1 staged while N commits",
             "floor_does": "json decode, dedupe insert, last-state upsert, offsets",
             "service_statements_last_round": statements,
             # this process is the service ("python"); PostgreSQL's backends; the broker; kernel writeback

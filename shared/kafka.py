@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -60,6 +62,19 @@ class Rejected:
 
 
 BatchHandler = Callable[[list[Envelope]], Awaitable[list[Rejected]]]
+
+
+class Staged(Protocol):
+    """A batch a handler applied in a transaction it keeps open until `commit` (or `abort`)."""
+
+    async def commit(self) -> list[Rejected]: ...
+
+    async def abort(self) -> None: ...
+
+
+# Applies a batch up to (not including) its commit. A stager must let a batch staged while an earlier
+# one is still open wait for that one's rows, never the reverse (see `handlers.stage_batch`).
+BatchStager = Callable[[list[Envelope]], Coroutine[Any, Any, Staged]]
 
 
 CONSUMER_RETRIES = Counter(
@@ -146,6 +161,42 @@ class _Poison:
     error: BaseException
 
 
+@dataclass
+class _Batch:
+    """One partition's records from one `getmany`, decoded."""
+
+    tp: TopicPartition
+    records: list[ConsumerRecord]
+    good: list[Envelope] = field(default_factory=list)
+    bad: list[tuple[ConsumerRecord, DecodeError]] = field(default_factory=list)
+    _by_event: dict[uuid.UUID, ConsumerRecord] = field(default_factory=dict)
+    _by_object: dict[int, ConsumerRecord] = field(default_factory=dict)  # one event id twice: each its own
+
+    @classmethod
+    def read(cls, tp: TopicPartition, records: list[ConsumerRecord]) -> _Batch:
+        batch = cls(tp, records)
+        for record in records:
+            try:
+                envelope = decode(record.value)
+            except DecodeError as err:
+                batch.bad.append((record, err))
+                continue
+            batch.good.append(envelope)
+            batch._by_event[envelope.event_id] = batch._by_object[id(envelope)] = record
+        return batch
+
+    def record_of(self, envelope: Envelope) -> ConsumerRecord:
+        return self._by_object.get(id(envelope)) or self._by_event[envelope.event_id]
+
+
+@dataclass
+class _Ahead:
+    """A batch being staged (its transaction open) while the one before it commits."""
+
+    batch: _Batch
+    task: asyncio.Task[Staged]
+
+
 class ConsumerLoop:
     """`getmany` batches, decode, hand valid events to the handler (one DB transaction), dead-letter
     the rest, and only then commit offset+1 per partition.
@@ -166,9 +217,11 @@ class ConsumerLoop:
         retry_seconds: float = 1.0,
         max_retry_seconds: float = 30.0,
         max_tries: int = 3,
+        stage: BatchStager | None = None,
     ) -> None:
         self._consumer = consumer
         self._handler = handler
+        self._stage = stage
         self._dead_letters = dead_letters
         self._name = dead_letters.consumer
         self._max_records = max_records
@@ -196,20 +249,86 @@ class ConsumerLoop:
             raise RuntimeError("consumer has not joined its group yet")
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            self._resume_due()
-            batches = await self._consumer.getmany(timeout_ms=300, max_records=self._max_records)
-            for tp, records in batches.items():
-                if not records or tp in self._paused:
-                    continue
-                try:
-                    await self._process(tp, records)
-                except Exception as err:  # never skip: the records are read again (Retry: known transient)
-                    self._back_off(tp, records[0].offset, err if isinstance(err, Retry) else Retry(err))
-                else:
-                    self._failures.pop(tp, None)
-                    self._strikes = {k: v for k, v in self._strikes.items() if k[0] != tp}
-            await self._update_lag()
+        ahead: _Ahead | None = None
+        try:
+            while not stop.is_set():
+                self._resume_due()
+                timeout = 0 if ahead else 300  # a staged batch waits for no more than what is there
+                batches = await self._consumer.getmany(timeout_ms=timeout, max_records=self._max_records)
+                if ahead is not None and not any(batches.values()):
+                    await self._settle(ahead, None)
+                    ahead = None
+                for tp, records in batches.items():
+                    if records and tp not in self._paused:
+                        ahead = await self._take(_Batch.read(tp, records), ahead)
+                await self._update_lag()
+            if ahead is not None:
+                await self._settle(ahead, None)
+                ahead = None
+        finally:
+            await self._drop(ahead, cancel=True)
+
+    async def _take(self, batch: _Batch, ahead: _Ahead | None) -> _Ahead | None:
+        """Stages `batch`, then settles the batch staged before it; returns what is staged now."""
+        if self._stage is None or batch.bad or batch.tp in self._failures:  # a failing one goes alone
+            if ahead is not None:
+                await self._settle(ahead, None)
+            await self._one(batch)
+            return None
+        staging = _Ahead(batch, asyncio.create_task(self._stage(batch.good)))
+        try:
+            settled = ahead is None or await self._settle(ahead, staging)
+        except BaseException:  # cancelled (the service stops): nothing of `staging` is kept
+            await self._drop(staging, cancel=True)
+            raise
+        return staging if settled else None
+
+    async def _settle(self, ahead: _Ahead, after: _Ahead | None) -> bool:
+        """Commits and acknowledges `ahead`. If that fails, `after` (staged behind it) is rolled back,
+        and both go the one-at-a-time way (`after` not, if its partition now backs off: it is read again)."""
+        batch = ahead.batch
+        try:
+            rejected = await (await ahead.task).commit()
+        except Exception as err:
+            log.info("%s: staged batch on %s failed (%s); applying it alone", self._name, batch.tp, err)
+            await self._drop(after)
+            await self._one(batch)
+            await self._redo(after)
+            return False
+        try:
+            await self._acknowledge(batch, rejected, [])
+        except Exception as err:
+            await self._drop(after)
+            self._back_off(batch.tp, batch.records[0].offset, err if isinstance(err, Retry) else Retry(err))
+            await self._redo(after)
+            return False
+        self._succeeded(batch.tp)
+        return True
+
+    async def _drop(self, ahead: _Ahead | None, *, cancel: bool = False) -> None:
+        """Gives a staged batch up: its transaction rolls back (a failed staging rolled back already)."""
+        if ahead is None:
+            return
+        if cancel:
+            ahead.task.cancel()
+        with contextlib.suppress(BaseException):
+            await (await ahead.task).abort()
+
+    async def _redo(self, ahead: _Ahead | None) -> None:
+        if ahead is not None and ahead.batch.tp not in self._paused:
+            await self._one(ahead.batch)
+
+    async def _one(self, batch: _Batch) -> None:
+        try:
+            await self._process(batch)
+        except Exception as err:  # never skip: the records are read again (Retry: known transient)
+            self._back_off(batch.tp, batch.records[0].offset, err if isinstance(err, Retry) else Retry(err))
+        else:
+            self._succeeded(batch.tp)
+
+    def _succeeded(self, tp: TopicPartition) -> None:
+        self._failures.pop(tp, None)
+        self._strikes = {k: v for k, v in self._strikes.items() if k[0] != tp}
 
     def _back_off(self, tp: TopicPartition, offset: int, retry: Retry) -> None:
         failures = self._failures[tp] = self._failures.get(tp, 0) + 1
@@ -240,32 +359,24 @@ class ConsumerLoop:
                 del self._paused[tp]
         PAUSED_PARTITIONS.labels(self._name).set(len(self._paused))
 
-    async def _process(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
-        good: list[Envelope] = []
-        by_event: dict[str, ConsumerRecord] = {}
-        by_object: dict[int, ConsumerRecord] = {}  # the same event id twice in a batch: each its own record
-        for record in records:
-            try:
-                envelope = decode(record.value)
-            except DecodeError as err:
-                await self._dead_letters.send(record, str(err), stage="decode", exception="DecodeError")
-                continue
-            good.append(envelope)
-            by_event[str(envelope.event_id)] = by_object[id(envelope)] = record
+    async def _process(self, batch: _Batch) -> None:
+        for record, err in batch.bad:
+            await self._dead_letters.send(record, str(err), stage="decode", exception="DecodeError")
+        good = batch.good
+        rejected, poison = await self._apply(batch.tp, batch.records[0].offset, good) if good else ([], [])
+        await self._acknowledge(batch, rejected, poison)
 
-        def record_of(envelope: Envelope) -> ConsumerRecord:
-            return by_object.get(id(envelope)) or by_event[str(envelope.event_id)]
-
-        rejected, poison = await self._apply(tp, records[0].offset, good) if good else ([], [])
+    async def _acknowledge(self, batch: _Batch, rejected: list[Rejected], poison: list[_Poison]) -> None:
+        """Dead-letters the refused and poison events, then commits the partition's offset."""
         for item in rejected:
-            await self._dead_letters.send(record_of(item.envelope), item.reason, stage="apply")
+            await self._dead_letters.send(batch.record_of(item.envelope), item.reason, stage="apply")
         for bad in poison:
             CONSUMER_RETRIES.labels(self._name, "permanent").inc()
             name = describe(bad.error)
             await self._dead_letters.send(
-                record_of(bad.envelope), reason(bad.error), stage="apply", exception=name
+                batch.record_of(bad.envelope), reason(bad.error), stage="apply", exception=name
             )
-        await self._consumer.commit({tp: records[-1].offset + 1})
+        await self._consumer.commit({batch.tp: batch.records[-1].offset + 1})
 
     async def _apply(
         self, tp: TopicPartition, offset: int, envelopes: list[Envelope]

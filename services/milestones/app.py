@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -17,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.milestones import api, feeds, metrics
 from services.milestones.domain import CachedCalendar, Policy
-from services.milestones.handlers import Context, apply_batch
+from services.milestones.handlers import BatchOutcome, Context, apply_batch, stage_batch
 from services.milestones.jobs import JOBS, JobContext
+from services.milestones.staging import StagedBatch, StagingLine
 from services.milestones.store import PRODUCER
 from shared import api_errors
 from shared.auth import require
@@ -28,7 +30,15 @@ from shared.directory import load_directory
 from shared.docs import offline_docs
 from shared.events import Envelope, Topics
 from shared.http import consumer_check, database_check, kafka_check, ops_router
-from shared.kafka import ConsumerLoop, DeadLetters, Rejected, ensure_topics, make_consumer, make_producer
+from shared.kafka import (
+    ConsumerLoop,
+    DeadLetters,
+    Rejected,
+    Staged,
+    ensure_topics,
+    make_consumer,
+    make_producer,
+)
 from shared.memtrace import malloc_trim, quiet_collector
 from shared.observe import observe
 from shared.outbox import OutboxRelay
@@ -139,6 +149,21 @@ def core_context(settings: MilestonesSettings, engine: AsyncEngine, clock: Clock
     )
 
 
+@dataclass
+class _Staging:
+    """A staged batch as the consumer loop sees it: its metrics are counted once it commits."""
+
+    batch: StagedBatch
+    started: float
+    done: Callable[[BatchOutcome, float], list[Rejected]]
+
+    async def commit(self) -> list[Rejected]:
+        return self.done(await self.batch.commit(), self.started)
+
+    async def abort(self) -> None:
+        await self.batch.abort()
+
+
 def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> FastAPI:
     clock = clock or settings.clock()
     topics = Topics(settings.topic_prefix)
@@ -167,11 +192,19 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
         await consumer.start()
         trim = malloc_trim()
 
+        line = StagingLine()  # batches staged one behind another (services.milestones.staging)
+
+        async def stage(envelopes: list[Envelope]) -> Staged:
+            started = time.perf_counter()
+            return _Staging(await stage_batch(envelopes, ctx=ctx, line=line), started, done)
+
         async def handle(envelopes: list[Envelope]) -> list[Rejected]:
             started = time.perf_counter()
-            outcome = await apply_batch(envelopes, ctx=ctx)
+            return done(await apply_batch(envelopes, ctx=ctx), started)
+
+        def done(outcome: BatchOutcome, started: float) -> list[Rejected]:
             metrics.APPLY_SECONDS.observe(time.perf_counter() - started)
-            if trim is not None and len(envelopes) >= TRIM_AFTER_EVENTS:
+            if trim is not None and outcome.counts.total() >= TRIM_AFTER_EVENTS:
                 trim(0)
             if outcome.alerts:
                 relay.wake()
@@ -190,7 +223,7 @@ def create_app(settings: MilestonesSettings, clock: Clock | None = None) -> Fast
         background = Background()
         background.spawn("outbox-relay", relay.run)
         dead_letters = DeadLetters(producer, topics.dead_letter, PRODUCER, sessions=sessions)
-        loop = ConsumerLoop(consumer, handle, dead_letters, max_records=BATCH_RECORDS)
+        loop = ConsumerLoop(consumer, handle, dead_letters, max_records=BATCH_RECORDS, stage=stage)
         app.state.consumer_loop = loop
         background.spawn("consumer", loop.run)
         scheduler.start()

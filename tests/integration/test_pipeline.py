@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client import REGISTRY
@@ -40,24 +41,57 @@ class Probe:
 
     sessions: object
     table: str
-    stuck: set[str] = field(default_factory=set)  # subjects whose batch gets its connection killed
+    # subjects whose batch gets its connection killed (a real PostgreSQL fault: the server ends it)
+    stuck: set[str] = field(default_factory=set)
     broken: set[str] = field(default_factory=set)  # subjects that raise an error of unknown kind
     calls: int = 0
 
     async def __call__(self, envelopes: list[Envelope]) -> list[Rejected]:
-        self.calls += 1
         async with self.sessions() as session, session.begin():  # type: ignore[operator]
-            for env in envelopes:
-                if env.subject in self.stuck:
-                    # A real PostgreSQL fault: the server ends this connection mid-transaction.
-                    await session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
-                if env.subject in self.broken:
-                    raise RuntimeError(f"cannot handle {env.subject}")
-                await session.execute(
-                    text(f"INSERT INTO {self.table} (event_id, subject, title) VALUES (:e, :s, :t)"),
-                    {"e": env.event_id, "s": env.subject, "t": env.data["title"]},
-                )
+            await self._write(session, envelopes)
         return []
+
+    async def stage(self, envelopes: list[Envelope]) -> ProbeStaged:
+        """The same, with the transaction left open until the loop commits it (a staging handler)."""
+        session = self.sessions()  # type: ignore[operator]
+        try:
+            await session.begin()
+            await self._write(session, envelopes)
+        except BaseException:
+            await session.rollback()
+            await session.close()
+            raise
+        return ProbeStaged(session)
+
+    async def _write(self, session: object, envelopes: list[Envelope]) -> None:
+        self.calls += 1
+        for env in envelopes:
+            if env.subject in self.stuck:
+                await session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))  # type: ignore[attr-defined]
+            if env.subject in self.broken:
+                raise RuntimeError(f"cannot handle {env.subject}")
+            await session.execute(  # type: ignore[attr-defined]
+                text(f"INSERT INTO {self.table} (event_id, subject, title) VALUES (:e, :s, :t)"),
+                {"e": env.event_id, "s": env.subject, "t": env.data["title"]},
+            )
+
+
+@dataclass
+class ProbeStaged:
+    session: object
+
+    async def commit(self) -> list[Rejected]:
+        try:
+            await self.session.commit()  # type: ignore[attr-defined]
+        finally:
+            await self.session.close()  # type: ignore[attr-defined]
+        return []
+
+    async def abort(self) -> None:
+        try:
+            await self.session.rollback()  # type: ignore[attr-defined]
+        finally:
+            await self.session.close()  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -97,7 +131,9 @@ async def _produce(servers: str, topic: str, records: list[tuple[int, bytes, byt
 
 
 @asynccontextmanager
-async def _rig(database_url: str, kafka_servers: str, **loop_options: float) -> AsyncIterator[Rig]:
+async def _rig(
+    database_url: str, kafka_servers: str, *, staged: bool = False, **loop_options: float
+) -> AsyncIterator[Rig]:
     tag = uuid.uuid4().hex[:8]
     topic, dead_topic, name = f"pipe-{tag}", f"pipe-{tag}.dead", f"probe-{tag}"
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_servers)
@@ -119,11 +155,13 @@ async def _rig(database_url: str, kafka_servers: str, **loop_options: float) -> 
     await consumer.start()
     await producer.start()
     probe = Probe(sessions=sessions, table=table)
+    # staged: batches of two, each staged while the one before it commits (`ConsumerLoop(stage=…)`)
+    staging = {"stage": probe.stage, "max_records": 2} if staged else {}
     loop = ConsumerLoop(
         consumer,
         probe,
         DeadLetters(producer, dead_topic, name, sessions=sessions),
-        **{"retry_seconds": 0.2, "max_retry_seconds": 1.0, **loop_options},  # type: ignore[arg-type]
+        **{"retry_seconds": 0.2, "max_retry_seconds": 1.0, **staging, **loop_options},  # type: ignore[arg-type]
     )
     stop = asyncio.Event()
     task = asyncio.create_task(loop.run(stop))
@@ -144,10 +182,11 @@ def _metric(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
+@pytest.mark.parametrize("staged", [False, True], ids=["one-at-a-time", "staged"])
 async def test_a_nul_byte_is_permanent_one_event_dead_lettered_the_rest_applied(
-    database_url: str, kafka_servers: str
+    database_url: str, kafka_servers: str, staged: bool
 ) -> None:
-    async with _rig(database_url, kafka_servers) as rig:
+    async with _rig(database_url, kafka_servers, staged=staged) as rig:
         assert _metric("mtrack_dead_letter_records_total", consumer=rig.consumer, stage="apply") == 0
         before = [(0, f"ok-{i}".encode(), _event(f"ok-{i}")) for i in range(6)]
         after = [(0, f"after-{i}".encode(), _event(f"after-{i}")) for i in range(6)]
@@ -172,10 +211,11 @@ async def _equals(rows: object, expected: dict[str, int]) -> bool:
     return await rows == expected  # type: ignore[misc]
 
 
+@pytest.mark.parametrize("staged", [False, True], ids=["one-at-a-time", "staged"])
 async def test_a_killed_connection_is_transient_and_only_its_partition_waits(
-    database_url: str, kafka_servers: str
+    database_url: str, kafka_servers: str, staged: bool
 ) -> None:
-    async with _rig(database_url, kafka_servers) as rig:
+    async with _rig(database_url, kafka_servers, staged=staged) as rig:
         rig.probe.stuck.add("stuck-0")
         await _produce(rig.servers, rig.topic, [(0, b"stuck-0", _event("stuck-0"))])
         paused = "mtrack_consumer_paused_partitions"
@@ -201,10 +241,11 @@ async def test_a_killed_connection_is_transient_and_only_its_partition_waits(
         assert await rig.dead_letters() == []
 
 
+@pytest.mark.parametrize("staged", [False, True], ids=["one-at-a-time", "staged"])
 async def test_an_error_of_unknown_kind_is_permanent_after_bounded_tries(
-    database_url: str, kafka_servers: str
+    database_url: str, kafka_servers: str, staged: bool
 ) -> None:
-    async with _rig(database_url, kafka_servers, max_tries=3) as rig:
+    async with _rig(database_url, kafka_servers, staged=staged, max_tries=3) as rig:
         rig.probe.broken.add("odd")
         records = [(1, f"n-{i}".encode(), _event(f"n-{i}")) for i in range(4)]
         await _produce(rig.servers, rig.topic, [*records[:2], (1, b"odd", _event("odd")), *records[2:]])
