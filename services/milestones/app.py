@@ -48,11 +48,12 @@ from shared.workdays import load_calendar
 
 log = logging.getLogger(__name__)
 # Events per consumed batch: the set-based apply costs the same few statements at any size, and each
-# milestone is evaluated once per batch however many of its events the batch holds. 5,000 was faster
-# still but held the service's RSS above its 150 MB bound after the apply bench (157–163 MB, against
-# 139–150 at 3,000). A fetch brings at most FETCH_PARTITION_BYTES per partition (aiokafka's 1 MiB
-# default held ~2,500 events); FETCH_MAX_BYTES bounds one fetch response over all partitions.
-BATCH_RECORDS = 3000
+# milestone is evaluated once per batch however many of its events the batch holds. The consumer holds
+# two batches at once (one staged while the other commits): at 3,000 that held the service's RSS at
+# 156 MB after the apply bench (bound: 150); 1,500 gave 141 MB and the same throughput as 2,000–3,000
+# (bench/core_bench.py, alternated, 2026-12-03). A fetch brings at most FETCH_PARTITION_BYTES per
+# partition; FETCH_MAX_BYTES bounds one fetch response over all partitions.
+BATCH_RECORDS = 1500
 FETCH_PARTITION_BYTES = 2 * 1024 * 1024
 FETCH_MAX_BYTES = 8 * 1024 * 1024
 # The collector's first generation runs every GC_YOUNG allocations (Python's default: 700). A batch
