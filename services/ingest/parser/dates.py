@@ -27,7 +27,7 @@ _ANCHOR = re.compile(
     r"|(?<![\d.,'/:~월])\d{1,2}(?=\s?일\s?(?:부터|~))"
     r"|(?<=~)\d{1,2}(?=/\d{1,2}\))"
     r"|(?<![\d.,'/:~])(?:1[0-2]|0?[1-9])(?=\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$))"
-    r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내|내달|다음\s?달|이달|이번\s?달)"
+    r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연(?:내|말(?!정산|연시))|내달|다음\s?달|이달|이번\s?달)"
 )
 _SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(\d{1,2})\s?일")
 _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
@@ -63,13 +63,16 @@ _ISO_DAY = re.compile(r"-(\d{2})-(\d{2})(?!\d)|/(\d{1,2})/(\d{1,2})(?!\d)")  # 2
 _DAY_TAIL = re.compile(
     r"\.?\s?(?:\([월화수목금토일]?\))?(?:\s?(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시(?:\s?\d{1,2}\s?분)?))?"
 )
-_FROM_TO = re.compile(r"\.?\s?부터\s?")
+# `31일부터 오는 3월 2일까지`: `오는` (coming) before the end of a range is no part of it.
+_FROM_TO = re.compile(r"\.?\s?부터\s?(?:오는\s)?")
 _DAY_ONLY = re.compile(r"(\d{1,2})\s?일")
 _WEEKDAYS = "월화수목금토일"
 _WEEKDAY = re.compile(r"\(([월화수목금토일])\)")
 _DAY_BEFORE_RANGE = re.compile(r"(\d{1,2})(?=\s?~\s?\d{1,2}\s?일)")
 _DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
-_DAY_TO_MONTH_DAY = re.compile(r"(\d{1,2})\s?일(?=\s?(?:부터|~)\s?(\d{1,2})\s?월\s?(\d{1,2})\s?일)")
+_DAY_TO_MONTH_DAY = re.compile(
+    r"(\d{1,2})\s?일(?=\s?(?:부터|~)\s?(?:오는\s)?(\d{1,2})\s?월\s?(\d{1,2})\s?일)"
+)
 _SLASH_DAY = re.compile(r"\d{1,2}/\d{1,2}\)")
 _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 # `3. 10.(월)`, `5. 1. ~ 6. 30.`: a notice's day with no year (the document's year places it).
@@ -82,7 +85,7 @@ _CLOCK_END = re.compile(r"(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)")
 _FROM = re.compile(r"\.?\s?부터")
 _LONGEST_CELL = 40
 _CELL_REST = re.compile(r"\s*(?:\([월화수목금토일]\))?\s*\.?$")
-_RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
+_RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "연말": 0, "내년": 1, "명년": 1}
 # The characters an anchor starts with (the lookahead of `_ANCHOR`): a cheap scan finds the first.
 _ANCHOR_START = re.compile(r"['\d상하올금내명연다이]")
 
@@ -246,6 +249,8 @@ def _point_at(
     if dated:
         return dated, True
     word = text[pos : pos + 2]
+    if word == "연말" and ref_year is not None:  # `연말까지`: December of the document's year
+        return _Point(date(ref_year, 12, 1), date(ref_year, 12, 31), "month", pos + 2), True
     if word in _RELATIVE and ref_year is not None:
         return _relative_year(text, pos + 2, ref_year + _RELATIVE[word], word == "연내"), True
     month_word = _REL_MONTH.match(text, pos)

@@ -105,10 +105,11 @@ _TOPIC_AFTER = re.compile(r"\s[가-힣]{2,12}(?:은|는)\s")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
 # `2025년 정화조 … 지원사업 신청자 모집 공고`, `○ 2025년 … 설치 지원 개요`: a year naming the
-# programme a title or heading is about, not a deadline (`- 2025년 보건복지부 주요업무 추진계획 발표 -`).
+# programme a title or heading is about, not a deadline (`- 2025년 보건복지부 주요업무 추진계획 발표 -`,
+# `◆ 2022년 해양수산부 업무계획 보고`).
 _NAMED_YEAR = re.compile(
-    r"^[\s○ㅇ□■◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
-    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?(?:\s?(?:발표|수립|확정))?[\s*\-]*$"
+    r"^[\s○ㅇ□■◆◇▶◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
+    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?(?:\s?(?:발표|수립|확정|보고))?[\s*\-]*$"
 )
 # `2025년 상반기 접수는 3. 4.(화)부터 …`: a period as the topic of a sentence that dates it to the day.
 _PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
@@ -129,7 +130,7 @@ _INLINE_LIST_LEAD = re.compile(r"^\s*([가-힣A-Za-z0-9·\s]{2,30}?)\s?(?:일정
 # an item of the notice, not a heading over others.
 _LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
-_DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
+_DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|연말|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 

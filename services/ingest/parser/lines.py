@@ -57,10 +57,14 @@ _META_LINE = re.compile(r"^(?:[가-힣]{2,10}(?:부|처|청|위원회)$|배포|\
 _META_LABEL = re.compile(
     r"보도시점|보도일시|배포일시|제\s?출\s?자|연월일|의안번호|담당\s?부서(?![가-힣])|담당과장|담당자(?![가-힣])|책임자|연락처(?![가-힣])|전\s?화\s?:|E-?mail"
     r"|기사입력|게시기간|게시일|조간|석간|공고일시|공고일자"
-    r"|승인\s?(?:19|20)\d{2}[.\-/]|기준\s?[:：]\s?(?:19|20)\d{2}"
+    r"|승인\s?(?:19|20)\d{2}[.\-/]|송고\s?(?:19|20)\d{2}[.\-/]|기준\s?[:：]\s?(?:19|20)\d{2}"
+    r"|\(사진\s?=|재판매\s?및\s?DB\s?금지"
 )
 # `지구빵집 2018. 1. 24. 14:23`: a post's author and its time stamp, nothing else on the line.
-_BYLINE = re.compile(r"^[가-힣A-Za-z]{2,12}\s(?:19|20)\d{2}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s\d{1,2}:\d{2}$")
+# `관리자 2019-01-31 1391`: a board row of the author, the date and the view count.
+_BYLINE = re.compile(
+    r"^[가-힣A-Za-z]{2,12}\s(?:(?:19|20)\d{2}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s\d{1,2}:\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}\s[\d,]{1,9})$"
+)
 _META_SENTENCE = 200
 _REQUEST_END = re.compile(r"(?:바랍니다|바라며|합니다)[.,]?\s")
 _ONLY_DATE = re.compile(
