@@ -128,7 +128,10 @@ _BARE_STEP = 4
 _INLINE_LIST_LEAD = re.compile(r"^\s*([가-힣A-Za-z0-9·\s]{2,30}?)\s?(?:일정|장소|순서)?(?:은|는)\s?△")
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
-_LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
+# So is one whose value is a stage chain (`나. 추진일정 : 공고(’18.1월)→기본교육(’18.2~3월)`).
+_LABELLED_DATE = re.compile(
+    r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：](?:\s?['(]?\d|[^:：→]{1,30}?\(['‘’]\d{2}[^)]{0,12}\)\s?→)"
+)
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|연말|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
@@ -197,6 +200,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
         label, colon, rest = title.partition(":")
         if len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
             title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
+        elif _GENERIC_HEADING.match(label.strip()) and letters(rest) >= 2:
+            title = rest.strip()  # `추진일정 : 공고·접수(’18.1월)→…`: the step, not the generic label
     if "예정" in title:  # `○ (일시) 2021. 5. 21. (금) 예정`: the label, with the date's `예정` left over
         title = _LABEL_PLANNED.sub(r"\1", title)
     if title[-2:-1] == " ":
@@ -403,7 +408,10 @@ def _fallback_title(node: Logical, label: str, program: bool = False) -> str:
 
 
 def _borrowed_subject(node: Logical) -> str:
-    """Subject of the nearest enclosing bullet or heading (none when that one is a list)."""
+    """Subject of the nearest enclosing bullet or heading (none when that one is a list, or a sentence:
+    `1. 기술보급과-554(2018.1.18.)호와 관련입니다.` names no thing for the steps under it)."""
+    if node.parents and node.parents[-1].text.rstrip().endswith("다."):
+        return ""
     nearest = next(_parent_titles(node), "")
     return subject_of(nearest) if nearest else ""
 
@@ -493,8 +501,10 @@ def _quoted_step(norm: str, expr: TimeExpr) -> str:
 
 
 def _sibling_subject(title: str) -> str:
+    """The subject of an earlier step (`딥테크 스타트업 공고` → `딥테크 스타트업`); none when that step is
+    an action alone (`기본교육`, `공고·접수`): it names no thing for the later ones."""
     subject = subject_of(title, 0) if title else ""
-    return subject if len(subject) <= _SIBLING_MAX else ""
+    return subject if len(subject) <= _SIBLING_MAX and subject != title else ""
 
 
 def _is_bare_name(title: str) -> bool:

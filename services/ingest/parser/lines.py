@@ -47,6 +47,7 @@ _PROSE_WIDTH = 120
 _SENTENCE_WIDTH = 60
 _CELL_GAP = re.compile(r"\s*\t\s*| {2,}")
 _LONGEST_END = 3  # 상반기, 하반기: `_INCOMPLETE_END` looks only this far back
+_CREDIT = re.compile(r"[(\[][가-힣]{1,8}\s?=\s?[^)\]]{1,20}[)\]]")
 _CONT_START = re.compile(
     r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)"
 )
@@ -177,6 +178,11 @@ def is_incomplete(text: str) -> bool:
     if end[-10:-9] in ("1", "2") and _ISO_END.search(end):
         return False
     return _INCOMPLETE_END.search(end, max(0, len(end) - _LONGEST_END)) is not None
+
+
+def opens_with_credit(text: str) -> bool:
+    """`(신안=광주전남일보) 신안군은 …`, `[서울=뉴시스] …`: a news agency's credit opens a paragraph."""
+    return text[:1] in "([" and _CREDIT.match(text) is not None
 
 
 def starts_as_continuation(text: str) -> bool:

@@ -17,6 +17,7 @@ from .lines import (
     is_incomplete,
     looks_like_heading,
     looks_like_prose,
+    opens_with_credit,
     starts_as_continuation,
 )
 from .owners import department
@@ -201,6 +202,8 @@ class _Builder:
             return False  # two rows of an extracted table (cells separated by tabs), however wide
         if " | " in last and " | " in phys.content:
             return False  # two rows of an extracted table printed with ` | ` between cells
+        if opens_with_credit(phys.content):
+            return False  # `(신안=광주전남일보) …`: a news paragraph starts, whatever came before
         if self.open is self.out[0] and phys.content.rstrip().endswith("다."):
             return False  # the document's title line, then the first sentence of an article
         if self.table_mode and self.open.style == "row":

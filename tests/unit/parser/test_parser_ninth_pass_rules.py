@@ -102,3 +102,31 @@ def test_a_headline_ending_in_a_verb_names_its_year_and_a_plan_report_heading_to
     assert _items(text) == [(None, date(2029, 3, 2))]
     text = "예시부 업무계획\n◆ 2030년 예시부 업무계획 보고\n1. 해운산업 경쟁력 확보\n"
     assert _items(text) == []
+
+
+# Lines and stage chains
+
+
+def test_a_news_credit_opens_a_paragraph_and_continues_no_line() -> None:
+    text = (
+        "예시군, 농업 사업 신청받는다\n승인 2030.01.31 15:55\n"
+        "농업분야 38개, 식량분야 6개, 유통·원예·식품분야 53개 등 총 125개 사업이 대상인 사업 신청 소식\n"
+        "(예시=예시일보) 예시군은 오는 3월 2일까지 농업 사업 신청을 받는다.\n"
+    )
+    titled = _titled(text)
+    assert len(titled) == 1
+    assert titled[0][2] == date(2030, 3, 2)
+    assert "125개" not in titled[0][0]
+
+
+def test_a_lettered_field_whose_value_is_a_stage_chain_is_an_item_line() -> None:
+    text = (
+        "1. 예시과-554(2030.1.18.)호와 관련입니다.\n"
+        "가. 신청대상 : 경영개선을 희망하는 농업경영체\n"
+        "나. 추진일정 : 공고․접수(’30.1월)→기본교육(’30.2~3월)→대상자확정(’30.3.16.)\n"
+    )
+    assert _titled(text) == [
+        ("공고․접수", date(2030, 1, 1), date(2030, 1, 31)),
+        ("기본교육", date(2030, 2, 1), date(2030, 3, 31)),
+        ("대상자확정", date(2030, 3, 16), date(2030, 3, 16)),
+    ]
