@@ -42,6 +42,8 @@ _NAME_FIELD = re.compile(
     r"|\((?:사업명|행사명|공모명|과제명)\)|(?:공고명|정책명|사업명)\s\|)\s?(.{4,60})$"
 )
 _NOTICE_HEAD = 3
+# `2026학년도 … 사전 의견 수렴을 다음과 같이 실시하고자 합니다.`: a notice that opens by naming what it does.
+_INTRODUCED_AS = re.compile(r"(.{4,60}?)(?:을|를)\s(?:다음|아래)과\s같이\s(?:실시|공고|모집|안내|추진|시행)")
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
 _NAMED_HEAD = 5
@@ -196,7 +198,11 @@ def find_notice_title(lines: list[str]) -> str:
     if found:
         return found.rsplit(" | ", 1)[-1]  # a record's `공고명 | …` row: the value, not the field
     named = (_NAME_FIELD.match(line) for line in lines[:_HEAD_LINES])
-    return next((m.group(1).strip() for m in named if m), "")
+    found = next((m.group(1).strip() for m in named if m), "")
+    if found or not head:
+        return found
+    opening = _INTRODUCED_AS.match(normalise(head[0]))  # `… 의견 수렴을 다음과 같이 실시하고자 합니다.`
+    return opening.group(1) if opening else ""
 
 
 def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int | None:

@@ -88,6 +88,7 @@ _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한
 # are not part of what the notice is about.
 _SUBJECT_LEAD = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?")
 _SUBJECT_TAIL = re.compile(r"\s?\([^()]{1,20}\)\s*$")
+_ISSUER_LEAD = re.compile(r"^[가-힣]{1,10}(?:시|군|구|도|부|청|처|원|공단),\s?")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
@@ -135,6 +136,9 @@ _LABELLED_DATE = re.compile(
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|연말|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
+_QUOTED_OBJECT = re.compile(r"['\"「“‘]([^'\"」”’]{4,40})['\"」”’]\s?(?:을|를)\s?(?:오는\s)?$")
+_ACTION_REACH = 30
+_APPLICANTS = re.compile(r"\s*(신청|참여|응모|참가)(?:을|를)\s(?:원하는|희망하는)\s[가-힣]{1,10}(?:은|는)\s")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -230,8 +234,11 @@ def notice_step(label: str, subject: str) -> str:
 
 
 def notice_subject(title: str) -> str:
-    """The document title as a subject: no year, no `안내`/`공고`/`알림` at the end."""
+    """The document title as a subject: no issuer in front (`구로구, …`), no year, no `안내`/`공고`/`알림`
+    at the end."""
     text = _SUBJECT_LEAD.sub("", normalise(title))
+    if "," in text[:14]:
+        text = _ISSUER_LEAD.sub("", text, count=1)
     text = _NOTICE_WORDS.sub("", _TITLE_YEAR.sub("", _SUBJECT_TAIL.sub("", text))).strip(" -·,")
     return text if 4 <= len(text) <= 40 else ""
 
@@ -500,6 +507,26 @@ def _quoted_step(norm: str, expr: TimeExpr) -> str:
     return title if 4 <= letters(title) <= 40 else ""
 
 
+def _named_object(norm: str, expr: TimeExpr) -> str:
+    """`제5회 'K-ICT 창의 아이디어 공모전'을 오는 22일부터 7월 20일까지 개최한다`: the quoted name right
+    before the date is what is held then (`K-ICT 창의 아이디어 공모전 개최`), not the sentence's long lead."""
+    found = _QUOTED_OBJECT.search(norm, max(0, expr.start - _QUOTE_REACH), expr.start)
+    if found is None:
+        return ""
+    name = clean_title(found.group(1))
+    action = _ACTION_NOUN.search(norm, expr.end, expr.end + _ACTION_REACH)
+    return f"{name} {action.group(1)}" if action and action.group(1) not in name else name
+
+
+def _applicants_step(norm: str, expr: TimeExpr, subject: str) -> str:
+    """`신청을 원하는 동아리는 2월 13일부터 15일까지 구비 서류를 …`: the applicants as the sentence's topic;
+    the step is their application to what the notice is about (`… 지원사업 신청`)."""
+    found = _APPLICANTS.match(norm)
+    if found is None or found.end() != expr.start:
+        return ""
+    return f"{subject} {found.group(1)}" if subject else ""
+
+
 def _sibling_subject(title: str) -> str:
     """The subject of an earlier step (`딥테크 스타트업 공고` → `딥테크 스타트업`); none when that step is
     an action alone (`기본교육`, `공고·접수`): it names no thing for the later ones."""
@@ -557,6 +584,9 @@ def _clause_candidates(
         quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
         if quoted:
             title = quoted
+        step = _named_object(norm, expr) or _applicants_step(norm, expr, ctx.subject) if prose else ""
+        if step:
+            title = step
         held = _HELD_EVENT.match(norm, expr.end)
         if held and len(name := clean_title(undated(held.group(1)))) >= 4:
             title = name  # `오는 10월 12일, 공원에서 열리는 '제13회 복지한마당'의 …`: the event held then

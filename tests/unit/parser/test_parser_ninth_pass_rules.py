@@ -130,3 +130,61 @@ def test_a_lettered_field_whose_value_is_a_stage_chain_is_an_item_line() -> None
         ("기본교육", date(2030, 2, 1), date(2030, 3, 31)),
         ("대상자확정", date(2030, 3, 16), date(2030, 3, 16)),
     ]
+
+
+# Titles
+
+
+def test_a_news_script_read_one_phrase_a_line_joins_a_date_phrase_to_its_verb() -> None:
+    text = (
+        "예시시, 청사 건립 용역 착수\n작성일2030.03.06 댓글0건\n예시시는\n1억원을 들여\n용역에\n착수했다고 밝혔습니다.\n"
+        "예시시는\n10월 말까지\n연구용역을 완료할 예정입니다.\n"
+        "오는 11월 중앙정부로부터\n국비지원을 받기 위한\n행정절차를 진행할\n계획입니다.\n"
+    )
+    titled = _titled(text)
+    assert [(s, d) for _, s, d in titled] == [
+        (None, date(2030, 10, 31)),
+        (date(2030, 11, 1), date(2030, 11, 30)),
+    ]
+    assert "연구용역" in titled[0][0] and "행정절차" in titled[1][0]
+
+
+def test_a_site_menu_of_dates_one_a_line_is_not_joined() -> None:
+    text = "이렇게 달라집니다.\n2030년부터\n2030년\n상반기부터\n예시청\n"
+    assert _items(text) == []
+
+
+def test_a_procedure_gone_through_and_the_site_a_result_is_posted_on_are_no_part_of_the_step() -> None:
+    text = (
+        "예시구, 2030년 동아리 지원사업 모집\n"
+        "구는 서류 심사와 심의위원회를 거쳐 3월 중 선정 결과를 예시학습관 홈페이지에 발표할 예정이다.\n"
+    )
+    assert _titled(text) == [("선정 결과 발표", date(2030, 3, 1), date(2030, 3, 31))]
+
+
+def test_a_quoted_name_before_the_date_titles_what_is_held_then() -> None:
+    text = (
+        "예시부, 아이디어 공모\n송고 2030.06.21 12:00\n"
+        "예시부는 국민의 상상력과 창의성을 정보통신기술에 접목해 미래 유망 기술을 발굴하는 제5회 "
+        "'예시 창의 아이디어 공모전'을 오는 22일부터 7월 20일까지 개최한다고 밝혔다.\n"
+    )
+    assert _titled(text) == [("예시 창의 아이디어 공모전 개최", date(2030, 6, 22), date(2030, 7, 20))]
+
+
+def test_applicants_as_the_topic_apply_to_what_the_notice_is_about() -> None:
+    text = (
+        "예시구, 2030년 평생학습 동아리 지원사업 모집\n"
+        "신청을 원하는 동아리는 2월 13일부터 15일까지 구비 서류를 학습관에 방문하여 제출하면 된다.\n"
+    )
+    assert _titled(text) == [("평생학습 동아리 지원사업 모집 신청", date(2030, 2, 13), date(2030, 2, 15))]
+
+
+def test_a_notice_that_opens_by_naming_what_it_does_titles_its_period_fields() -> None:
+    text = (
+        "2031학년도 통학구역 조정을 위한 사전 의견 수렴을 다음과 같이 실시하고자 합니다.\n"
+        "가. 조사내용: 통학구역 조정에 대한 요구사항\n"
+        "나. 조사기간: 2030. 5. 1.(수)~5. 20.(월)\n"
+    )
+    titled = _titled(text)
+    assert [(s, d) for _, s, d in titled] == [(date(2030, 5, 1), date(2030, 5, 20))]
+    assert "사전 의견 수렴" in titled[0][0]
