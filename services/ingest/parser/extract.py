@@ -245,7 +245,7 @@ def notice_subject(title: str) -> str:
 
 def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> bool:
     """A date in an eligibility condition (`참가대상: … 8월 졸업예정자`), in a rule's definition
-    (`2학기는 7월 1일로 적용`), `올해도 …` (again this year: no date of its own) or `올해 업무보고는 …`
+    (`2학기는 7월 1일로 적용`), `올해도 …` / `올해 다시 …` (again this year: no date of its own) or `올해 업무보고는 …`
     (this year's report, the topic of a sentence that dates it otherwise). `words`: whether
     the text names a condition at all, and a rule at all (checked once per text)."""
     condition, rule = words
@@ -257,7 +257,9 @@ def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> b
         return True
     if expr.grain != "year" or norm[expr.start : expr.start + 1] not in "올금":
         return False
-    return norm[expr.end : expr.end + 1] == "도" or _TOPIC_AFTER.match(norm, expr.end) is not None
+    if norm[expr.end : expr.end + 1] == "도" or norm.startswith(" 다시", expr.end):
+        return True  # `올해도 …`, `올해 다시 지원서류를 낸다`: again this year, no date of its own
+    return _TOPIC_AFTER.match(norm, expr.end) is not None
 
 
 def _named_event_year(norm: str) -> int | None:
@@ -522,7 +524,7 @@ def _applicants_step(norm: str, expr: TimeExpr, subject: str) -> str:
     """`신청을 원하는 동아리는 2월 13일부터 15일까지 구비 서류를 …`: the applicants as the sentence's topic;
     the step is their application to what the notice is about (`… 지원사업 신청`)."""
     found = _APPLICANTS.match(norm)
-    if found is None or found.end() != expr.start:
+    if found is None or norm[found.end() : expr.start] not in ("", "오는 "):
         return ""
     return f"{subject} {found.group(1)}" if subject else ""
 

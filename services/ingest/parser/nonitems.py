@@ -26,6 +26,8 @@ _INTRODUCED = re.compile(
     r"\s?(?:에\s?)?(?:도입|시행|시작|출범|개통|준공|완공|제정|신설)\s?(?:됨|되었|됐|된|하였|했|함)"
 )
 # `함안군 12월 현안점검회의 개최`: the month names the meeting.
+# `부총리는 11.16.(수) 08시 … 「경제관계장관회의」를 주재하여`: the meeting a release reports, held that day.
+_PRESIDED_AFTER = re.compile(r".{0,60}?주재\s?(?:하여|하고|했|하였|한)")
 _MEETING_AFTER = re.compile(r"\s?[가-힣]{0,8}(?:회의|보고회|정례회|월례회|조회)(?:\s|$|를|을|가|에서)")
 _GRAINS_COUNTED = ("year", "half")
 _READ_BESIDE = ("year", "half", "month")
@@ -63,6 +65,10 @@ def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
     grain = item.expr_norm.grain
     if len(item.title) <= _DATE_TITLE and is_date_only(item.title.strip(" |")):
         return True  # nothing but a date (`2024년부터`): no step to track
+    if grain == "day" and doc_date is not None and item.expr_norm.due == doc_date and "주재" in line:
+        at = line.find(item.expr)
+        if at >= 0 and _PRESIDED_AFTER.match(normalise(line[at + len(item.expr) : at + 100])):
+            return True
     if grain not in _READ_BESIDE:
         return False
     if grain == "year" and len(line) <= _SENTENCE and _INTRODUCES.search(line):

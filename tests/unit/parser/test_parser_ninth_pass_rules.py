@@ -188,3 +188,26 @@ def test_a_notice_that_opens_by_naming_what_it_does_titles_its_period_fields() -
     titled = _titled(text)
     assert [(s, d) for _, s, d in titled] == [(date(2030, 5, 1), date(2030, 5, 20))]
     assert "사전 의견 수렴" in titled[0][0]
+
+
+def test_again_this_year_has_no_date_of_its_own() -> None:
+    text = "2030 마을 공모사업 추진 일정표\n지구빵집 2030. 1. 24. 14:23\n작년에는 신청하지 않았으며 올해 다시 지원서류를 낸다.\n"
+    assert _items(text) == []
+
+
+def test_the_meeting_a_release_reports_as_presided_that_day_is_no_item() -> None:
+    text = (
+        "보도자료\n보도시점 2030. 11. 16.(토) 08:00\n"
+        "□ 부총리는 11.16.(토) 08시 정부청사에서 제18차 「경제관계장관회의」를 주재하여, 현안을 논의하였다.\n"
+    )
+    assert _items(text) == []
+
+
+def test_applicants_as_the_topic_before_oneun() -> None:
+    text = (
+        "예시군, 신규 마을공동체 사업 참여 단체 모집\n2030-01-04\n"
+        "참여를 희망하는 단체는 오는 21일까지 담당부서에 접수하면 됩니다.\n"
+    )
+    assert _titled(text) == [
+        ("신규 마을공동체 사업 참여 단체 모집 참여", date(2030, 1, 21), date(2030, 1, 21))
+    ]
