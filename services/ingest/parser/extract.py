@@ -13,6 +13,7 @@ from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
 from .facts import a_fact, not_in_headlines
 from .model import Target
+from .named import ACTION_NOUN, applicants_step, named_object
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
 from .structure import Logical
@@ -75,9 +76,6 @@ _QUOTE_REACH = 80  # a quotation with another date this near states more than on
 _PROCEDURE_TOPIC = re.compile(
     r"\s*(신청|접수|결과|발표|합격자|선발|모집|원서|서류|면접|시험|심사|공모|설명회)(?:은|는)\s"
 )
-_ACTION_NOUN = re.compile(
-    r"(접수|발표|모집|신청|개최|선정|공고|시행|실시|배치|통보|제출)(?=[가-힣]{0,5}(?:\s|\.|$))"
-)
 _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분)?(?:에|부터)?")
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _STEP_ENDS = ("시기", "기간", "일정", "기한", "일시", "일자")
@@ -136,9 +134,6 @@ _LABELLED_DATE = re.compile(
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
 _DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|연말|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
-_QUOTED_OBJECT = re.compile(r"['\"「“‘]([^'\"」”’]{4,40})['\"」”’]\s?(?:을|를)\s?(?:오는\s)?$")
-_ACTION_REACH = 30
-_APPLICANTS = re.compile(r"\s*(신청|참여|응모|참가)(?:을|를)\s(?:원하는|희망하는)\s[가-힣]{1,10}(?:은|는)\s")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
 
@@ -481,7 +476,7 @@ def _topic_step(norm: str, expr: TimeExpr, end: int) -> str:
     topic = _PROCEDURE_TOPIC.match(norm)
     if topic is None or topic.end() != expr.start:
         return ""
-    actions = [m.group(1) for m in _ACTION_NOUN.finditer(norm, expr.end, min(end, expr.end + _QUOTE_REACH))]
+    actions = [m.group(1) for m in ACTION_NOUN.finditer(norm, expr.end, min(end, expr.end + _QUOTE_REACH))]
     action = actions[-1] if actions else ""
     return f"{topic.group(1)} {action}" if action and action != topic.group(1) else ""
 
@@ -507,26 +502,6 @@ def _quoted_step(norm: str, expr: TimeExpr) -> str:
     action = verb.group(1) if verb else ""
     title = f"{step} {action}".strip()
     return title if 4 <= letters(title) <= 40 else ""
-
-
-def _named_object(norm: str, expr: TimeExpr) -> str:
-    """`제5회 'K-ICT 창의 아이디어 공모전'을 오는 22일부터 7월 20일까지 개최한다`: the quoted name right
-    before the date is what is held then (`K-ICT 창의 아이디어 공모전 개최`), not the sentence's long lead."""
-    found = _QUOTED_OBJECT.search(norm, max(0, expr.start - _QUOTE_REACH), expr.start)
-    if found is None:
-        return ""
-    name = clean_title(found.group(1))
-    action = _ACTION_NOUN.search(norm, expr.end, expr.end + _ACTION_REACH)
-    return f"{name} {action.group(1)}" if action and action.group(1) not in name else name
-
-
-def _applicants_step(norm: str, expr: TimeExpr, subject: str) -> str:
-    """`신청을 원하는 동아리는 2월 13일부터 15일까지 구비 서류를 …`: the applicants as the sentence's topic;
-    the step is their application to what the notice is about (`… 지원사업 신청`)."""
-    found = _APPLICANTS.match(norm)
-    if found is None or norm[found.end() : expr.start] not in ("", "오는 "):
-        return ""
-    return f"{subject} {found.group(1)}" if subject else ""
 
 
 def _sibling_subject(title: str) -> str:
@@ -586,7 +561,7 @@ def _clause_candidates(
         quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
         if quoted:
             title = quoted
-        step = _named_object(norm, expr) or _applicants_step(norm, expr, ctx.subject) if prose else ""
+        step = named_object(norm, expr) or applicants_step(norm, expr, ctx.subject) if prose else ""
         if step:
             title = step
         held = _HELD_EVENT.match(norm, expr.end)
