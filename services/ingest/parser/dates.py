@@ -29,6 +29,10 @@ _ANCHOR = re.compile(
     r"|(?<![\d.,'/:~])(?:1[0-2]|0?[1-9])(?=\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$))"
     r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연(?:내|말(?!정산|연시))|내달|다음\s?달|이달|이번\s?달)"
 )
+_BARE_DAY_RANGE = re.compile(
+    r"(?<![\d.,'/:~월])(\d{1,2})\s?~\s?(\d{1,2})\s?일(?!\s?(?:이내|간|동안|이상|째|분))"
+)
+_FOLLOWING_REACH = 40
 _SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(\d{1,2})\s?일")
 _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
 _REL_YEAR_SUFFIX = re.compile(r"\s?(?:안|내|중|말|연말|연중)(?=까지|[^가-힣]|$)")
@@ -450,6 +454,8 @@ def find_time_exprs(
             ctx_year = anchor_day.year
     if "같은" in text or "같은달" in text:
         found = _same_month_days(text, found)
+    if found and "~" in text:
+        found = _following_day_ranges(text, found)
     return found
 
 
@@ -516,6 +522,43 @@ def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
         out.append(TimeExpr(start, m.end(), "deadline", when, when, "day", False))
     out.extend(found[index:])
     return out
+
+
+def _following_day_ranges(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
+    """`오는 3월 4일 합격자를 발표하고 이어 6~13일 견본 접수를 한다`: a range of bare days shortly after a
+    day of a named month, in the same sentence, is of that month (not a span: `1~3일 이내`). One pass
+    over the matches and `found`."""
+    out: list[TimeExpr] = []
+    index, anchor = 0, None
+    for m in _BARE_DAY_RANGE.finditer(text):
+        while index < len(found) and found[index].start < m.start():
+            expr = found[index]
+            out.append(expr)
+            anchor = expr if expr.grain == "day" and expr.end <= m.start() else anchor
+            index += 1
+        if (index < len(found) and found[index].start < m.end()) or (out and out[-1].end > m.start()):
+            continue  # the words are part of another expression
+        day = (anchor.due or anchor.starts) if anchor is not None else None
+        if anchor is None or day is None or m.start() - anchor.end > _FOLLOWING_REACH:
+            continue
+        if "다." in text[anchor.end : m.start()]:
+            continue  # another sentence
+        first, last = (
+            _safe_day(day.year, day.month, int(m.group(1))),
+            _safe_day(day.year, day.month, int(m.group(2))),
+        )
+        if first is None or last is None or not day < first <= last:
+            continue
+        out.append(TimeExpr(m.start(), m.end(), "range", first, last, "day", anchor.explicit_year))
+    out.extend(found[index:])
+    return out
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=4096)

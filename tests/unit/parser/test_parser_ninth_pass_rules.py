@@ -211,3 +211,22 @@ def test_applicants_as_the_topic_before_oneun() -> None:
     assert _titled(text) == [
         ("신규 마을공동체 사업 참여 단체 모집 참여", date(2030, 1, 21), date(2030, 1, 21))
     ]
+
+
+def test_a_bare_day_range_after_a_day_of_a_named_month_is_of_that_month() -> None:
+    found = find_time_exprs("오는 3월 4일 합격자를 발표하고 이어 6~13일 견본 접수를 한다.", 2030, 2030, 1)
+    assert [(e.starts, e.due) for e in found] == [
+        (date(2030, 3, 4), date(2030, 3, 4)),
+        (date(2030, 3, 6), date(2030, 3, 13)),
+    ]
+    assert len(find_time_exprs("9월 2일 신청 후 1~3일 이내에 확인한다.", 2030, 2030)) == 1  # a span, not days
+    assert (
+        len(find_time_exprs("9월 2일 신청한다. 이어 6~13일 교육이 있다.", 2030, 2030)) == 1
+    )  # another sentence
+
+
+def test_the_copula_a_removed_date_leaves_is_no_part_of_the_title() -> None:
+    text = "예시구 문화상품 공모\n예시구는 문화상품을 공모로 선정한다고 26일 밝혔다.\n1차 서류 접수는 다음달 20~27일이다.\n"
+    assert _titled(text, doc_date=date(2030, 1, 26)) == [
+        ("1차 서류 접수", date(2030, 2, 20), date(2030, 2, 27))
+    ]
