@@ -39,6 +39,8 @@ _INTRODUCES = re.compile(r"(?:아래|다음)(?:과|와)\s?같")
 # baseline; `2018년을 환경정책 전환의 원년으로 삼아`: a year named as the first of an era (ninth pass).
 _PREPARED_FOR = re.compile(r"[^.,]{0,24}?에\s?(?:대비|앞서)|\s?대비\s")
 _FIRST_YEAR = re.compile(r"\s?(?:을|를)\s(?:[^\s.,]+\s){0,3}?원년")
+# `2024년은 민선8기 2차년도로 중요한 시기`: a sentence about what the year is, not a step in it.
+_YEAR_IS = re.compile(r"\s?(?:은|는)\s[^.]{0,24}?(?:차\s?년도|원년|시기(?:이|임|로|에)|해(?:로|이다|입니다))")
 # `선정하여 2019년에 시행하게 된다`: a year whose title is a verb alone names nothing to track.
 _VERB_ONLY = re.compile(r"[가-힣]{1,4}(?:하게|하기로|한다|된다|할|될)")
 # `문샷은 1969년 … 아폴로 프로젝트에서 나온 표현이다.`: a sentence that explains a word; its dates are history.
@@ -83,7 +85,7 @@ def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
         return True
     if grain == "year" and _INTRODUCED.match(after):
         return True
-    if grain == "year" and (_PREPARED_FOR.match(after) or _FIRST_YEAR.match(after)):
+    if grain == "year" and (_PREPARED_FOR.match(after) or _FIRST_YEAR.match(after) or _YEAR_IS.match(after)):
         return True
     if grain == "year" and _VERB_ONLY.fullmatch(item.title.strip()):
         return True

@@ -230,3 +230,8 @@ def test_the_copula_a_removed_date_leaves_is_no_part_of_the_title() -> None:
     assert _titled(text, doc_date=date(2030, 1, 26)) == [
         ("1차 서류 접수", date(2030, 2, 20), date(2030, 2, 27))
     ]
+
+
+def test_a_sentence_about_what_the_year_is_dates_no_step() -> None:
+    text = "예시군, 2030년 주요업무계획 보고\n2030년은 민선9기 2차년도로 중요한 시기임에 따라 군은 실행계획을 수립하고 점검한다.\n"
+    assert _items(text) == []
