@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 # Real plans are well under 1 MB; beyond this only the head is read, so time stays bounded.
 MAX_CHARS = 4_000_000
 _TITLE_MAX = 80
+_HEADLINE_MAX = 40
 _BULLET = re.compile(r"[○ㅇ□■◦•·*\-▶▷①-⑳]|\d+[.)]|[가-하][.)]")
 
 
@@ -127,7 +128,10 @@ def _undated_title(items: list[Candidate], lines: list[str]) -> list[Candidate]:
         return items  # a one-line text is an item, not a titled document
     first = filled[0]
     title = lines[first - 1].strip()
-    if len(title) > _TITLE_MAX or title.endswith(("다", "다.")) or _BULLET.match(title):
+    # a headline may end in a verb (`신안군, 2019년 농림축산식품사업 신청받는다`); a sentence ends in `다.`
+    if len(title) > _TITLE_MAX or title.endswith("다.") or _BULLET.match(title):
+        return items
+    if title.endswith("다") and len(title) > _HEADLINE_MAX:
         return items
     return [c for c in items if c.line != first or c.expr_norm.grain == "day"]
 

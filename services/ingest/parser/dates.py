@@ -27,8 +27,12 @@ _ANCHOR = re.compile(
     r"|(?<![\d.,'/:~월])\d{1,2}(?=\s?일\s?(?:부터|~))"
     r"|(?<=~)\d{1,2}(?=/\d{1,2}\))"
     r"|(?<![\d.,'/:~])(?:1[0-2]|0?[1-9])(?=\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$))"
-    r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연내|내달|다음\s?달|이달|이번\s?달)"
+    r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연(?:내|말(?!정산|연시))|내달|다음\s?달|이달|이번\s?달)"
 )
+_BARE_DAY_RANGE = re.compile(
+    r"(?<![\d.,'/:~월])(\d{1,2})\s?~\s?(\d{1,2})\s?일(?!\s?(?:이내|간|동안|이상|째|분))"
+)
+_FOLLOWING_REACH = 40
 _SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(\d{1,2})\s?일")
 _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
 _REL_YEAR_SUFFIX = re.compile(r"\s?(?:안|내|중|말|연말|연중)(?=까지|[^가-힣]|$)")
@@ -63,13 +67,16 @@ _ISO_DAY = re.compile(r"-(\d{2})-(\d{2})(?!\d)|/(\d{1,2})/(\d{1,2})(?!\d)")  # 2
 _DAY_TAIL = re.compile(
     r"\.?\s?(?:\([월화수목금토일]?\))?(?:\s?(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시(?:\s?\d{1,2}\s?분)?))?"
 )
-_FROM_TO = re.compile(r"\.?\s?부터\s?")
+# `31일부터 오는 3월 2일까지`: `오는` (coming) before the end of a range is no part of it.
+_FROM_TO = re.compile(r"\.?\s?부터\s?(?:오는\s)?")
 _DAY_ONLY = re.compile(r"(\d{1,2})\s?일")
 _WEEKDAYS = "월화수목금토일"
 _WEEKDAY = re.compile(r"\(([월화수목금토일])\)")
 _DAY_BEFORE_RANGE = re.compile(r"(\d{1,2})(?=\s?~\s?\d{1,2}\s?일)")
 _DAY_RANGE_START = re.compile(r"\d{1,2}\s?일\s?(?:부터|~)")
-_DAY_TO_MONTH_DAY = re.compile(r"(\d{1,2})\s?일(?=\s?(?:부터|~)\s?(\d{1,2})\s?월\s?(\d{1,2})\s?일)")
+_DAY_TO_MONTH_DAY = re.compile(
+    r"(\d{1,2})\s?일(?=\s?(?:부터|~)\s?(?:오는\s)?(\d{1,2})\s?월\s?(\d{1,2})\s?일)"
+)
 _SLASH_DAY = re.compile(r"\d{1,2}/\d{1,2}\)")
 _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 # `3. 10.(월)`, `5. 1. ~ 6. 30.`: a notice's day with no year (the document's year places it).
@@ -82,7 +89,7 @@ _CLOCK_END = re.compile(r"(?:오전|오후)?\s?\d{1,2}(?::\d{2}|\s?시)")
 _FROM = re.compile(r"\.?\s?부터")
 _LONGEST_CELL = 40
 _CELL_REST = re.compile(r"\s*(?:\([월화수목금토일]\))?\s*\.?$")
-_RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "내년": 1, "명년": 1}
+_RELATIVE = {"올해": 0, "금년": 0, "연내": 0, "연말": 0, "내년": 1, "명년": 1}
 # The characters an anchor starts with (the lookahead of `_ANCHOR`): a cheap scan finds the first.
 _ANCHOR_START = re.compile(r"['\d상하올금내명연다이]")
 
@@ -246,6 +253,8 @@ def _point_at(
     if dated:
         return dated, True
     word = text[pos : pos + 2]
+    if word == "연말" and ref_year is not None:  # `연말까지`: December of the document's year
+        return _Point(date(ref_year, 12, 1), date(ref_year, 12, 31), "month", pos + 2), True
     if word in _RELATIVE and ref_year is not None:
         return _relative_year(text, pos + 2, ref_year + _RELATIVE[word], word == "연내"), True
     month_word = _REL_MONTH.match(text, pos)
@@ -445,6 +454,8 @@ def find_time_exprs(
             ctx_year = anchor_day.year
     if "같은" in text or "같은달" in text:
         found = _same_month_days(text, found)
+    if found and "~" in text:
+        found = _following_day_ranges(text, found)
     return found
 
 
@@ -511,6 +522,43 @@ def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
         out.append(TimeExpr(start, m.end(), "deadline", when, when, "day", False))
     out.extend(found[index:])
     return out
+
+
+def _following_day_ranges(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
+    """`오는 3월 4일 합격자를 발표하고 이어 6~13일 견본 접수를 한다`: a range of bare days shortly after a
+    day of a named month, in the same sentence, is of that month (not a span: `1~3일 이내`). One pass
+    over the matches and `found`."""
+    out: list[TimeExpr] = []
+    index, anchor = 0, None
+    for m in _BARE_DAY_RANGE.finditer(text):
+        while index < len(found) and found[index].start < m.start():
+            expr = found[index]
+            out.append(expr)
+            anchor = expr if expr.grain == "day" and expr.end <= m.start() else anchor
+            index += 1
+        if (index < len(found) and found[index].start < m.end()) or (out and out[-1].end > m.start()):
+            continue  # the words are part of another expression
+        day = (anchor.due or anchor.starts) if anchor is not None else None
+        if anchor is None or day is None or m.start() - anchor.end > _FOLLOWING_REACH:
+            continue
+        if "다." in text[anchor.end : m.start()]:
+            continue  # another sentence
+        first, last = (
+            _safe_day(day.year, day.month, int(m.group(1))),
+            _safe_day(day.year, day.month, int(m.group(2))),
+        )
+        if first is None or last is None or not day < first <= last:
+            continue
+        out.append(TimeExpr(m.start(), m.end(), "range", first, last, "day", anchor.explicit_year))
+    out.extend(found[index:])
+    return out
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=4096)

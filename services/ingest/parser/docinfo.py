@@ -12,9 +12,9 @@ from .textnorm import normalise
 # A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
 # plan's earlier items history (they are its schedule).
 # A news page's own stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18 18:10:09`,
-# `date 2025-11-25`) is one too, and `기사입력 2023/05/04` wherever it stands (`신지현 기자 | 기사입력 …`).
+# `date 2025-11-25`, `송고 2015.06.21 12:00 | 수정 …`) is one too, and `기사입력 2023/05/04` wherever it stands (`신지현 기자 | 기사입력 …`).
 _POSTED = re.compile(
-    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|입력|등록|date)\s?[:：]?\s?(?=\d)|기사\s?입력\s?[:：]?\s?(?=\d)"
+    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|송고|입력|등록|date)\s?[:：]?\s?(?=\d)|기사\s?입력\s?[:：]?\s?(?=\d)"
 )
 _DATE_LINE_TAIL = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?\.?\s*$")
 _ISSUER = re.compile(r"[가-힣() ]{2,24}(?:시장|군수|구청장|청장|도지사|장관|이사장|총장|교육감|원장|위원장)")
@@ -26,7 +26,8 @@ _DATE_LABELS = (
 )
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})\s?[.\-/년]\s?(\d{1,2})\s?[.\-/월]\s?(\d{1,2})(?!\d)")
 _YEAR_MONTH_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?\.?월?\s*$")
-_PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s?년도?\s?(?:시행\s?계획|추진\s?계획|실행\s?계획)")
+# `… 2018년 업무계획을 발표했다`: a work plan's year dates its bare months (`7월까지`, `연말까지`).
+_PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s?년도?\s?(?:시행\s?계획|추진\s?계획|실행\s?계획|업무\s?계획)")
 # A title's own year when nothing else dates the document (`충북도, 2023년 양성평등기금사업 공모`,
 # `2018 미지 포토보이스 프로젝트`): a notice is about that year.
 _TITLE_YEAR = re.compile(r"(?<![\d.'])((?:19|20)\d{2})(?:\s?년|\s?학년도|\s)(?!\s?\d)")
@@ -41,6 +42,8 @@ _NAME_FIELD = re.compile(
     r"|\((?:사업명|행사명|공모명|과제명)\)|(?:공고명|정책명|사업명)\s\|)\s?(.{4,60})$"
 )
 _NOTICE_HEAD = 3
+# `2026학년도 … 사전 의견 수렴을 다음과 같이 실시하고자 합니다.`: a notice that opens by naming what it does.
+_INTRODUCED_AS = re.compile(r"(.{4,60}?)(?:을|를)\s(?:다음|아래)과\s같이\s(?:실시|공고|모집|안내|추진|시행)")
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
 _NAMED_HEAD = 5
@@ -51,6 +54,10 @@ _PROSE_TITLE = re.compile(r"다\.(?:\s|$)|다$")
 _LISTING_DAY = re.compile(r"(\d{2})\.(\d{2})")
 _LISTING_YEAR = re.compile(r"((?:19|20)\d{2})")
 _POSTED_LINE = re.compile(r"((?:19|20)\d{2})-(\d{2})-(\d{2})(?:\s\d{1,2}:\d{2}(?::\d{2})?)?")
+# `관리자 2019-01-31 1391`: a board row of the post's author, date and view count.
+_BOARD_ROW = re.compile(r"[가-힣A-Za-z]{2,12}\s((?:19|20)\d{2})-(\d{2})-(\d{2})\s[\d,]{1,9}")
+# `(사진=… 제공) 2023.07.10. … *재판매 및 DB 금지`: a photo caption dates the photo, not the text.
+_CAPTION = re.compile(r"\(사진\s?=|재판매\s?및\s?DB\s?금지")
 _COVER_LINES = 15
 _PLAN_KIND = re.compile(r"(?:시행|추진|실행|세부|이행)\s?계획")
 _SECTION_MARK = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ○ㅇ□■◦•·*\-]|\d{1,2}\s?[.)]|[가-하]\s?[.)])")
@@ -116,9 +123,10 @@ def _listing_stamp_date(head: list[str]) -> date | None:
 
 def _posted_line_date(head: list[str]) -> date | None:
     """`홍천군, … 모집` / `2022-01-04`: an ISO date alone on one of the first lines, under the headline,
-    is the item's posting date (a plan's cover date is written `2025. 5. 30.`)."""
+    is the item's posting date (a plan's cover date is written `2025. 5. 30.`); so is a board row's
+    (`관리자 2019-01-31 1391`: author, date, views)."""
     for line in [line.strip() for line in head if line.strip()][:_POSTED_HEAD]:
-        match = _POSTED_LINE.fullmatch(line)
+        match = _POSTED_LINE.fullmatch(line) or _BOARD_ROW.fullmatch(line)
         if match and (day := _safe_date(*map(int, match.groups()))):
             return day
     return None
@@ -143,6 +151,8 @@ def _unlabelled_date(head: list[str]) -> date | None:
         related, previous = _RELATED_HEADLINE.match(previous) is not None, line.strip() or previous
         if related:
             continue  # `[인터뷰] …` / `온라인 기사 ( 2024.12.09 )`: a related article's headline and date
+        if ("사진" in line or "DB" in line) and _CAPTION.search(line):
+            continue
         for match in _FULL_DATE.finditer(line):
             if match.start() > 0 and line[match.start() - 1].isalpha():
                 continue  # `… 발급2023.06.20`: a related article's date glued to its headline
@@ -188,7 +198,11 @@ def find_notice_title(lines: list[str]) -> str:
     if found:
         return found.rsplit(" | ", 1)[-1]  # a record's `공고명 | …` row: the value, not the field
     named = (_NAME_FIELD.match(line) for line in lines[:_HEAD_LINES])
-    return next((m.group(1).strip() for m in named if m), "")
+    found = next((m.group(1).strip() for m in named if m), "")
+    if found or not head:
+        return found
+    opening = _INTRODUCED_AS.match(normalise(head[0]))  # `… 의견 수렴을 다음과 같이 실시하고자 합니다.`
+    return opening.group(1) if opening else ""
 
 
 def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int | None:

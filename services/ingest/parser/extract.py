@@ -13,6 +13,7 @@ from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
 from .facts import a_fact, not_in_headlines
 from .model import Target
+from .named import ACTION_NOUN, applicants_step, named_object
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
 from .structure import Logical
@@ -75,9 +76,6 @@ _QUOTE_REACH = 80  # a quotation with another date this near states more than on
 _PROCEDURE_TOPIC = re.compile(
     r"\s*(신청|접수|결과|발표|합격자|선발|모집|원서|서류|면접|시험|심사|공모|설명회)(?:은|는)\s"
 )
-_ACTION_NOUN = re.compile(
-    r"(접수|발표|모집|신청|개최|선정|공고|시행|실시|배치|통보|제출)(?=[가-힣]{0,5}(?:\s|\.|$))"
-)
 _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1,2}\s?분)?(?:에|부터)?")
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _STEP_ENDS = ("시기", "기간", "일정", "기한", "일시", "일자")
@@ -88,6 +86,7 @@ _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한
 # are not part of what the notice is about.
 _SUBJECT_LEAD = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?")
 _SUBJECT_TAIL = re.compile(r"\s?\([^()]{1,20}\)\s*$")
+_ISSUER_LEAD = re.compile(r"^[가-힣]{1,10}(?:시|군|구|도|부|청|처|원|공단),\s?")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
@@ -105,10 +104,11 @@ _TOPIC_AFTER = re.compile(r"\s[가-힣]{2,12}(?:은|는)\s")
 _DEFINITION_AFTER = re.compile(r"\s?(?:으로|로)\s?(?:적용|간주)")
 _CONDITION_LABEL = re.compile(r"^\s?(?:참가|지원|신청|선발|응시)?\s?(?:대상|자격|요건)(?:자)?\s?[:：]")
 # `2025년 정화조 … 지원사업 신청자 모집 공고`, `○ 2025년 … 설치 지원 개요`: a year naming the
-# programme a title or heading is about, not a deadline (`- 2025년 보건복지부 주요업무 추진계획 발표 -`).
+# programme a title or heading is about, not a deadline (`- 2025년 보건복지부 주요업무 추진계획 발표 -`,
+# `◆ 2022년 해양수산부 업무계획 보고`).
 _NAMED_YEAR = re.compile(
-    r"^[\s○ㅇ□■◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
-    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?(?:\s?(?:발표|수립|확정))?[\s*\-]*$"
+    r"^[\s○ㅇ□■◆◇▶◦•·*\-]*(?:19|20)\d{2}\s?(?:년도?|학년도)\s?[^\d~까부]"
+    r"[^\d]*(?:공고|안내|개요|계획|모집|알림|결과|현황|대책|사업)(?:\s?\([^)]*\))?(?:\s?(?:발표|수립|확정|보고))?[\s*\-]*$"
 )
 # `2025년 상반기 접수는 3. 4.(화)부터 …`: a period as the topic of a sentence that dates it to the day.
 _PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
@@ -127,9 +127,12 @@ _BARE_STEP = 4
 _INLINE_LIST_LEAD = re.compile(r"^\s*([가-힣A-Za-z0-9·\s]{2,30}?)\s?(?:일정|장소|순서)?(?:은|는)\s?△")
 # `1. 접수기간 : 2025. 6. 2.(월) ~ 6. 9.(월)`: a numbered line that states a date after its label is
 # an item of the notice, not a heading over others.
-_LABELLED_DATE = re.compile(r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：]\s?['(]?\d")
+# So is one whose value is a stage chain (`나. 추진일정 : 공고(’18.1월)→기본교육(’18.2~3월)`).
+_LABELLED_DATE = re.compile(
+    r"^\s*(?:\d{1,2}|[가-하])\s?[.)]\s?[^:：]{2,20}[:：](?:\s?['(]?\d|[^:：→]{1,30}?\(['‘’]\d{2}[^)]{0,12}\)\s?→)"
+)
 # What every time expression contains (`dates._ANCHOR`): a digit, or a relative word.
-_DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
+_DATE_CUE = re.compile(r"\d|올해|금년|내년|명년|연내|연말|내달|다음\s?달|이달|이번\s?달|[상하]\s?반기")
 _QUOTED_YEAR = re.compile(r"[「『“\"']\s?((?:19|20)\d{2})(?:\s?년도?)?\s[가-힣]")
 _COUNT_PARTS = re.compile(r"[\d,.\s]|개소|개교|개|명|건|회|편|종|과제")
 
@@ -196,6 +199,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
         label, colon, rest = title.partition(":")
         if len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
             title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
+        elif _GENERIC_HEADING.match(label.strip()) and letters(rest) >= 2:
+            title = rest.strip()  # `추진일정 : 공고·접수(’18.1월)→…`: the step, not the generic label
     if "예정" in title:  # `○ (일시) 2021. 5. 21. (금) 예정`: the label, with the date's `예정` left over
         title = _LABEL_PLANNED.sub(r"\1", title)
     if title[-2:-1] == " ":
@@ -224,15 +229,18 @@ def notice_step(label: str, subject: str) -> str:
 
 
 def notice_subject(title: str) -> str:
-    """The document title as a subject: no year, no `안내`/`공고`/`알림` at the end."""
+    """The document title as a subject: no issuer in front (`구로구, …`), no year, no `안내`/`공고`/`알림`
+    at the end."""
     text = _SUBJECT_LEAD.sub("", normalise(title))
+    if "," in text[:14]:
+        text = _ISSUER_LEAD.sub("", text, count=1)
     text = _NOTICE_WORDS.sub("", _TITLE_YEAR.sub("", _SUBJECT_TAIL.sub("", text))).strip(" -·,")
     return text if 4 <= len(text) <= 40 else ""
 
 
 def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> bool:
     """A date in an eligibility condition (`참가대상: … 8월 졸업예정자`), in a rule's definition
-    (`2학기는 7월 1일로 적용`), `올해도 …` (again this year: no date of its own) or `올해 업무보고는 …`
+    (`2학기는 7월 1일로 적용`), `올해도 …` / `올해 다시 …` (again this year: no date of its own) or `올해 업무보고는 …`
     (this year's report, the topic of a sentence that dates it otherwise). `words`: whether
     the text names a condition at all, and a rule at all (checked once per text)."""
     condition, rule = words
@@ -244,7 +252,9 @@ def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> b
         return True
     if expr.grain != "year" or norm[expr.start : expr.start + 1] not in "올금":
         return False
-    return norm[expr.end : expr.end + 1] == "도" or _TOPIC_AFTER.match(norm, expr.end) is not None
+    if norm[expr.end : expr.end + 1] == "도" or norm.startswith(" 다시", expr.end):
+        return True  # `올해도 …`, `올해 다시 지원서류를 낸다`: again this year, no date of its own
+    return _TOPIC_AFTER.match(norm, expr.end) is not None
 
 
 def _named_event_year(norm: str) -> int | None:
@@ -402,7 +412,10 @@ def _fallback_title(node: Logical, label: str, program: bool = False) -> str:
 
 
 def _borrowed_subject(node: Logical) -> str:
-    """Subject of the nearest enclosing bullet or heading (none when that one is a list)."""
+    """Subject of the nearest enclosing bullet or heading (none when that one is a list, or a sentence:
+    `1. 기술보급과-554(2018.1.18.)호와 관련입니다.` names no thing for the steps under it)."""
+    if node.parents and node.parents[-1].text.rstrip().endswith("다."):
+        return ""
     nearest = next(_parent_titles(node), "")
     return subject_of(nearest) if nearest else ""
 
@@ -463,7 +476,7 @@ def _topic_step(norm: str, expr: TimeExpr, end: int) -> str:
     topic = _PROCEDURE_TOPIC.match(norm)
     if topic is None or topic.end() != expr.start:
         return ""
-    actions = [m.group(1) for m in _ACTION_NOUN.finditer(norm, expr.end, min(end, expr.end + _QUOTE_REACH))]
+    actions = [m.group(1) for m in ACTION_NOUN.finditer(norm, expr.end, min(end, expr.end + _QUOTE_REACH))]
     action = actions[-1] if actions else ""
     return f"{topic.group(1)} {action}" if action and action != topic.group(1) else ""
 
@@ -492,8 +505,10 @@ def _quoted_step(norm: str, expr: TimeExpr) -> str:
 
 
 def _sibling_subject(title: str) -> str:
+    """The subject of an earlier step (`딥테크 스타트업 공고` → `딥테크 스타트업`); none when that step is
+    an action alone (`기본교육`, `공고·접수`): it names no thing for the later ones."""
     subject = subject_of(title, 0) if title else ""
-    return subject if len(subject) <= _SIBLING_MAX else ""
+    return subject if len(subject) <= _SIBLING_MAX and subject != title else ""
 
 
 def _is_bare_name(title: str) -> bool:
@@ -546,6 +561,9 @@ def _clause_candidates(
         quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
         if quoted:
             title = quoted
+        step = named_object(norm, expr) or applicants_step(norm, expr, ctx.subject) if prose else ""
+        if step:
+            title = step
         held = _HELD_EVENT.match(norm, expr.end)
         if held and len(name := clean_title(undated(held.group(1)))) >= 4:
             title = name  # `오는 10월 12일, 공원에서 열리는 '제13회 복지한마당'의 …`: the event held then

@@ -47,6 +47,7 @@ _PROSE_WIDTH = 120
 _SENTENCE_WIDTH = 60
 _CELL_GAP = re.compile(r"\s*\t\s*| {2,}")
 _LONGEST_END = 3  # 상반기, 하반기: `_INCOMPLETE_END` looks only this far back
+_CREDIT = re.compile(r"[(\[][가-힣]{1,8}\s?=\s?[^)\]]{1,20}[)\]]")
 _CONT_START = re.compile(
     r"^(?:[(\[「『)]|및\s|등\s|관련\s|하고|하여|하며|으로|로\s|까지|부터|[을를이가은는의에과와도]\s|후\s)"
 )
@@ -57,10 +58,14 @@ _META_LINE = re.compile(r"^(?:[가-힣]{2,10}(?:부|처|청|위원회)$|배포|\
 _META_LABEL = re.compile(
     r"보도시점|보도일시|배포일시|제\s?출\s?자|연월일|의안번호|담당\s?부서(?![가-힣])|담당과장|담당자(?![가-힣])|책임자|연락처(?![가-힣])|전\s?화\s?:|E-?mail"
     r"|기사입력|게시기간|게시일|조간|석간|공고일시|공고일자"
-    r"|승인\s?(?:19|20)\d{2}[.\-/]|기준\s?[:：]\s?(?:19|20)\d{2}"
+    r"|승인\s?(?:19|20)\d{2}[.\-/]|송고\s?(?:19|20)\d{2}[.\-/]|기준\s?[:：]\s?(?:19|20)\d{2}"
+    r"|\(사진\s?=|재판매\s?및\s?DB\s?금지"
 )
 # `지구빵집 2018. 1. 24. 14:23`: a post's author and its time stamp, nothing else on the line.
-_BYLINE = re.compile(r"^[가-힣A-Za-z]{2,12}\s(?:19|20)\d{2}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s\d{1,2}:\d{2}$")
+# `관리자 2019-01-31 1391`: a board row of the author, the date and the view count.
+_BYLINE = re.compile(
+    r"^[가-힣A-Za-z]{2,12}\s(?:(?:19|20)\d{2}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s\d{1,2}:\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}\s[\d,]{1,9})$"
+)
 _META_SENTENCE = 200
 _REQUEST_END = re.compile(r"(?:바랍니다|바라며|합니다)[.,]?\s")
 _ONLY_DATE = re.compile(
@@ -173,6 +178,11 @@ def is_incomplete(text: str) -> bool:
     if end[-10:-9] in ("1", "2") and _ISO_END.search(end):
         return False
     return _INCOMPLETE_END.search(end, max(0, len(end) - _LONGEST_END)) is not None
+
+
+def opens_with_credit(text: str) -> bool:
+    """`(신안=광주전남일보) 신안군은 …`, `[서울=뉴시스] …`: a news agency's credit opens a paragraph."""
+    return text[:1] in "([" and _CREDIT.match(text) is not None
 
 
 def starts_as_continuation(text: str) -> bool:

@@ -26,6 +26,8 @@ _INTRODUCED = re.compile(
     r"\s?(?:에\s?)?(?:도입|시행|시작|출범|개통|준공|완공|제정|신설)\s?(?:됨|되었|됐|된|하였|했|함)"
 )
 # `함안군 12월 현안점검회의 개최`: the month names the meeting.
+# `부총리는 11.16.(수) 08시 … 「경제관계장관회의」를 주재하여`: the meeting a release reports, held that day.
+_PRESIDED_AFTER = re.compile(r".{0,60}?주재\s?(?:하여|하고|했|하였|한)")
 _MEETING_AFTER = re.compile(r"\s?[가-힣]{0,8}(?:회의|보고회|정례회|월례회|조회)(?:\s|$|를|을|가|에서)")
 _GRAINS_COUNTED = ("year", "half")
 _READ_BESIDE = ("year", "half", "month")
@@ -33,6 +35,18 @@ _DATE_TITLE = 24  # characters: a title this short may be a date alone
 _ARROW = re.compile("[→➝⇒⟶]")
 # `2018년 … 공모사업 추진 일정은 아래와 같다`: the sentence that introduces a schedule; its year names it.
 _INTRODUCES = re.compile(r"(?:아래|다음)(?:과|와)\s?같")
+# `’05년 경유승용차 시판에 대비`: the year of an event a measure prepares for; `2023년 대비 2배`: a
+# baseline; `2018년을 환경정책 전환의 원년으로 삼아`: a year named as the first of an era (ninth pass).
+_PREPARED_FOR = re.compile(r"[^.,]{0,24}?에\s?(?:대비|앞서)|\s?대비\s")
+_FIRST_YEAR = re.compile(r"\s?(?:을|를)\s(?:[^\s.,]+\s){0,3}?원년")
+# `2024년은 민선8기 2차년도로 중요한 시기`: a sentence about what the year is, not a step in it.
+_YEAR_IS = re.compile(r"\s?(?:은|는)\s[^.]{0,24}?(?:차\s?년도|원년|시기(?:이|임|로|에)|해(?:로|이다|입니다))")
+# `선정하여 2019년에 시행하게 된다`: a year whose title is a verb alone names nothing to track.
+_VERB_ONLY = re.compile(r"[가-힣]{1,4}(?:하게|하기로|한다|된다|할|될)")
+# `문샷은 1969년 … 아폴로 프로젝트에서 나온 표현이다.`: a sentence that explains a word; its dates are history.
+_EXPLAINS = re.compile(
+    r"(?:표현|용어|말|명칭|이름)\s?(?:이다|이었다)\.$|(?:유래|비롯)(?:했다|됐다|되었다)\.$"
+)
 
 
 def _after(line: str, expr: str) -> str:
@@ -43,10 +57,20 @@ def _after(line: str, expr: str) -> str:
     return normalise(line[end : end + _WINDOW])
 
 
+def _explains(line: str, expr: str) -> bool:
+    at = line.find(expr) if expr else -1
+    end = line.find("다.", at, at + _SENTENCE) if at >= 0 else -1
+    return end >= 0 and _EXPLAINS.search(line, max(at, end - 8), end + 2) is not None
+
+
 def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
     grain = item.expr_norm.grain
     if len(item.title) <= _DATE_TITLE and is_date_only(item.title.strip(" |")):
         return True  # nothing but a date (`2024년부터`): no step to track
+    if grain == "day" and doc_date is not None and item.expr_norm.due == doc_date and "주재" in line:
+        at = line.find(item.expr)
+        if at >= 0 and _PRESIDED_AFTER.match(normalise(line[at + len(item.expr) : at + 100])):
+            return True
     if grain not in _READ_BESIDE:
         return False
     if grain == "year" and len(line) <= _SENTENCE and _INTRODUCES.search(line):
@@ -60,6 +84,12 @@ def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
     if grain == "month" and _COUNTED_OVER.match(after):
         return True
     if grain == "year" and _INTRODUCED.match(after):
+        return True
+    if grain == "year" and (_PREPARED_FOR.match(after) or _FIRST_YEAR.match(after) or _YEAR_IS.match(after)):
+        return True
+    if grain == "year" and _VERB_ONLY.fullmatch(item.title.strip()):
+        return True
+    if _explains(line, item.expr):
         return True
     if grain == "month" and doc_date is not None and item.expr_norm.starts is not None:
         this_month = (item.expr_norm.starts.year, item.expr_norm.starts.month) == (

@@ -17,6 +17,7 @@ from .lines import (
     is_incomplete,
     looks_like_heading,
     looks_like_prose,
+    opens_with_credit,
     starts_as_continuation,
 )
 from .owners import department
@@ -37,6 +38,8 @@ _BACKGROUND = re.compile(
 _SUMMARY = re.compile(r"의결\s?주문|주요\s?내용|요\s?약")
 _RESETTING = frozenset({"roman", "annex"})
 _WRAP_WIDTH = 50
+_OPEN_PHRASE = 16
+_FIELD_MARK = re.compile(r"[:：|~]|\d\.\s?\d")
 _BULLET_RANK = {"box": 0, "circle": 1, "dash": 2, "enum": 3, "note": 4}
 
 
@@ -201,6 +204,8 @@ class _Builder:
             return False  # two rows of an extracted table (cells separated by tabs), however wide
         if " | " in last and " | " in phys.content:
             return False  # two rows of an extracted table printed with ` | ` between cells
+        if opens_with_credit(phys.content):
+            return False  # `(신안=광주전남일보) …`: a news paragraph starts, whatever came before
         if self.open is self.out[0] and phys.content.rstrip().endswith("다."):
             return False  # the document's title line, then the first sentence of an article
         if self.table_mode and self.open.style == "row":
@@ -211,10 +216,25 @@ class _Builder:
             return starts_as_continuation(phys.content) or is_incomplete(last)
         if self.open.style == "prose" or last.endswith("다."):
             return False  # a finished sentence: the next line starts another
+        if _open_phrase(last, phys.content.strip()):
+            return True
         return is_incomplete(last) or starts_as_continuation(phys.content) or at_least_wide(last, _WRAP_WIDTH)
 
     def blank(self) -> None:
         self.open = None
+
+
+def _open_phrase(text: str, after: str) -> bool:
+    """`10월 말까지` / `연구용역을 완료할 예정입니다.`, `오는 11월 중앙정부로부터` / `국비지원을 받기 위한`: a news
+    script read one phrase a line; a short phrase that ends in `까지`/`부터` waits for its verb on the next
+    line (words, not a date or a name; a date alone only before the sentence's end, not a site menu's
+    `2024년부터` over `2024년`)."""
+    text = text.rstrip()
+    if len(text) > _OPEN_PHRASE or not text.endswith(("까지", "부터")) or _FIELD_MARK.search(text):
+        return False
+    if " " not in after or is_date_only(after):
+        return False
+    return not is_date_only(text) or after.endswith("다.")
 
 
 def _whole_cell(text: str) -> bool:

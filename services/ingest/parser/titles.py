@@ -64,7 +64,8 @@ _GENERIC_TAGS = frozenset(
 )
 _SHORT = 3
 _PROSE_END = re.compile(
-    r"\s?(?:할\s?|하는\s?)?(?:예정|계획)(?:이다|임)?\.?$|한다\.?$|된다\.?$|하겠다\.?$|입니다\.?$|\s?(?:하셔야|해야|하여야)\s?합니다\.?$|다\.$"
+    r"\s?(?:할\s?|하는\s?)?(?:예정|계획)(?:이다|임)?\.?$|한다\.?$|된다\.?$|하겠다\.?$|입니다\.?$|\s?(?:하셔야|해야|하여야)\s?합니다\.?$"
+    r"|\s이다\.?$|다\.$"  # `접수는 다음달 20~27일이다.`: the copula the removed date leaves alone
 )
 # Who speaks, in front of a quotation (`관계자는 "…`), and the attribution after it ("…"이라고 밝혔다).
 _SPEAKER = re.compile(r"^[^「\"“”]{1,30}?(?:은|는)\s?[\"“]\s?")
@@ -73,6 +74,9 @@ _OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」])(?:을|를)\s(?=\S+$)")
 _PROSE_OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」%])(?:을|를)\s")
 _PROSE_VERB = {"시작으로": "시작", "추진할": "추진"}
 _MAX_TITLE = 80
+_THROUGH = re.compile(r"거쳐\s")
+# `선정 결과를 구로평생학습관 홈페이지에 발표`: where a result is posted is no part of the step.
+_VENUE = re.compile(r"(?:^|\s)(?:[가-힣A-Za-z]{1,20}\s)?(?:홈페이지|누리집)(?:에서|에|를 통해|을 통해)\s")
 MAX_CLAUSE = 300
 _NON_LETTER = re.compile(r"[^가-힣A-Za-z]")
 
@@ -138,6 +142,8 @@ def _prose_tidy(text: str) -> str:
     quoted = _ATTRIBUTION.search(text)
     if quoted:
         text = text[: quoted.start()]
+    if "홈페이지" in text or "누리집" in text:
+        text = _VENUE.sub(" ", text)
     text = _PROSE_END.sub("", text).strip()
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
     text = " ".join(words)
@@ -145,9 +151,12 @@ def _prose_tidy(text: str) -> str:
 
 
 def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:
-    """The clause's title without dropping a leading purpose/means phrase."""
+    """The clause's title without dropping a leading purpose/means phrase (a procedure gone through,
+    `서류 심사와 심의위원회를 거쳐`, is dropped: it never names what the step is about)."""
     raw = remove_spans(text[clause.start : clause.end], expr_spans(text, all_exprs, clause.start, clause.end))
-    return clean_title(raw)
+    title = clean_title(raw)
+    found = _THROUGH.search(title) if "거쳐" in title else None
+    return title[found.end() :] if found and letters(title[found.end() :]) >= 4 else title
 
 
 # `… 주재로 오는 18일부터 30일까지 실시된다`: `오는` (coming) belonged to the date that was removed.

@@ -1,0 +1,38 @@
+"""Steps a prose sentence names by its words, not by the clause around the date (issue #12, ninth
+pass): a quoted name right before the date (`'…공모전'을 오는 22일부터 … 개최`) and the applicants of a
+call as the sentence's topic (`신청을 원하는 동아리는 2월 13일부터 …`)."""
+
+from __future__ import annotations
+
+import re
+
+from .dates import TimeExpr
+from .titles import clean_title
+
+ACTION_NOUN = re.compile(
+    r"(접수|발표|모집|신청|개최|선정|공고|시행|실시|배치|통보|제출)(?=[가-힣]{0,5}(?:\s|\.|$))"
+)
+_QUOTED_OBJECT = re.compile(r"['\"「“‘]([^'\"」”’]{4,40})['\"」”’]\s?(?:을|를)\s?(?:오는\s)?$")
+_REACH = 80  # characters before a date a quoted name may end in
+_ACTION_REACH = 30
+_APPLICANTS = re.compile(r"\s*(신청|참여|응모|참가)(?:을|를)\s(?:원하는|희망하는)\s[가-힣]{1,10}(?:은|는)\s")
+
+
+def named_object(norm: str, expr: TimeExpr) -> str:
+    """`제5회 'K-ICT 창의 아이디어 공모전'을 오는 22일부터 7월 20일까지 개최한다`: the quoted name right
+    before the date is what is held then (`K-ICT 창의 아이디어 공모전 개최`), not the sentence's long lead."""
+    found = _QUOTED_OBJECT.search(norm, max(0, expr.start - _REACH), expr.start)
+    if found is None:
+        return ""
+    name = clean_title(found.group(1))
+    action = ACTION_NOUN.search(norm, expr.end, expr.end + _ACTION_REACH)
+    return f"{name} {action.group(1)}" if action and action.group(1) not in name else name
+
+
+def applicants_step(norm: str, expr: TimeExpr, subject: str) -> str:
+    """`신청을 원하는 동아리는 2월 13일부터 15일까지 구비 서류를 …`: the applicants as the sentence's topic;
+    the step is their application to what the notice is about (`… 지원사업 신청`)."""
+    found = _APPLICANTS.match(norm)
+    if found is None or norm[found.end() : expr.start] not in ("", "오는 "):
+        return ""
+    return f"{subject} {found.group(1)}" if subject else ""
