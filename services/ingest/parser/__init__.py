@@ -30,10 +30,12 @@ from .model import ParsedMilestone, ParsedPlan, Target
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
 from .referents import name_the_project, title_by_own_label, title_table_rows
+from .reported import drop_reported, drop_restated_ends
 from .selection import paren_span
 from .structure import logical_lines
 from .subjects import needs_subject
 from .titles import letters
+from .undated import mend_titles
 
 __all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "is_native", "parse_plan"]
 
@@ -112,9 +114,9 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = prepared_the_year_before(candidates(logical_lines(text), ctx), lines)
     found_items = name_the_project(found_items, lines)
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
-    found_items = title_table_rows(found_items, lines)
-    found_items = drop_non_milestones(found_items, lines, doc_date)
-    items = drop_bare_restatements(dedupe(_undated_title(found_items, lines)))
+    found_items = mend_titles(title_table_rows(found_items, lines), lines, ctx.subject)
+    found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
+    items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))

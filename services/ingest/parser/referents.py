@@ -166,7 +166,23 @@ def _by_table_row(item: Candidate, line: str | None, lines: list[str]) -> Candid
     if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
         return item
     header = undated_header(_header_for(lines, item.line, len(row), column))
-    return replace(item, title=f"{name} {header}".strip())
+    return replace(item, title=f"{_kind_row_name(item, lines, row, name)} {header}".strip())
+
+
+# `공모 유형 | … | 연구기간` / `지정 | … | 2009.9 ~ 2010.8`: a first column of kinds (`지정`, `자유`) names
+# no task; the section's heading does (`Ⅰ. 우주핵심기술개발(시범)사업` → `우주핵심기술개발(시범)사업`).
+_KIND_HEADER = ("유형", "구분")
+_KIND_NAME = 4
+_NUMBERING = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+|\d{1,2}|[가-하])[.)]\s*")
+
+
+def _kind_row_name(item: Candidate, lines: list[str], row: list[str], name: str) -> str:
+    if len(name.replace(" ", "")) > _KIND_NAME or not item.section:
+        return name
+    if not _header_for(lines, item.line, len(row), 0).replace(" ", "").endswith(_KIND_HEADER):
+        return name
+    heading = _NUMBERING.sub("", item.section[0]).strip()
+    return heading or name
 
 
 _CELL_RUN = re.compile(r"\s*\|\s*(?:·\s*)?")

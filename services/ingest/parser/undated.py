@@ -1,0 +1,83 @@
+"""Titles the tenth pass mends (issue #12): a period that runs from an undated agreement
+(`지원기간 : 협약 체결일 ∼ 2021. 12. 31`, `과제기간 : 2015년 협약체결일 ~ 2016년 1월`) is the notice's
+period named by its label (`과학문화활동지원사업 지원기간`), not `지원기간 : 협약 체결일`; the `오는` a
+removed date leaves is no part of a title, and a bare action (`지원서 접수`) is the step of what the
+lead sentence names in quotes (`교육과학기술부는 '2009년 …중앙센터'로 1개 기관을 공모한다고 …`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .extract import Candidate
+from .textnorm import normalise
+
+_MAX_LINE = 400
+_AGREED_FROM = re.compile(
+    r"(?:^|\|)\s*[□○ㅇ◦·\-*▶]?\s*([가-힣]{2,8}기간)\s?[:：]\s?(?:(?:19|20)\d{2}\s?년\s?)?"
+    r"협약\s?(?:체결|시작)\s?일?\s?(?:로?부터\s?)?[~∼-]\s?$"
+)
+_SUBJECT_MARKS = re.compile(r"[「」『』'\"]")
+_SUBJECT_TAIL = re.compile(r"\s?(?:공고|공모|모집|안내)$")
+_LEFT_OVER = re.compile(r"^오는\s")
+_BARE_ACTION = re.compile(r"^(?:[가-힣]{1,4}\s)?(?:접수|신청|모집|공모|선정|발표)$")
+_LEAD_NAME = re.compile(
+    r"'(?:(?:19|20)\d{2}년\s?)?([^'\d][^']{3,40})'\s?(?:을|를|로|으로)\s[^.]{0,30}?(?:공모|모집|개최|추진)"
+)
+_LEAD_LINES = 3
+# `공고일[ Announcement date ] 2009.07.02 접수마감일[ Deadline ] 2009.07.31`: a board's bilingual field;
+# its Korean label names the date (not the fields the structure joined to it).
+_GLOSSED_FIELD = re.compile(r"([가-힣]{2,12})\s?\[\s?[A-Za-z][A-Za-z ]{0,40}\]\s?$")
+
+
+def _subject(subject: str) -> str:
+    return _SUBJECT_TAIL.sub("", _SUBJECT_MARKS.sub("", subject)).strip()
+
+
+def _lead_name(lines: list[str]) -> str:
+    filled = [line for line in lines if line.strip()][:_LEAD_LINES]
+    for line in filled:
+        found = _LEAD_NAME.search(normalise(line[:_MAX_LINE]))
+        if found:
+            return found.group(1).strip()
+    return ""
+
+
+def _agreed_label(item: Candidate, lines: list[str]) -> str:
+    line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+    if "협약" not in line or len(line) > _MAX_LINE:
+        return ""
+    line, expr = normalise(line), normalise(item.expr)
+    at = line.find(expr) if expr else -1
+    found = _AGREED_FROM.search(line[:at]) if at > 0 else None
+    return found.group(1) if found else ""
+
+
+def _glossed_label(item: Candidate, lines: list[str]) -> str:
+    line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+    if "[" not in line or len(line) > _MAX_LINE:
+        return ""
+    at = line.find(item.expr) if item.expr else -1
+    found = _GLOSSED_FIELD.search(line, max(0, at - 60), at) if at > 0 else None
+    return found.group(1) if found else ""
+
+
+def mend_titles(items: list[Candidate], lines: list[str], subject: str) -> list[Candidate]:
+    named = _subject(subject)
+    lead: str | None = None
+    out = []
+    for item in items:
+        label = _agreed_label(item, lines) if named else ""
+        glossed = "" if label else _glossed_label(item, lines)
+        if glossed:
+            item = replace(item, title=glossed)
+        elif label:
+            item = replace(item, title=f"{named} {label}")
+        elif item.title.startswith("오는 "):
+            title = _LEFT_OVER.sub("", item.title)
+            if _BARE_ACTION.match(title):
+                lead = _lead_name(lines) if lead is None else lead
+                title = f"{lead} {title}" if lead else title
+            item = replace(item, title=title)
+        out.append(item)
+    return out
