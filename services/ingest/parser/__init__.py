@@ -30,7 +30,7 @@ from .model import ParsedMilestone, ParsedPlan, Target
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
 from .referents import name_the_project, title_by_own_label, title_table_rows
-from .reported import drop_reported, drop_restated_ends
+from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
 from .selection import paren_span
 from .structure import logical_lines
 from .subjects import needs_subject
@@ -118,6 +118,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))
+    items = drop_status_and_headline_repeats(items, lines)
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))
 

@@ -218,6 +218,11 @@ def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int |
     return int(own.group(1)) if own else None
 
 
+_NAME_FIELD_YEAR = re.compile(
+    r"^\s*[□○ㅇ◦·\-*▶]?\s*(?:과제명|사업명|공고명|과제\s명|사업\s명)\s?[:：]\s?((?:19|20)\d{2})\s?년(?:도)?\s"
+)
+
+
 def find_named_year(lines: list[str]) -> int | None:
     """`‘2016년도 정부창업지원사업(K-startup) 통합 설명회’를 연다`: the year of the event an undated news
     item is about; it places `3월 3일`, never `올해` (the item's own year is still unknown)."""
@@ -226,6 +231,9 @@ def find_named_year(lines: list[str]) -> int | None:
     if found is None:  # `- 2023년도 대전 평생교육 정책 아이디어 공모전`: a call named by its year
         own = _NAMED_NOTICE_YEAR.match(find_notice_title(lines))
         found = int(own.group(1)) if own else None
+    if found is None:  # `□ 과제명 : 2015년 첨단과학교사연수센터 운영`: a call's name field (tenth pass)
+        fields = (_NAME_FIELD_YEAR.match(normalise(line)) for line in lines[:_NAMED_HEAD])
+        found = next((int(m.group(1)) for m in fields if m), None)
     return found
 
 

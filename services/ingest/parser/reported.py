@@ -98,3 +98,53 @@ def drop_restated_ends(items: list[Candidate]) -> list[Candidate]:
             and _TOPIC_ONLY.search(c.title.strip())
         )
     ]
+
+
+# `이달 예정된 주요 정책 과제 및 행사를 계획대로 추진할 예정`: that what was scheduled goes ahead as
+# planned is a status, no step of its own.
+_AS_PLANNED = re.compile(r"^예정(?:된|인)\s.*(?:계획대로|차질\s?없이)")
+# A headline or subtitle (one of the text's first lines, short, no bullet, no sentence) that states a day
+# a body sentence dates again, naming the same event (`… 3월 9일 현장설명회` / `오는 9일 … 현장설명회를
+# 개최한다고 알렸다.`), is one item: the body's.
+_HEAD_LINES = 3
+_HEADLINE_MAX = 40
+_WORD = re.compile(r"[가-힣]{3,}")
+_OPENS_ON_MARK = re.compile(r"^\s*(?:[^\w\s]|\d+[.)]|[가-하][.)])")
+
+
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1].strip() if 1 <= number <= len(lines) else ""
+
+
+def _is_headline(lines: list[str], number: int) -> bool:
+    text = _line(lines, number)
+    return (
+        number <= _HEAD_LINES
+        and 0 < len(text) <= _HEADLINE_MAX
+        and not text.endswith("다.")
+        and not _OPENS_ON_MARK.match(text)
+    )
+
+
+def drop_status_and_headline_repeats(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+    kept = [c for c in items if not _AS_PLANNED.search(c.title)]
+    body = [
+        c
+        for c in kept
+        if c.line > _HEAD_LINES and c.expr_norm.grain == "day" and _line(lines, c.line).endswith("다.")
+    ]
+    if not body:
+        return kept
+    out = []
+    for c in kept:
+        if c.expr_norm.grain == "day" and _is_headline(lines, c.line):
+            words = set(_WORD.findall(c.title))
+            same = (
+                b
+                for b in body
+                if (b.expr_norm.starts, b.expr_norm.due) == (c.expr_norm.starts, c.expr_norm.due)
+            )
+            if any(words & set(_WORD.findall(b.title)) for b in same):
+                continue
+        out.append(c)
+    return out

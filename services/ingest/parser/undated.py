@@ -13,6 +13,7 @@ from .extract import Candidate
 from .textnorm import normalise
 
 _MAX_LINE = 400
+_LEFT_TITLE = 30  # characters: a title this long ran the lead before the date together
 _AGREED_FROM = re.compile(
     r"(?:^|\|)\s*[□○ㅇ◦·\-*▶]?\s*([가-힣]{2,8}기간)\s?[:：]\s?(?:(?:19|20)\d{2}\s?년\s?)?"
     r"협약\s?(?:체결|시작)\s?일?\s?(?:로?부터\s?)?[~∼-]\s?$"
@@ -25,6 +26,13 @@ _LEAD_NAME = re.compile(
     r"'(?:(?:19|20)\d{2}년\s?)?([^'\d][^']{3,40})'\s?(?:을|를|로|으로)\s[^.]{0,30}?(?:공모|모집|개최|추진)"
 )
 _LEAD_LINES = 3
+# `오는 9일 오후 2시 공단에서 현장설명회를 개최한다고`: what is held on the day, after the date and its
+# time and place, names the step (`현장설명회 개최`), not the sentence's lead before the date.
+_HELD_AFTER = re.compile(
+    r"\s?(?:(?:오전|오후)\s?\d{1,2}시(?:\s?\d{1,2}분)?\s)?(?:[가-힣]{1,12}에서\s)?"
+    r"([가-힣A-Za-z0-9·]{2,20}(?:\s[가-힣A-Za-z0-9·]{2,20}){0,2})(?:을|를)\s(?:개최|연다|열)"
+)
+_HELD_WINDOW = 80
 # `공고일[ Announcement date ] 2009.07.02 접수마감일[ Deadline ] 2009.07.31`: a board's bilingual field;
 # its Korean label names the date (not the fields the structure joined to it).
 _GLOSSED_FIELD = re.compile(r"([가-힣]{2,12})\s?\[\s?[A-Za-z][A-Za-z ]{0,40}\]\s?$")
@@ -62,6 +70,16 @@ def _glossed_label(item: Candidate, lines: list[str]) -> str:
     return found.group(1) if found else ""
 
 
+def _held_after(item: Candidate, lines: list[str]) -> str:
+    if item.expr_norm.grain != "day" or item.title.endswith("개최") or len(item.title) < _LEFT_TITLE:
+        return ""
+    line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+    line, expr = normalise(line[:_MAX_LINE]), normalise(item.expr)
+    at = line.find(expr) if expr else -1
+    found = _HELD_AFTER.match(line[at + len(expr) : at + len(expr) + _HELD_WINDOW]) if at >= 0 else None
+    return f"{found.group(1)} 개최" if found else ""
+
+
 def mend_titles(items: list[Candidate], lines: list[str], subject: str) -> list[Candidate]:
     named = _subject(subject)
     lead: str | None = None
@@ -69,7 +87,10 @@ def mend_titles(items: list[Candidate], lines: list[str], subject: str) -> list[
     for item in items:
         label = _agreed_label(item, lines) if named else ""
         glossed = "" if label else _glossed_label(item, lines)
-        if glossed:
+        held = "" if label or glossed else _held_after(item, lines)
+        if held:
+            item = replace(item, title=held)
+        elif glossed:
             item = replace(item, title=glossed)
         elif label:
             item = replace(item, title=f"{named} {label}")

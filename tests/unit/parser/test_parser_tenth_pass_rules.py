@@ -125,3 +125,29 @@ def test_a_row_whose_first_column_gives_kinds_takes_the_sections_heading() -> No
     )
     titled = _titled(text)
     assert ("예시핵심기술개발(시범)사업 연구기간", date(2031, 9, 1), date(2032, 8, 31)) in titled
+
+
+def test_what_is_held_after_the_date_time_and_place_titles_the_day() -> None:
+    text = (
+        "date 2031-03-05\n예시공단 대상 3월 9일 현장설명회\n예시부가 현장설명회를 연다.\n"
+        "예시부와 예시공단은 사전심사를 통과한 예시 컨소시엄을 대상으로 오는 9일 오후 2시 공단에서 "
+        "현장설명회를 개최한다고 알렸다.\n"
+    )
+    assert _titled(text) == [("현장설명회 개최", date(2031, 3, 9), date(2031, 3, 9))]
+
+
+def test_a_call_named_in_its_name_field_gives_the_year_of_its_deadline() -> None:
+    text = (
+        "「예시연수센터」 운영기관 공모\n예시재단은 운영기관을 공모합니다.\n1. 대상과제\n"
+        "□ 과제명 : 2031년 예시연수센터 운영\n□ 선정규모 : 2개\n◦ 제출기한 : 5월 21일(수) 18:00까지\n"
+    )
+    assert [t[2] for t in _titled(text)] == [date(2031, 5, 21)]
+
+
+def test_that_what_was_scheduled_goes_ahead_as_planned_is_no_step() -> None:
+    text = (
+        "예시부, 핵심 과제 이행\n기사 입력 2031.04.07 11:00\n"
+        "예시부는 이달 예정된 주요 정책 과제 및 행사를 계획대로 추진할 예정이라고 밝혔다.\n"
+        "이달 '예시 챌린지'의 상세 방안을 기획하고 과제를 선정할 예정이다.\n"
+    )
+    assert [t[2] for t in _titled(text)] == [date(2031, 4, 30)]
