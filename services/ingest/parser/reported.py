@@ -66,11 +66,18 @@ def _reported(item: Candidate, line: str) -> bool:
     return _told_as_past(line, expr)
 
 
+_READ = 2_000  # characters of a line read (its head): a long line costs no more per item
+
+
 def drop_reported(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+    heads: dict[int, str] = {}  # each line's head, normalised once however many items it holds
     out = []
     for item in items:
-        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
-        if not _reported(item, normalise(line[:2_000])):
+        head = heads.get(item.line)
+        if head is None:
+            line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+            head = heads[item.line] = normalise(line[:_READ])
+        if not _reported(item, head):
             out.append(item)
     return out
 
@@ -78,6 +85,7 @@ def drop_reported(items: list[Candidate], lines: list[str]) -> list[Candidate]:
 # `사업 참여를 희망하는 기관 및 기업은 6월 7일 오후 6시`: a topic with no step, on a day another item's
 # period already ends on.
 _TOPIC_ONLY = re.compile(r"[가-힣]+(?:은|는)$")
+_TOPIC_TAIL = 30  # characters: the topic word is read at the title's end
 
 
 def drop_restated_ends(items: list[Candidate]) -> list[Candidate]:
@@ -95,7 +103,8 @@ def drop_restated_ends(items: list[Candidate]) -> list[Candidate]:
             c.expr_norm.grain == "day"
             and c.expr_norm.due in ends
             and c.expr_norm.starts in (None, c.expr_norm.due)
-            and _TOPIC_ONLY.search(c.title.strip())
+            and c.title.rstrip().endswith(("은", "는"))
+            and _TOPIC_ONLY.search(c.title.rstrip()[-_TOPIC_TAIL:])
         )
     ]
 
@@ -117,6 +126,8 @@ def _line(lines: list[str], number: int) -> str:
 
 
 def _is_headline(lines: list[str], number: int) -> bool:
+    if not 1 <= number <= len(lines) or len(lines[number - 1]) > 2 * _HEADLINE_MAX:
+        return False
     text = _line(lines, number)
     return (
         number <= _HEAD_LINES
@@ -126,18 +137,27 @@ def _is_headline(lines: list[str], number: int) -> bool:
     )
 
 
+def _ends_a_sentence(lines: list[str], number: int) -> bool:
+    return 1 <= number <= len(lines) and lines[number - 1][-_HEADLINE_MAX:].rstrip().endswith("다.")
+
+
 def drop_status_and_headline_repeats(items: list[Candidate], lines: list[str]) -> list[Candidate]:
     kept = [c for c in items if not _AS_PLANNED.search(c.title)]
+    heads = {
+        c.line
+        for c in kept
+        if c.line <= _HEAD_LINES and c.expr_norm.grain == "day" and _is_headline(lines, c.line)
+    }
+    if not heads:
+        return kept
     body = [
         c
         for c in kept
-        if c.line > _HEAD_LINES and c.expr_norm.grain == "day" and _line(lines, c.line).endswith("다.")
+        if c.line > _HEAD_LINES and c.expr_norm.grain == "day" and _ends_a_sentence(lines, c.line)
     ]
-    if not body:
-        return kept
     out = []
     for c in kept:
-        if c.expr_norm.grain == "day" and _is_headline(lines, c.line):
+        if c.line in heads and c.expr_norm.grain == "day":
             words = set(_WORD.findall(c.title))
             same = (
                 b

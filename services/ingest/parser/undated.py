@@ -43,17 +43,23 @@ def _subject(subject: str) -> str:
 
 
 def _lead_name(lines: list[str]) -> str:
-    filled = [line for line in lines if line.strip()][:_LEAD_LINES]
-    for line in filled:
-        found = _LEAD_NAME.search(normalise(line[:_MAX_LINE]))
+    seen = 0
+    for line in lines:
+        head = line[:_MAX_LINE]
+        if not head.strip():
+            continue
+        found = _LEAD_NAME.search(normalise(head))
         if found:
             return found.group(1).strip()
+        seen += 1
+        if seen == _LEAD_LINES:
+            break
     return ""
 
 
 def _agreed_label(item: Candidate, lines: list[str]) -> str:
     line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
-    if "협약" not in line or len(line) > _MAX_LINE:
+    if len(line) > _MAX_LINE or "협약" not in line:
         return ""
     line, expr = normalise(line), normalise(item.expr)
     at = line.find(expr) if expr else -1
@@ -63,7 +69,7 @@ def _agreed_label(item: Candidate, lines: list[str]) -> str:
 
 def _glossed_label(item: Candidate, lines: list[str]) -> str:
     line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
-    if "[" not in line or len(line) > _MAX_LINE:
+    if len(line) > _MAX_LINE or "[" not in line:
         return ""
     at = line.find(item.expr) if item.expr else -1
     found = _GLOSSED_FIELD.search(line, max(0, at - 60), at) if at > 0 else None
@@ -74,7 +80,9 @@ def _held_after(item: Candidate, lines: list[str]) -> str:
     if item.expr_norm.grain != "day" or item.title.endswith("개최") or len(item.title) < _LEFT_TITLE:
         return ""
     line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
-    line, expr = normalise(line[:_MAX_LINE]), normalise(item.expr)
+    if len(line) > _MAX_LINE:
+        return ""
+    line, expr = normalise(line), normalise(item.expr)
     at = line.find(expr) if expr else -1
     found = _HELD_AFTER.match(line[at + len(expr) : at + len(expr) + _HELD_WINDOW]) if at >= 0 else None
     return f"{found.group(1)} 개최" if found else ""
