@@ -542,6 +542,7 @@ def _clause_candidates(
     previous: Clause | None = None
     previous_title = sibling = ""
     prose = node.style == "prose"
+    listed = "△" in norm  # looked for once per line, not once per clause of a long line
     kept_starts = [e.start for e in kept]
     for clause in clauses(norm, kept):
         expr = clause.exprs[0]
@@ -580,7 +581,7 @@ def _clause_candidates(
         chunk = norm[start : clause.end]
         if prose:
             title = _with_earlier_topic(title, topic)
-        if "△" in norm:
+        if listed:
             title = _inline_list_item(title, norm)
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
         if shown:
