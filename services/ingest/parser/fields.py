@@ -45,8 +45,19 @@ def plan_year_after(norm: str) -> int | None:
     return 2000 + int(found.group(1) or found.group(2))
 
 
-def _line(item: Candidate, lines: list[str]) -> str:
-    return normalise(lines[item.line - 1][:_MAX_LINE]) if 1 <= item.line <= len(lines) else ""
+def _raw(item: Candidate, lines: list[str]) -> str:
+    return lines[item.line - 1][:_MAX_LINE] if 1 <= item.line <= len(lines) else ""
+
+
+def _needs_line(item: Candidate, raw: str) -> bool:
+    """Whether any rule here can hold for the item (checked on the raw line: most items of a plan are
+    months and quarters of table rows, and their lines are not normalised again)."""
+    grain = item.expr_norm.grain
+    if grain == "day":
+        return "※" in raw or "*" in raw or ("(" in raw and ":" in raw)
+    if grain in ("half", "month"):
+        return "되는" in raw or (grain == "half" and raw.lstrip()[:1].isdigit())
+    return _is_coarse_year(item) and ("※" in raw or "*" in raw or "합니다" in raw)
 
 
 def _is_coarse_year(item: Candidate) -> bool:
@@ -55,8 +66,6 @@ def _is_coarse_year(item: Candidate) -> bool:
 
 
 def _not_a_step(item: Candidate, line: str, range_ends: set[date]) -> bool:
-    if _FIGURES_ONLY.match(item.title):
-        return True  # `2018-08-08 3,782`: a posting stamp and the board's view count
     expr = item.expr_norm
     at = line.find(normalise(item.expr)) if item.expr else -1
     after = line[at + len(item.expr) :] if at >= 0 else ""
@@ -82,8 +91,17 @@ def read_fields(items: list[Candidate], lines: list[str]) -> list[Candidate]:
         and c.expr_norm.starts != c.expr_norm.due
     }
     out = []
+    seen: dict[int, str] = {}
     for item in items:
-        line = _line(item, lines)
+        if _FIGURES_ONLY.match(item.title):
+            continue  # `2018-08-08 3,782`: a posting stamp and the board's view count
+        raw = _raw(item, lines)
+        if not _needs_line(item, raw):
+            out.append(item)
+            continue
+        line = seen.get(item.line)
+        if line is None:
+            line = seen[item.line] = normalise(raw)
         if _not_a_step(item, line, ends):
             continue
         at = line.find(normalise(item.expr)) if item.expr else -1
