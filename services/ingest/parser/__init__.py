@@ -25,6 +25,7 @@ from .docinfo import (
     without_listing_stamp,
 )
 from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
+from .fields import read_fields
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .nonitems import drop_bare_restatements, drop_non_milestones
@@ -115,6 +116,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = name_the_project(found_items, lines)
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
     found_items = mend_titles(title_table_rows(found_items, lines), lines, ctx.subject)
+    found_items = read_fields(found_items, lines)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -495,63 +496,75 @@ def shift_years(day: date | None, years: int) -> date | None:
         return day.replace(year=day.year + years, day=28)
 
 
-def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
-    """`제2차 시험은 내년 1월 7일부터 9일까지, 최종 합격자는 내년 같은 달 28일 발표`: the day of the month
-    named last before it (January of next year); the `내년` before `같은 달` repeats that month's
-    year. With no month before it, nothing is placed. One pass over the matches and `found`."""
+def _walk_matches(
+    text: str,
+    found: list[TimeExpr],
+    pattern: re.Pattern[str],
+    keeps: Callable[[TimeExpr, re.Match[str]], bool],
+    place: Callable[[re.Match[str], TimeExpr | None, list[TimeExpr]], None],
+) -> list[TimeExpr]:
+    """One pass over `pattern`'s matches in `text` and the expressions `found` (both in order): the
+    expressions before a match are copied out, the last one `keeps` accepts is its anchor, and a match
+    that is no part of another expression is given to `place` (which appends what it dates to the
+    output, and may take back the expression just before it)."""
     out: list[TimeExpr] = []
     index, anchor = 0, None
-    for m in _SAME_MONTH_DAY.finditer(text):
+    for m in pattern.finditer(text):
         while index < len(found) and found[index].start < m.start():
             expr = found[index]
             out.append(expr)
-            if expr.grain in ("day", "month") and expr.end <= m.start():
-                anchor = expr.due or expr.starts
+            anchor = expr if keeps(expr, m) else anchor
             index += 1
         if (index < len(found) and found[index].start < m.end()) or (out and out[-1].end > m.start()):
             continue  # the words are part of another expression
-        try:
-            when = date(anchor.year, anchor.month, int(m.group(1))) if anchor else None
-        except ValueError:
-            when = None
-        if when is None:
-            continue
-        start = m.start()
-        if out and out[-1].grain == "year" and not text[out[-1].end : m.start()].strip():
-            start = out.pop().start  # `내년 같은 달`: the year repeats the month's
-        out.append(TimeExpr(start, m.end(), "deadline", when, when, "day", False))
+        place(m, anchor, out)
     out.extend(found[index:])
     return out
 
 
+def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
+    """`제2차 시험은 내년 1월 7일부터 9일까지, 최종 합격자는 내년 같은 달 28일 발표`: the day of the month
+    named last before it (January of next year); the `내년` before `같은 달` repeats that month's
+    year. With no month before it, nothing is placed."""
+
+    def keeps(expr: TimeExpr, m: re.Match[str]) -> bool:
+        return expr.grain in ("day", "month") and expr.end <= m.start()
+
+    def place(m: re.Match[str], anchor: TimeExpr | None, out: list[TimeExpr]) -> None:
+        day = (anchor.due or anchor.starts) if anchor is not None else None
+        when = _safe_day(day.year, day.month, int(m.group(1))) if day is not None else None
+        if when is None:
+            return
+        start = m.start()
+        if out and out[-1].grain == "year" and not text[out[-1].end : m.start()].strip():
+            start = out.pop().start  # `내년 같은 달`: the year repeats the month's
+        out.append(TimeExpr(start, m.end(), "deadline", when, when, "day", False))
+
+    return _walk_matches(text, found, _SAME_MONTH_DAY, keeps, place)
+
+
 def _following_day_ranges(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
     """`오는 3월 4일 합격자를 발표하고 이어 6~13일 견본 접수를 한다`: a range of bare days shortly after a
-    day of a named month, in the same sentence, is of that month (not a span: `1~3일 이내`). One pass
-    over the matches and `found`."""
-    out: list[TimeExpr] = []
-    index, anchor = 0, None
-    for m in _BARE_DAY_RANGE.finditer(text):
-        while index < len(found) and found[index].start < m.start():
-            expr = found[index]
-            out.append(expr)
-            anchor = expr if expr.grain == "day" and expr.end <= m.start() else anchor
-            index += 1
-        if (index < len(found) and found[index].start < m.end()) or (out and out[-1].end > m.start()):
-            continue  # the words are part of another expression
+    day of a named month, in the same sentence, is of that month (not a span: `1~3일 이내`)."""
+
+    def keeps(expr: TimeExpr, m: re.Match[str]) -> bool:
+        return expr.grain == "day" and expr.end <= m.start()
+
+    def place(m: re.Match[str], anchor: TimeExpr | None, out: list[TimeExpr]) -> None:
         day = (anchor.due or anchor.starts) if anchor is not None else None
         if anchor is None or day is None or m.start() - anchor.end > _FOLLOWING_REACH:
-            continue
+            return
         if "다." in text[anchor.end : m.start()]:
-            continue  # another sentence
+            return  # another sentence
         first, last = (
             _safe_day(day.year, day.month, int(m.group(1))),
             _safe_day(day.year, day.month, int(m.group(2))),
         )
         if first is None or last is None or not day < first <= last:
-            continue
+            return
         out.append(TimeExpr(m.start(), m.end(), "range", first, last, "day", anchor.explicit_year))
-    out.extend(found[index:])
-    return out
+
+    return _walk_matches(text, found, _BARE_DAY_RANGE, keeps, place)
 
 
 def _safe_day(year: int, month: int, day: int) -> date | None:

@@ -42,8 +42,18 @@ _NAME_FIELD = re.compile(
     r"|\((?:사업명|행사명|공모명|과제명)\)|(?:공고명|정책명|사업명)\s\|)\s?(.{4,60})$"
 )
 _NOTICE_HEAD = 3
+# `정부 R&D 사업공고`, `사업공고`, `공지사항`: the name of the board a notice is posted on, not its title.
+_BOARD_NAME = re.compile(r"^(?:정부\s?)?(?:R&D\s?)?(?:사업\s?)?(?:공고|공지|알림)$")
+_BOARD_HEAD = 8
+_BOARD_TITLE_MIN = 8
+_DIGIT_LEAD = re.compile(r"^[\d\s.\-/:,]+$|^[A-Z][a-z]{2}\s?\d")
 # `2026학년도 … 사전 의견 수렴을 다음과 같이 실시하고자 합니다.`: a notice that opens by naming what it does.
 _INTRODUCED_AS = re.compile(r"(.{4,60}?)(?:을|를)\s(?:다음|아래)과\s같이\s(?:실시|공고|모집|안내|추진|시행)")
+_INTRODUCED_AFTER = re.compile(
+    r"(?:다음|아래)(?:와|과)\s?같이\s([가-힣A-Za-z0-9]{2,20}(?:\s[가-힣A-Za-z0-9]{2,20}){0,2})(?:을|를)\s"
+    r"(?:공모|모집|실시|공고)(?:하오니|합니다|하고자)"
+)
+_INTRO_REACH = 200
 _SLUG_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _HEAD_LINES = 60
 _NAMED_HEAD = 5
@@ -195,6 +205,8 @@ def find_notice_title(lines: list[str]) -> str:
     lines, ending in 안내/공고/알림/모집/공모; else its name field (`사 업 명 : …`); "" when it has none."""
     head = [line.strip() for line in lines[:_NOTICE_HEAD] if line.strip()]
     found = next((line for line in head if _NOTICE_END.search(line) and len(line) <= 80), "")
+    if found and _BOARD_NAME.match(found):
+        found = _after_board_name(lines, found)
     if found:
         return found.rsplit(" | ", 1)[-1]  # a record's `공고명 | …` row: the value, not the field
     named = (_NAME_FIELD.match(line) for line in lines[:_HEAD_LINES])
@@ -202,7 +214,20 @@ def find_notice_title(lines: list[str]) -> str:
     if found or not head:
         return found
     opening = _INTRODUCED_AS.match(normalise(head[0]))  # `… 의견 수렴을 다음과 같이 실시하고자 합니다.`
+    if opening is None:  # `… 아래와 같이 정책연구용역과제를 공모하오니, …`
+        opening = _INTRODUCED_AFTER.search(head[0][:_INTRO_REACH])
     return opening.group(1) if opening else ""
+
+
+def _after_board_name(lines: list[str], board: str) -> str:
+    """`정부 R&D 사업공고` / `2013년도 A3 Foresight Program 신규과제`: the line after a board's name is
+    the notice's title (within the first lines; "" when none is there)."""
+    seen = False
+    for line in (raw.strip() for raw in lines[:_BOARD_HEAD]):
+        if seen and line:
+            return line if _BOARD_TITLE_MIN <= len(line) <= 80 and not _DIGIT_LEAD.match(line) else ""
+        seen = seen or line == board
+    return ""
 
 
 def find_plan_year(title: str, lines: list[str], doc_date: date | None) -> int | None:

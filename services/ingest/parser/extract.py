@@ -12,6 +12,7 @@ from functools import lru_cache
 from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
 from .facts import a_fact, not_in_headlines
+from .fields import plan_year_after
 from .model import Target
 from .named import ACTION_NOUN, applicants_step, named_object
 from .prose import bare_days, is_past, sentences
@@ -61,7 +62,7 @@ _PART_HEADING = re.compile(
     r"^([가-힣]{2,6}?)\s?(?:내용|개요)\s(?:[가-힣]{0,6}?)(?:시기|기간|일정|기한|일시)$"
 )
 _RECRUITING = re.compile(r"\s?(?:참여자|참가자|신청자)?\s?(?:모집|신청|접수)$")
-_ANNOTATION = re.compile(r"「[^」]*」|\([^)]*\)")
+_ANNOTATION = re.compile(r"「[^」]*」|\([^)]*\)|\[[^\]]*\]")  # `[15일간]`: a period's length, a remark
 _ITEM_LETTER = re.compile(r"^(?:[가-하]|\d{1,2})[.)]\s")
 # `신청기간 : … ※ 신청기간 외 접수 불가`: a note after the value is a remark, not part of the step.
 _NOTE_TAIL = re.compile(r"(?<=\S)\s+(?:※|\*)\s?.*$")
@@ -87,8 +88,11 @@ _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한
 _SUBJECT_LEAD = re.compile(r"^[\s\-·•○□ㅇ◦▶]*(?:\[[^\]]{1,10}\]\s?)?")
 _SUBJECT_TAIL = re.compile(r"\s?\([^()]{1,20}\)\s*$")
 _ISSUER_LEAD = re.compile(r"^[가-힣]{1,10}(?:시|군|구|도|부|청|처|원|공단),\s?")
+_SUBJECT_MAX = 40
+# The quoted name of a long title and what follows it: the programme the notice is about.
+_QUOTED_TAIL = re.compile(r"「([^」]{2,30})」\s?([^「」]{0,16})$")
 _NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
-_TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?")
+_TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?(?:[상하]\s?반기\s)?")
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
 _SCHEDULE_HEADING_MAX = 40
 _GENERIC_HEADING = re.compile(r"^(?:향후\s?)?(?:추진\s?|이행\s?|세부\s?)?(?:계획|일정)$")
@@ -235,7 +239,10 @@ def notice_subject(title: str) -> str:
     if "," in text[:14]:
         text = _ISSUER_LEAD.sub("", text, count=1)
     text = _NOTICE_WORDS.sub("", _TITLE_YEAR.sub("", _SUBJECT_TAIL.sub("", text))).strip(" -·,")
-    return text if 4 <= len(text) <= 40 else ""
+    if len(text) > _SUBJECT_MAX and "「" in text:  # `… 국제공동기술개발사업 「산업기술 … R&D」 신규과제`
+        quoted = _QUOTED_TAIL.search(text)
+        text = f"{quoted.group(1).strip()} {quoted.group(2).strip()}".strip() if quoted else text
+    return text if 4 <= len(text) <= _SUBJECT_MAX else ""
 
 
 def _condition_or_rule(norm: str, expr: TimeExpr, words: tuple[bool, bool]) -> bool:
@@ -304,7 +311,7 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
         return []  # the heading's own year: it dates the rows below, it is not a milestone
     if _CONDITION_LABEL.match(norm) or (node.style == "row" and _is_period_header(node.text)):
         return []
-    if _NAMED_YEAR.match(norm) and all(e.grain == "year" for e in exprs):
+    if _NAMED_YEAR.match(norm) and all(e.grain in ("year", "half") for e in exprs):
         return []  # eligibility conditions (`참가대상: … 8월 졸업예정자`), a table's period columns
     words = ("대상" in norm or "자격" in norm or "요건" in norm, "적용" in norm or "간주" in norm)
     kept = [
@@ -523,7 +530,7 @@ def _clause_candidates(
         return []  # no digit and no relative date word: nothing to date (most lines of a plan)
     norm = normalise(raw)
     month = ctx.doc_date.month if ctx.doc_date is not None else None
-    year = _heading_year(node) or ctx.year_for(node.part) or _named_event_year(norm)
+    year = _heading_year(node) or ctx.year_for(node.part) or _named_event_year(norm) or plan_year_after(norm)
     exprs = find_time_exprs(norm, ctx.ref_year, year, month)
     if ctx.doc_date is not None and (ctx.press or ctx.stated) and "일" in norm:
         extra = bare_days(norm, ctx.doc_date, [(e.start, e.end) for e in exprs])
@@ -535,6 +542,7 @@ def _clause_candidates(
     previous: Clause | None = None
     previous_title = sibling = ""
     prose = node.style == "prose"
+    listed = "△" in norm  # looked for once per line, not once per clause of a long line
     kept_starts = [e.start for e in kept]
     for clause in clauses(norm, kept):
         expr = clause.exprs[0]
@@ -573,7 +581,7 @@ def _clause_candidates(
         chunk = norm[start : clause.end]
         if prose:
             title = _with_earlier_topic(title, topic)
-        if "△" in norm:
+        if listed:
             title = _inline_list_item(title, norm)
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
         if shown:

@@ -151,10 +151,13 @@ def a_fact(norm: str, expr: TimeExpr) -> bool:
     return past is not None and not _FUTURE_WORDS.search(norm, expr.end, past.end())
 
 
+_NOT_SPACE = re.compile(r"\S")
+
+
 def _signed_inline(norm: str, expr: TimeExpr) -> bool:
     if expr.grain != "day" or not expr.explicit_year or expr.kind != "deadline":
         return False
-    if not norm[: expr.start].strip():
+    if _NOT_SPACE.search(norm, 0, expr.start) is None:  # stops at the first letter: no copy of the head
         return _SIGNED_PLACED.match(norm, expr.end) is not None
     formula = _FORMULA_BEFORE.search(norm, max(0, expr.start - 6), expr.start)
     return formula is not None and _SIGNED_INLINE.match(norm, expr.end) is not None

@@ -52,7 +52,7 @@ _SCENE_YEAR_WORDS = ("올해", "금년")
 # `2023년도 대전 평생교육 정책 아이디어 공모전`, `민선 8기 2024년도 역점사업으로`: a `YYYY년도` before a
 # name is the year the thing belongs to (a plan, budget or contest year), not a deadline; a time word
 # or particle after it (`2024년도까지`, `2024년도 중`, `2024년도 상반기`) keeps it.
-_YEAR_OF_NAME = re.compile(r"(?:19|20)\d{2}\s?년도$")
+_YEAR_OF_NAME = re.compile(r"(?:(?:19|20)\d{2}|'\d{2})\s?년도$")
 _NAME_WORD_AFTER = re.compile(r"\s[「『‘“\"']?[가-힣A-Za-z]")
 _TIME_WORD_AFTER = re.compile(
     r"\s?(?:까지|부터|중(?![가-힣])|내(?![가-힣])|말(?![가-힣])|초(?![가-힣])|에(?![가-힣])|이후|이전|목표"

@@ -40,6 +40,10 @@ _RESETTING = frozenset({"roman", "annex"})
 _WRAP_WIDTH = 50
 _OPEN_PHRASE = 16
 _FIELD_MARK = re.compile(r"[:：|~]|\d\.\s?\d")
+_ITEM_START = frozenset("0123456789가나다라마바사아자차카타파하 ")
+# `나. 신청기한: 2017.11.27.(월) ~ …`, `2) 신청기간: 2018.8.13.(월) …`: a lettered or numbered item that
+# states a date after its label starts a line of its own, however wide the note above it.
+_ITEM_FIELD = re.compile(r"^\s*(?:[가-하]|\d{1,2})\s?[.)]\s?[^:：\s][^:：]{0,19}[:：]\s?['’]?\d")
 _BULLET_RANK = {"box": 0, "circle": 1, "dash": 2, "enum": 3, "note": 4}
 
 
@@ -216,6 +220,8 @@ class _Builder:
             return starts_as_continuation(phys.content) or is_incomplete(last)
         if self.open.style == "prose" or last.endswith("다."):
             return False  # a finished sentence: the next line starts another
+        if phys.content[:1] in _ITEM_START and _ITEM_FIELD.match(phys.content):
+            return False  # `나. 신청기한: 2017.11.27.(월) ~ …`: an item of the notice, no wrapped text
         if _open_phrase(last, phys.content.strip()):
             return True
         return is_incomplete(last) or starts_as_continuation(phys.content) or at_least_wide(last, _WRAP_WIDTH)

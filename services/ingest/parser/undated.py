@@ -35,7 +35,13 @@ _HELD_AFTER = re.compile(
 _HELD_WINDOW = 80
 # `공고일[ Announcement date ] 2009.07.02 접수마감일[ Deadline ] 2009.07.31`: a board's bilingual field;
 # its Korean label names the date (not the fields the structure joined to it).
-_GLOSSED_FIELD = re.compile(r"([가-힣]{2,12})\s?\[\s?[A-Za-z][A-Za-z ]{0,40}\]\s?$")
+_GLOSSED_FIELD = re.compile(r"((?:[가-힣]{2,8}\s)?[가-힣]{2,12})\s?\[\s?[A-Za-z][A-Za-z ]{0,40}\]\s?$")
+# `접수마감일[ Deadline ] 2024.09.03`: the deadline of the notice's subject (`<subject> 접수 마감`);
+# `연구지원팀 접수마감일[ … ]`: the deadline of the one who qualifies it (`연구지원팀 접수 마감`).
+_DEADLINE_FIELD = re.compile(r"^(?:([가-힣]{2,8})\s)?([가-힣]{0,4})\s?마감일$")
+# `… 공모하오니 연구과제를 신청하여 주시기 바랍니다`: what the notice asks for is what its deadline receives.
+_ASKED_FOR = re.compile(r"\s([가-힣]{2,10})(?:을|를)\s신청하여\s주시기\s바랍니다")
+_ASK_LINES = 20
 
 
 def _subject(subject: str) -> str:
@@ -67,13 +73,26 @@ def _agreed_label(item: Candidate, lines: list[str]) -> str:
     return found.group(1) if found else ""
 
 
-def _glossed_label(item: Candidate, lines: list[str]) -> str:
+def _line(item: Candidate, lines: list[str]) -> str:
+    return lines[item.line - 1][:_MAX_LINE] if 1 <= item.line <= len(lines) else ""
+
+
+def _glossed_label(item: Candidate, lines: list[str], named: str) -> str:
     line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
     if len(line) > _MAX_LINE or "[" not in line:
         return ""
     at = line.find(item.expr) if item.expr else -1
     found = _GLOSSED_FIELD.search(line, max(0, at - 60), at) if at > 0 else None
-    return found.group(1) if found else ""
+    return _glossed_step(found.group(1), named) if found else ""
+
+
+def _glossed_step(label: str, named: str) -> str:
+    deadline = _DEADLINE_FIELD.match(label)
+    if deadline is None:
+        return label.rsplit(" ", 1)[-1]  # `공고일`: the field's own label
+    who, step = deadline.group(1), deadline.group(2) or "접수"
+    lead = who or named
+    return f"{lead} {step} 마감" if lead else f"{step} 마감"
 
 
 def _held_after(item: Candidate, lines: list[str]) -> str:
@@ -88,13 +107,26 @@ def _held_after(item: Candidate, lines: list[str]) -> str:
     return f"{found.group(1)} 개최" if found else ""
 
 
+def _asked_for(lines: list[str]) -> str:
+    for line in lines[:_ASK_LINES]:
+        head = line[:_MAX_LINE]
+        found = _ASKED_FOR.search(head) if "바랍니다" in head else None
+        if found:
+            return found.group(1)
+    return ""
+
+
 def mend_titles(items: list[Candidate], lines: list[str], subject: str) -> list[Candidate]:
     named = _subject(subject)
+    asked: str | None = None
     lead: str | None = None
     out = []
     for item in items:
         label = _agreed_label(item, lines) if named else ""
-        glossed = "" if label else _glossed_label(item, lines)
+        glossed = ""
+        if not label and "[" in _line(item, lines):
+            asked = _asked_for(lines) if asked is None else asked
+            glossed = _glossed_label(item, lines, asked or named)
         held = "" if label or glossed else _held_after(item, lines)
         if held:
             item = replace(item, title=held)

@@ -114,7 +114,7 @@ def test_a_boards_bilingual_field_is_titled_by_its_korean_label() -> None:
         "공고일[ Announcement date ] 2031.07.02 접수마감일[ Deadline ] 2031.07.31\n"
     )
     titled = _titled(text)
-    assert ("접수마감일", date(2031, 7, 31), date(2031, 7, 31)) in titled
+    assert ("예시기술개발사업 신규과제 접수 마감", date(2031, 7, 31), date(2031, 7, 31)) in titled
 
 
 def test_a_row_whose_first_column_gives_kinds_takes_the_sections_heading() -> None:
