@@ -299,7 +299,7 @@ class ConsumerLoop:
             await self._acknowledge(batch, rejected, [])
         except Exception as err:
             await self._drop(after)
-            self._back_off(batch.tp, batch.records[0].offset, err if isinstance(err, Retry) else Retry(err))
+            self._back_off(batch, err)
             await self._redo(after)
             return False
         self._succeeded(batch.tp)
@@ -321,8 +321,8 @@ class ConsumerLoop:
     async def _one(self, batch: _Batch) -> None:
         try:
             await self._process(batch)
-        except Exception as err:  # never skip: the records are read again (Retry: known transient)
-            self._back_off(batch.tp, batch.records[0].offset, err if isinstance(err, Retry) else Retry(err))
+        except Exception as err:
+            self._back_off(batch, err)
         else:
             self._succeeded(batch.tp)
 
@@ -330,7 +330,11 @@ class ConsumerLoop:
         self._failures.pop(tp, None)
         self._strikes = {k: v for k, v in self._strikes.items() if k[0] != tp}
 
-    def _back_off(self, tp: TopicPartition, offset: int, retry: Retry) -> None:
+    def _back_off(self, batch: _Batch, err: Exception) -> None:
+        """Pauses `batch`'s partition and rewinds it to the batch's first record (never skip: the
+        records are read again; a `Retry` is a known transient, anything else is wrapped as one)."""
+        tp, offset = batch.tp, batch.records[0].offset
+        retry = err if isinstance(err, Retry) else Retry(err)
         failures = self._failures[tp] = self._failures.get(tp, 0) + 1
         delay = min(self._retry_seconds * 2 ** (failures - 1), self._max_retry_seconds)
         CONSUMER_RETRIES.labels(self._name, "transient").inc()

@@ -38,8 +38,8 @@ class Carry:
     computed: asyncio.Future[bool] = field(default_factory=_future)  # rows set (False: it failed)
     ended: asyncio.Future[bool] = field(default_factory=_future)  # True once committed; False: not
 
-    def done(self, rows: Mapping[str, Milestone]) -> None:
-        self.rows = dict(rows)
+    def done(self, rows: dict[str, Milestone]) -> None:
+        self.rows = rows  # the caller's own dict, built for this
         if not self.computed.done():
             self.computed.set_result(True)
 
