@@ -172,6 +172,12 @@ class Candidate:
     core: str = ""
     owner: str | None = None  # named by the row itself (a schedule table's 담당 column)
 
+    def source_line(self, lines: list[str], limit: int | None = None) -> str:
+        """The text line the item was read from (its first `limit` characters), or "" when out of range."""
+        if not 1 <= self.line <= len(lines):
+            return ""
+        return lines[self.line - 1] if limit is None else lines[self.line - 1][:limit]
+
 
 def _recent_enough(expr: TimeExpr, node: Logical, ctx: DocContext) -> bool:
     year = ctx.year_for(node.part)

@@ -45,10 +45,6 @@ def plan_year_after(norm: str) -> int | None:
     return 2000 + int(found.group(1) or found.group(2))
 
 
-def _raw(item: Candidate, lines: list[str]) -> str:
-    return lines[item.line - 1][:_MAX_LINE] if 1 <= item.line <= len(lines) else ""
-
-
 def _needs_line(item: Candidate, raw: str) -> bool:
     """Whether any rule here can hold for the item (checked on the raw line: most items of a plan are
     months and quarters of table rows, and their lines are not normalised again)."""
@@ -95,7 +91,7 @@ def read_fields(items: list[Candidate], lines: list[str]) -> list[Candidate]:
     for item in items:
         if _FIGURES_ONLY.match(item.title):
             continue  # `2018-08-08 3,782`: a posting stamp and the board's view count
-        raw = _raw(item, lines)
+        raw = item.source_line(lines, _MAX_LINE)
         if not _needs_line(item, raw):
             out.append(item)
             continue

@@ -103,7 +103,7 @@ def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
 def drop_non_milestones(items: list[Candidate], lines: list[str], doc_date: date | None) -> list[Candidate]:
     out = []
     for item in items:
-        line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+        line = item.source_line(lines)
         if not _not_a_milestone(item, line[:2_000], doc_date):
             out.append(item)
     return out

@@ -92,7 +92,7 @@ def _field_row_label(line: str, expr: str) -> str:
 
 def _short_line(item: Candidate, lines: list[str]) -> str | None:
     """The item's line, or None when it is longer than these passes read (their scans stay linear)."""
-    line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+    line = item.source_line(lines)
     return None if len(line) > _MAX_LINE else line
 
 

@@ -75,7 +75,7 @@ def drop_reported(items: list[Candidate], lines: list[str]) -> list[Candidate]:
     for item in items:
         head = heads.get(item.line)
         if head is None:
-            line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+            line = item.source_line(lines)
             head = heads[item.line] = normalise(line[:_READ])
         if not _reported(item, head):
             out.append(item)

@@ -64,7 +64,7 @@ def _lead_name(lines: list[str]) -> str:
 
 
 def _agreed_label(item: Candidate, lines: list[str]) -> str:
-    line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+    line = item.source_line(lines)
     if len(line) > _MAX_LINE or "협약" not in line:
         return ""
     line, expr = normalise(line), normalise(item.expr)
@@ -73,12 +73,8 @@ def _agreed_label(item: Candidate, lines: list[str]) -> str:
     return found.group(1) if found else ""
 
 
-def _line(item: Candidate, lines: list[str]) -> str:
-    return lines[item.line - 1][:_MAX_LINE] if 1 <= item.line <= len(lines) else ""
-
-
 def _glossed_label(item: Candidate, lines: list[str], named: str) -> str:
-    line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+    line = item.source_line(lines)
     if len(line) > _MAX_LINE or "[" not in line:
         return ""
     at = line.find(item.expr) if item.expr else -1
@@ -98,7 +94,7 @@ def _glossed_step(label: str, named: str) -> str:
 def _held_after(item: Candidate, lines: list[str]) -> str:
     if item.expr_norm.grain != "day" or item.title.endswith("개최") or len(item.title) < _LEFT_TITLE:
         return ""
-    line = lines[item.line - 1] if 1 <= item.line <= len(lines) else ""
+    line = item.source_line(lines)
     if len(line) > _MAX_LINE:
         return ""
     line, expr = normalise(line), normalise(item.expr)
@@ -124,7 +120,7 @@ def mend_titles(items: list[Candidate], lines: list[str], subject: str) -> list[
     for item in items:
         label = _agreed_label(item, lines) if named else ""
         glossed = ""
-        if not label and "[" in _line(item, lines):
+        if not label and "[" in item.source_line(lines, _MAX_LINE):
             asked = _asked_for(lines) if asked is None else asked
             glossed = _glossed_label(item, lines, asked or named)
         held = "" if label or glossed else _held_after(item, lines)
