@@ -81,6 +81,7 @@ _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _STEP_ENDS = ("시기", "기간", "일정", "기한", "일시", "일자")
 _SPACED_MAX = 7
+_ONE_WORD_REMARK = re.compile(r"[가-힣]{2,8}")
 _LABEL_PLANNED = re.compile(r"^\(?\s?([가-힣]{2,6})\s?\)?\s?(?:\(\s?\.?\s?예정\s?\)|\.?\s?예정)$")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시|일자)$")
 # `- 2023년도 …`, `[공모전] 2021년 … 공모전(~4.27)`: a title's bullet, board tag and closing note
@@ -91,7 +92,7 @@ _ISSUER_LEAD = re.compile(r"^[가-힣]{1,10}(?:시|군|구|도|부|청|처|원|�
 _SUBJECT_MAX = 40
 # The quoted name of a long title and what follows it: the programme the notice is about.
 _QUOTED_TAIL = re.compile(r"「([^」]{2,30})」\s?([^「」]{0,16})$")
-_NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
+_NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문|홍보)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?(?:[상하]\s?반기\s)?")
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
 _SCHEDULE_HEADING_MAX = 40
@@ -211,6 +212,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
             title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
         elif _GENERIC_HEADING.match(label.strip()) and letters(rest) >= 2:
             title = rest.strip()  # `추진일정 : 공고·접수(’18.1월)→…`: the step, not the generic label
+        elif label.strip().endswith(_STEP_ENDS) and _ONE_WORD_REMARK.fullmatch(rest.strip()):
+            title = label.strip()  # `신청기간 : … 전국동시신청`: a word on how the period runs, a remark
     if "예정" in title:  # `○ (일시) 2021. 5. 21. (금) 예정`: the label, with the date's `예정` left over
         title = _LABEL_PLANNED.sub(r"\1", title)
     if title[-2:-1] == " ":

@@ -1,0 +1,45 @@
+"""Rules of the twelfth pass of issue #12, each for a family of wrong items or misses (not for one
+document), on made-up lines: an outlet's `입력 :` stamp and a byline's `기자 | …` date the text; an
+eligibility condition's dates do not; a title in brackets and one ending in `홍보` name the subject; a
+one-word remark after a period field leaves the field's label the step."""
+
+from datetime import date
+
+from services.ingest.parser import parse_plan
+
+
+def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
+    return [(m.title, m.starts, m.due) for m in parse_plan(text, doc_date=doc_date).milestones]
+
+
+# Datelines
+
+
+def test_an_outlets_input_stamp_dates_the_article_and_is_no_step() -> None:
+    text = (
+        "[예시] 예시시, 2031년 마을사업 공모 추진\n예시방송 입력 : 2031.01.11 11:16\n"
+        "예시시는 마을사업 공모 접수를 1월 12일(금)부터 1월 31일(수)까지 받는다고 밝혔다.\n"
+    )
+    titled = _titled(text)
+    assert [(s, d) for _, s, d in titled] == [(date(2031, 1, 12), date(2031, 1, 31))]
+
+
+def test_a_bylines_date_is_the_articles_date_not_a_step() -> None:
+    text = (
+        "예시시, 예시계획 수립 연구용역 중간보고회\n기자 | 2031년 09월 15일(수) 11:55\n"
+        "시는 의견을 반영해 11월 최종보고회를 연다.\n"
+    )
+    assert all(d != date(2031, 9, 15) for _, _, d in _titled(text))
+
+
+def test_an_eligibility_conditions_dates_do_not_date_the_notice() -> None:
+    text = (
+        "[2032년도 예시이용권 지원사업 홍보]\n예시이용권 지원 사업에 대해 알려드립니다.\n"
+        "1. 지원대상 (기준 출생일 2014. 1. 1. ∼ 2027. 12. 31.)\n"
+        "2. 신청기간 : 2031. 11. 8.(금) ∼ 2031. 11. 29.(금) 전국동시신청\n"
+    )
+    plan = parse_plan(text)
+    assert plan.doc_date != date(2014, 1, 1)
+    assert [(m.title, m.starts, m.due) for m in plan.milestones] == [
+        ("예시이용권 지원사업 신청", date(2031, 11, 8), date(2031, 11, 29))
+    ]
