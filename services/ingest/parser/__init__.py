@@ -33,6 +33,7 @@ from .owners import assign_owner, find_contacts
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
 from .selection import paren_span
+from .sentences import title_by_sentence
 from .structure import logical_lines
 from .subjects import needs_subject
 from .titles import letters
@@ -117,6 +118,9 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
     found_items = mend_titles(title_table_rows(found_items, lines), lines, ctx.subject)
     found_items = read_fields(found_items, lines)
+    found_items = title_by_sentence(
+        found_items, lines, ctx.subject, lambda label: notice_step(label, ctx.subject)
+    )
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))

@@ -81,6 +81,7 @@ _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _STEP_ENDS = ("시기", "기간", "일정", "기한", "일시", "일자")
 _SPACED_MAX = 7
+_CALL_TAIL = re.compile(r"\s?(?:공모|모집|공모전|재공모)$")
 _ONE_WORD_REMARK = re.compile(r"[가-힣]{2,8}")
 _LABEL_PLANNED = re.compile(r"^\(?\s?([가-힣]{2,6})\s?\)?\s?(?:\(\s?\.?\s?예정\s?\)|\.?\s?예정)$")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시|일자)$")
@@ -231,6 +232,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     if not generic or not subject:
         return title
     step = generic.group(1).strip()
+    if step == "사업" and title.endswith("기간"):  # `사업기간 : 2022. 3~ 12`: the programme's own period
+        return f"{_CALL_TAIL.sub('', subject).strip()} 사업기간"
     if not step and node is not None:  # `4. 결과발표` / `○ (일시) …`: the heading names the step
         step = next(_parent_titles(node), "")
     return subject if step and step in subject else f"{subject} {step}".strip()

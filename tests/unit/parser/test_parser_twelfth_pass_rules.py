@@ -43,3 +43,53 @@ def test_an_eligibility_conditions_dates_do_not_date_the_notice() -> None:
     assert [(m.title, m.starts, m.due) for m in plan.milestones] == [
         ("예시이용권 지원사업 신청", date(2031, 11, 8), date(2031, 11, 29))
     ]
+
+
+def test_a_programmes_period_field_is_its_project_period() -> None:
+    text = (
+        "[예시군] 2031년 예시군 마을공동체 지원사업 공모\n작성일 2031-02-11\n"
+        "1. 사 업 명 : 2031년 예시군 마을공동체 지원사업\n2. 사업기간 : 2031. 3~ 12\n"
+    )
+    assert _titled(text) == [("예시군 마을공동체 지원사업 사업기간", date(2031, 3, 1), date(2031, 12, 31))]
+
+
+# A sentence's topic, request or event names the step
+
+
+def test_a_period_labels_topic_sentence_is_the_subjects_step() -> None:
+    text = (
+        "예시군, 예시기금사업 아이디어 공모\n승인 2031.05.28 16:54\n"
+        "접수기간은 28일부터 6월 17일까지로, 누구나 참여할 수 있다.\n"
+        "심사결과는 7월중 군 홈페이지와 개별 통보로 알릴 예정이다.\n"
+    )
+    assert _titled(text) == [
+        ("예시기금사업 아이디어 공모 접수", date(2031, 5, 28), date(2031, 6, 17)),
+        ("예시기금사업 아이디어 공모 심사결과 발표", date(2031, 7, 1), date(2031, 7, 31)),
+    ]
+
+
+def test_a_request_to_apply_by_a_day_is_the_subjects_application() -> None:
+    text = (
+        "예시 주택개조사업 지원 안내\n"
+        "지원 계획을 알려드리오니, 신청을 원하시는 대상자께서는 29.1.16.(화)까지 주민센터로 제출하여 주시기 바랍니다.\n"
+        "o 지원대상\n"
+    )
+    assert _titled(text) == [("예시 주택개조사업 지원 신청", None, date(2029, 1, 16))]
+
+
+def test_an_event_named_after_the_date_is_the_step_not_the_goal_after_it() -> None:
+    text = (
+        "예시시, '청년정책 기본계획 수립 연구용역' 중간보고회\n기자 | 2031년 09월 15일(수) 11:55\n"
+        "시는 중간보고회 의견을 반영하고 11월 최종보고회를 거쳐 기본계획을 마련할 계획이다.\n"
+    )
+    assert _titled(text) == [
+        ("청년정책 기본계획 수립 연구용역 최종보고회", date(2031, 11, 1), date(2031, 11, 30))
+    ]
+
+
+def test_a_plans_period_in_its_name_is_no_step() -> None:
+    text = (
+        "예시시, 청년정책 연구용역 중간보고회\n기자 | 2031년 09월 15일(수) 11:55\n"
+        "이번 용역은 차기 5개년(2032~2036) 기본계획을 세우기 위해 추진하고 있다.\n"
+    )
+    assert _titled(text) == []
