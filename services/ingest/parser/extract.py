@@ -17,6 +17,7 @@ from .model import Target
 from .named import ACTION_NOUN, applicants_step, named_object
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
+from .sentences import ahead_of_dateline, listed_days
 from .structure import Logical
 from .subjects import carried_subject, ends_in_action, needs_subject, strip_topic, subject_of, with_subject
 from .tables import label_title, row_label, row_owner, table_row_title
@@ -348,6 +349,8 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     if len(kept) > 1:
         starts = [e.start for e in kept]
         kept = [e for e in kept if not _topic_period(norm, e, kept, starts)]
+    if ctx.doc_date is not None and (ctx.press or ctx.stated):
+        kept = [ahead_of_dateline(norm, e, ctx.doc_date) for e in kept]
     if ctx.doc_date is not None and (ctx.press or ctx.stated or _in_review(node)):
         # ended by the dateline: history (and in a review of the past, `GTX-A 개통(’24.3)` under
         # `성과 및 평가` of a plan dated 2025.01.13, whatever the dateline's kind; a `실적` part's
@@ -547,6 +550,8 @@ def _clause_candidates(
     if ctx.doc_date is not None and (ctx.press or ctx.stated) and "일" in norm:
         extra = bare_days(norm, ctx.doc_date, [(e.start, e.end) for e in exprs])
         exprs = sorted([*exprs, *extra], key=lambda e: e.start) if extra else exprs
+    if "," in norm and "일" in norm and (more := listed_days(norm, exprs)):
+        exprs = sorted([*exprs, *more], key=lambda e: e.start)
     kept = _select(norm, exprs, node, ctx) if exprs else []
     out: list[Candidate] = []
     if not kept:

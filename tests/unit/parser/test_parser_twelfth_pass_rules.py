@@ -93,3 +93,25 @@ def test_a_plans_period_in_its_name_is_no_step() -> None:
         "이번 용역은 차기 5개년(2032~2036) 기본계획을 세우기 위해 추진하고 있다.\n"
     )
     assert _titled(text) == []
+
+
+# Days of a dated article
+
+
+def test_a_yearless_day_long_before_the_dateline_in_a_sentence_ahead_is_next_years() -> None:
+    text = (
+        "새해 업무보고 일정 발표\n등록 : 2030.12.23 15:57\n"
+        "국무총리가 내년 1월4~11일 각 부처의 업무보고를 받는다. 올해 업무보고(1월14~26일)보다 기간은 줄었다.\n"
+        "1월4일 통일부와 보훈처 등 4개 부처가 먼저 보고한다.\n"
+        "1월6일에는 '미래 성장' 분야 5개 부처가, 9일에는 '일자리' 분야 6개 부처가 보고할 예정이다.\n"
+    )
+    titled = _titled(text)
+    assert ("통일부와 보훈처 등 4개 부처 업무보고", date(2031, 1, 4), date(2031, 1, 4)) in titled
+    assert ("「미래 성장」 분야 5개 부처 업무보고", date(2031, 1, 6), date(2031, 1, 6)) in titled
+    assert ("「일자리」 분야 6개 부처 업무보고", date(2031, 1, 9), date(2031, 1, 9)) in titled
+    assert all(d != date(2030, 1, 26) and d != date(2031, 1, 26) for _, _, d in titled)
+
+
+def test_a_yearless_day_in_a_past_sentence_stays_in_the_datelines_year() -> None:
+    text = "예시 행사 결과\n등록 : 2030.12.23 15:57\n1월4일 예시부는 설명회를 열었다.\n"
+    assert _titled(text) == []
