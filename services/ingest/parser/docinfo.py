@@ -7,6 +7,7 @@ import re
 from datetime import date
 from itertools import pairwise
 
+from .records import record_name
 from .textnorm import normalise
 
 # A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
@@ -215,7 +216,7 @@ def find_notice_title(lines: list[str]) -> str:
     if found:
         return found.rsplit(" | ", 1)[-1]  # a record's `공고명 | …` row: the value, not the field
     named = (_NAME_FIELD.match(line) for line in lines[:_HEAD_LINES])
-    found = next((m.group(1).strip() for m in named if m), "")
+    found = next((m.group(1).strip() for m in named if m), "") or record_name(lines[:_HEAD_LINES])
     if found or not head:
         return found
     opening = _INTRODUCED_AS.match(normalise(head[0]))  # `… 의견 수렴을 다음과 같이 실시하고자 합니다.`

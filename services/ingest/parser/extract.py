@@ -233,7 +233,9 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     if not generic or not subject:
         return title
     step = generic.group(1).strip()
-    if step == "사업" and title.endswith("기간"):  # `사업기간 : 2022. 3~ 12`: the programme's own period
+    if step == "사업" and title.endswith(
+        ("기간", "일자")
+    ):  # `사업기간 : 2022. 3~ 12`: the programme's own period
         return f"{_CALL_TAIL.sub('', subject).strip()} 사업기간"
     if not step and node is not None:  # `4. 결과발표` / `○ (일시) …`: the heading names the step
         step = next(_parent_titles(node), "")

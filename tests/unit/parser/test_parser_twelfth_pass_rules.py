@@ -115,3 +115,21 @@ def test_a_yearless_day_long_before_the_dateline_in_a_sentence_ahead_is_next_yea
 def test_a_yearless_day_in_a_past_sentence_stays_in_the_datelines_year() -> None:
     text = "예시 행사 결과\n등록 : 2030.12.23 15:57\n1월4일 예시부는 설명회를 열었다.\n"
     assert _titled(text) == []
+
+
+# A record printed one label row over its value
+
+
+def test_a_records_label_rows_name_its_values_dates() -> None:
+    text = (
+        "| 사업년도 |\n2031 |\n| 공고명 |\n2031 예시디자인 조성대상지 공모 |\n"
+        "| 공고일자 |\n20310302 ~ 20310411 |\n| 사업설명회내용 |\n"
+        "(일시/방법) 2031. 3. 11.(화) 15:00 ~ 17:00, 화상회의\n(사전신청) 2031. 3. 10.(월) 15:00까지 온라인 신청 |\n"
+        "| 신청접수방법내용 |\n온라인 접수 |\n| 접수일자 |\n20310404 ~ 20310411 |\n| 사업일자 |\n20310128 ~ 20311231 |\n"
+    )
+    assert _titled(text) == [
+        ("예시디자인 조성대상지 공모 사업설명회", date(2031, 3, 11), date(2031, 3, 11)),
+        ("사업설명회 사전신청", None, date(2031, 3, 10)),
+        ("예시디자인 조성대상지 공모 접수", date(2031, 4, 4), date(2031, 4, 11)),
+        ("예시디자인 조성대상지 사업기간", date(2031, 1, 28), date(2031, 12, 31)),
+    ]
