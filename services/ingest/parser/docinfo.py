@@ -78,6 +78,7 @@ _TAIL_LINES = 30
 # An unlabelled date that a sentence schedules (`2025년 1월 8일부터 …`, `2025년 2월 5일에 … 발표`) is
 # one of the text's dates, not the document's.
 _RELATED_HEADLINE = re.compile(r"^\[[^\]\d]{2,8}\]\s?\S")
+_BASE_DATE = re.compile(r"\(?((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?[.월]\s?(\d{1,2})\s?\.?\s?일?\s?기준\)?")
 _CONDITION_BEFORE = re.compile(r"(?:지원|참가|신청)\s?(?:대상|자격)|출생\s?일")
 _STEP_AFTER = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?(?:부터|까지|에\s|에는|에$)")
 
@@ -107,6 +108,8 @@ def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
                 return day, label is _POSTED
     if signed is not None:
         return signed, True
+    if (base := _base_date(head)) is not None:
+        return base, True
     posted = _posted_line_date(head) or _listing_stamp_date(head)
     if posted is not None:
         return posted, True
@@ -155,6 +158,16 @@ def _signed_date(head: list[str]) -> date | None:
             continue  # the date opens the line: most lines are decided without a pattern
         match = _FULL_DATE.fullmatch(_DATE_LINE_TAIL.sub("", line))
         if match and _ISSUER.fullmatch(after) and (day := _safe_date(*map(int, match.groups()))):
+            return day
+    return None
+
+
+def _base_date(head: list[str]) -> date | None:
+    """`2021. 12. 31. 기준` on a line of its own: the date a status table stands at; whatever ended by
+    then is its history."""
+    for line in head:
+        found = _BASE_DATE.fullmatch(line.strip()) if "기준" in line else None
+        if found and (day := _safe_date(*map(int, found.groups()))):
             return day
     return None
 

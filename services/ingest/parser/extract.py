@@ -121,6 +121,9 @@ _NAMED_YEAR = re.compile(
 _PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
 _COARSE = ("year", "half", "quarter", "quarters")
 _TOPIC_REACH = 200
+# `| 사업기간 변경: 2019 ~ 2021년 → 2019 ~ 2022년 |`: a change table's periods, before and after.
+_CHANGED_PERIOD = re.compile(r"기간\s?변경\s?[:：][^|]*$")
+_CHANGE_REACH = 40
 _PERIOD_LENGTH = re.compile(r"\s?\(\s?\d{1,2}\s?(?:년|개년)\s?\)")
 # `올해 상반기` in a text with no date of its own: `올해` was not placed, so neither is what it dates.
 _UNPLACED_YEAR_BEFORE = re.compile(r"(?:올해|금년|내년|명년)\s?$")
@@ -365,7 +368,12 @@ def _period_cell(norm: str, expr: TimeExpr) -> bool:
     """`| 2011 ~ 2015(5년) |`: a programme period of years, alone in its cell with its length."""
     if expr.kind != "program" or expr.starts is None or expr.due is None or expr.starts.year == expr.due.year:
         return False
-    return _PERIOD_LENGTH.match(norm, expr.end) is not None
+    if _PERIOD_LENGTH.match(norm, expr.end) is not None:
+        return True
+    return (
+        "변경" in norm
+        and _CHANGED_PERIOD.search(norm, max(0, expr.start - _CHANGE_REACH), expr.start) is not None
+    )
 
 
 def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr], starts: list[int]) -> bool:

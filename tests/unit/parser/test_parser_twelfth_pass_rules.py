@@ -133,3 +133,30 @@ def test_a_records_label_rows_name_its_values_dates() -> None:
         ("예시디자인 조성대상지 공모 접수", date(2031, 4, 4), date(2031, 4, 11)),
         ("예시디자인 조성대상지 사업기간", date(2031, 1, 28), date(2031, 12, 31)),
     ]
+
+
+# A table of changes to plans
+
+
+def test_a_change_tables_superseded_plans_are_no_steps_and_changed_ones_are_the_rows() -> None:
+    text = (
+        "공약 변경 현황\n2031. 12. 31. 기준\n"
+        "관리번호 | 공약명 | 변경일 | 변경 내용 | 변경 사유 | 변경 절차\n"
+        "1-2 | 예시 청년 일자리 창출 | ‘31.2.20. | 연도별 추진계획(목표) 변경: 2032. 6.까지 일자리 창출 400명 → 301명 "
+        "| 사업비 삭감 | 시민평가단 승인\n"
+        "2-3 | 예시 관광 거점 조성 | ‘31.2.18. | 사업기간 변경: 2029~2035년 → 2032~2036년 | 예산 미확보 | 시민평가단 승인\n"
+        "연도별 추진계획(당초): 2029 : 타당성조사 / 2032.6월 : 사업추진(공정률70%)\n"
+        "연도별 추진계획(변경): 2029 : 타당성조사 / 2032.6월 : 실시설계 / 임기후 : 사업완료\n"
+    )
+    assert _titled(text) == [
+        ("예시 청년 일자리 창출 301명", None, date(2032, 6, 30)),
+        ("예시 관광 거점 조성 사업기간", date(2032, 1, 1), date(2036, 12, 31)),
+        ("예시 관광 거점 조성 실시설계", date(2032, 6, 1), date(2032, 6, 30)),
+    ]
+
+
+def test_a_status_tables_base_date_makes_what_ended_by_then_history() -> None:
+    text = "사업 추진 현황\n2031. 12. 31. 기준\n가. 착공: 2031. 3. 2.\n나. 준공: 2032. 5. 31.\n"
+    plan = parse_plan(text)
+    assert plan.doc_date == date(2031, 12, 31)
+    assert [m.due for m in plan.milestones] == [date(2032, 5, 31)]
