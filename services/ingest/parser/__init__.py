@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date
+from functools import partial
 
 from . import _accel
 
@@ -12,6 +13,7 @@ if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
 from .budget import budget_in_preparation, prepared_the_year_before
+from .changes import read_changes
 from .dates import is_date_only
 from .docinfo import (
     find_dateline,
@@ -30,9 +32,11 @@ from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_t
 from .model import ParsedMilestone, ParsedPlan, Target
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
+from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
 from .selection import paren_span
+from .sentences import title_by_sentence
 from .structure import logical_lines
 from .subjects import needs_subject
 from .titles import letters
@@ -117,6 +121,9 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
     found_items = mend_titles(title_table_rows(found_items, lines), lines, ctx.subject)
     found_items = read_fields(found_items, lines)
+    step = partial(notice_step, subject=ctx.subject)
+    found_items = title_by_sentence(found_items, lines, ctx.subject, step)
+    found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))

@@ -7,14 +7,17 @@ import re
 from datetime import date
 from itertools import pairwise
 
+from .records import record_name
 from .textnorm import normalise
 
 # A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
 # plan's earlier items history (they are its schedule).
 # A news page's own stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18 18:10:09`,
 # `date 2025-11-25`, `송고 2015.06.21 12:00 | 수정 …`) is one too, and `기사입력 2023/05/04` wherever it stands (`신지현 기자 | 기사입력 …`).
+# So are an outlet's `대한연합방송 입력 : 2024.01.11 11:16` and a byline's `기자 | 2021년 09월 15일(수) 11:55`.
 _POSTED = re.compile(
     r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|송고|입력|등록|date)\s?[:：]?\s?(?=\d)|기사\s?입력\s?[:：]?\s?(?=\d)"
+    r"|^[가-힣A-Za-z]{2,12}\s입력\s?[:：]\s?(?=\d)|기자\s?[|ㅣ]\s?(?=\d)"
 )
 _DATE_LINE_TAIL = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?\.?\s*$")
 _ISSUER = re.compile(r"[가-힣() ]{2,24}(?:시장|군수|구청장|청장|도지사|장관|이사장|총장|교육감|원장|위원장)")
@@ -35,7 +38,7 @@ _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일�
 _TITLE_SKIP = re.compile(
     r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"
 )
-_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집|공모|공모전)(?:\s?\([^)]*\))?$")
+_NOTICE_END = re.compile(r"(?:안내|공고|알림|모집|공모|공모전|홍보)(?:\s?\([^)]*\))?$")
 # `가. 사 업 명 : 2025년 발전소 주변지역 지원사업`: a notice's name field names what its dates are about.
 _NAME_FIELD = re.compile(
     r"^[\s가-하.)□○ㅇ\-·]*(?:(?:사\s?업\s?명|행\s?사\s?명|공\s?모\s?명|과\s?제\s?명)\s?[:：]"
@@ -75,7 +78,9 @@ _TAIL_LINES = 30
 # An unlabelled date that a sentence schedules (`2025년 1월 8일부터 …`, `2025년 2월 5일에 … 발표`) is
 # one of the text's dates, not the document's.
 _RELATED_HEADLINE = re.compile(r"^\[[^\]\d]{2,8}\]\s?\S")
-_STEP_AFTER = re.compile(r"\s?일?\s?(?:\([월화수목금토일]\))?\s?(?:부터|까지|에\s|에는|에$)")
+_BASE_DATE = re.compile(r"\(?((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?[.월]\s?(\d{1,2})\s?\.?\s?일?\s?기준\)?")
+_CONDITION_BEFORE = re.compile(r"(?:지원|참가|신청)\s?(?:대상|자격)|출생\s?일")
+_STEP_AFTER = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?(?:부터|까지|에\s|에는|에$)")
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -103,6 +108,8 @@ def find_dateline(lines: list[str]) -> tuple[date | None, bool]:
                 return day, label is _POSTED
     if signed is not None:
         return signed, True
+    if (base := _base_date(head)) is not None:
+        return base, True
     posted = _posted_line_date(head) or _listing_stamp_date(head)
     if posted is not None:
         return posted, True
@@ -155,6 +162,16 @@ def _signed_date(head: list[str]) -> date | None:
     return None
 
 
+def _base_date(head: list[str]) -> date | None:
+    """`2021. 12. 31. 기준` on a line of its own: the date a status table stands at; whatever ended by
+    then is its history."""
+    for line in head:
+        found = _BASE_DATE.fullmatch(line.strip()) if "기준" in line else None
+        if found and (day := _safe_date(*map(int, found.groups()))):
+            return day
+    return None
+
+
 def _unlabelled_date(head: list[str]) -> date | None:
     previous = ""
     for line in head:
@@ -168,6 +185,8 @@ def _unlabelled_date(head: list[str]) -> date | None:
                 continue  # `… 발급2023.06.20`: a related article's date glued to its headline
             if _STEP_AFTER.match(line, match.end()):
                 continue  # `제2차 시험은 2025년 1월 8일부터 …`: a step of the text, not its date
+            if _CONDITION_BEFORE.search(line, 0, match.start()):
+                continue  # `1. 지원대상 (기준 출생일 2007. 1. 1. ∼ …)`: who may apply, not when it was written
             if day := _safe_date(*map(int, match.groups())):
                 return day
     for line in head:
@@ -203,20 +222,25 @@ def find_title(lines: list[str]) -> str:
 def find_notice_title(lines: list[str]) -> str:
     """A notice's own title line (`2021년 자산형성지원사업 신규 가입자 모집 안내`): one of the first
     lines, ending in 안내/공고/알림/모집/공모; else its name field (`사 업 명 : …`); "" when it has none."""
-    head = [line.strip() for line in lines[:_NOTICE_HEAD] if line.strip()]
+    head = [_unbracketed(line.strip()) for line in lines[:_NOTICE_HEAD] if line.strip()]
     found = next((line for line in head if _NOTICE_END.search(line) and len(line) <= 80), "")
     if found and _BOARD_NAME.match(found):
         found = _after_board_name(lines, found)
     if found:
         return found.rsplit(" | ", 1)[-1]  # a record's `공고명 | …` row: the value, not the field
     named = (_NAME_FIELD.match(line) for line in lines[:_HEAD_LINES])
-    found = next((m.group(1).strip() for m in named if m), "")
+    found = next((m.group(1).strip() for m in named if m), "") or record_name(lines[:_HEAD_LINES])
     if found or not head:
         return found
     opening = _INTRODUCED_AS.match(normalise(head[0]))  # `… 의견 수렴을 다음과 같이 실시하고자 합니다.`
     if opening is None:  # `… 아래와 같이 정책연구용역과제를 공모하오니, …`
         opening = _INTRODUCED_AFTER.search(head[0][:_INTRO_REACH])
     return opening.group(1) if opening else ""
+
+
+def _unbracketed(line: str) -> str:
+    """`[2025년도 스포츠강좌이용권 지원사업 홍보]`: a title in brackets is the title."""
+    return line[1:-1].strip() if line[:1] == "[" and line[-1:] == "]" and "]" not in line[1:-1] else line
 
 
 def _after_board_name(lines: list[str], board: str) -> str:

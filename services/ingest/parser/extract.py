@@ -17,6 +17,7 @@ from .model import Target
 from .named import ACTION_NOUN, applicants_step, named_object
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
+from .sentences import ahead_of_dateline, listed_days
 from .structure import Logical
 from .subjects import carried_subject, ends_in_action, needs_subject, strip_topic, subject_of, with_subject
 from .tables import label_title, row_label, row_owner, table_row_title
@@ -81,6 +82,8 @@ _QUOTE_NOISE = re.compile(r"오는\s|(?:오전|오후)\s?\d{1,2}\s?시(?:\s?\d{1
 _QUOTE_VERB = re.compile(r"\s?([가-힣]{2,4}?)(?:하게|하기로|할|한다|된다|될)")
 _STEP_ENDS = ("시기", "기간", "일정", "기한", "일시", "일자")
 _SPACED_MAX = 7
+_CALL_TAIL = re.compile(r"\s?(?:공모|모집|공모전|재공모)$")
+_ONE_WORD_REMARK = re.compile(r"[가-힣]{2,8}")
 _LABEL_PLANNED = re.compile(r"^\(?\s?([가-힣]{2,6})\s?\)?\s?(?:\(\s?\.?\s?예정\s?\)|\.?\s?예정)$")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시|일자)$")
 # `- 2023년도 …`, `[공모전] 2021년 … 공모전(~4.27)`: a title's bullet, board tag and closing note
@@ -91,7 +94,7 @@ _ISSUER_LEAD = re.compile(r"^[가-힣]{1,10}(?:시|군|구|도|부|청|처|원|�
 _SUBJECT_MAX = 40
 # The quoted name of a long title and what follows it: the programme the notice is about.
 _QUOTED_TAIL = re.compile(r"「([^」]{2,30})」\s?([^「」]{0,16})$")
-_NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문)$")
+_NOTICE_WORDS = re.compile(r"\s?(?:시행\s?)?(?:안내|공고|알림|안내문|홍보)$")
 _TITLE_YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s?(?:년도?|학년도?)?|\d{4}-\d학기)\s?(?:[상하]\s?반기\s)?")
 _NUMBER_CELL = re.compile(r"^\s*[(△▲▽▼+\-]?\s?[\d,]+(?:\.\d+)?\s?%?\)?\s*$")
 _SCHEDULE_HEADING_MAX = 40
@@ -118,6 +121,9 @@ _NAMED_YEAR = re.compile(
 _PERIOD_TOPIC_AFTER = re.compile(r"\s?(?:[가-힣]{1,8}\s){0,2}?[가-힣]{1,8}(?:은|는)\s")
 _COARSE = ("year", "half", "quarter", "quarters")
 _TOPIC_REACH = 200
+# `| 사업기간 변경: 2019 ~ 2021년 → 2019 ~ 2022년 |`: a change table's periods, before and after.
+_CHANGED_PERIOD = re.compile(r"기간\s?변경\s?[:：][^|]*$")
+_CHANGE_REACH = 40
 _PERIOD_LENGTH = re.compile(r"\s?\(\s?\d{1,2}\s?(?:년|개년)\s?\)")
 # `올해 상반기` in a text with no date of its own: `올해` was not placed, so neither is what it dates.
 _UNPLACED_YEAR_BEFORE = re.compile(r"(?:올해|금년|내년|명년)\s?$")
@@ -211,6 +217,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
             title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
         elif _GENERIC_HEADING.match(label.strip()) and letters(rest) >= 2:
             title = rest.strip()  # `추진일정 : 공고·접수(’18.1월)→…`: the step, not the generic label
+        elif label.strip().endswith(_STEP_ENDS) and _ONE_WORD_REMARK.fullmatch(rest.strip()):
+            title = label.strip()  # `신청기간 : … 전국동시신청`: a word on how the period runs, a remark
     if "예정" in title:  # `○ (일시) 2021. 5. 21. (금) 예정`: the label, with the date's `예정` left over
         title = _LABEL_PLANNED.sub(r"\1", title)
     if title[-2:-1] == " ":
@@ -228,6 +236,10 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     if not generic or not subject:
         return title
     step = generic.group(1).strip()
+    if step == "사업" and title.endswith(
+        ("기간", "일자")
+    ):  # `사업기간 : 2022. 3~ 12`: the programme's own period
+        return f"{_CALL_TAIL.sub('', subject).strip()} 사업기간"
     if not step and node is not None:  # `4. 결과발표` / `○ (일시) …`: the heading names the step
         step = next(_parent_titles(node), "")
     return subject if step and step in subject else f"{subject} {step}".strip()
@@ -342,6 +354,8 @@ def _select(norm: str, exprs: list[TimeExpr], node: Logical, ctx: DocContext) ->
     if len(kept) > 1:
         starts = [e.start for e in kept]
         kept = [e for e in kept if not _topic_period(norm, e, kept, starts)]
+    if ctx.doc_date is not None and (ctx.press or ctx.stated):
+        kept = [ahead_of_dateline(norm, e, ctx.doc_date) for e in kept]
     if ctx.doc_date is not None and (ctx.press or ctx.stated or _in_review(node)):
         # ended by the dateline: history (and in a review of the past, `GTX-A 개통(’24.3)` under
         # `성과 및 평가` of a plan dated 2025.01.13, whatever the dateline's kind; a `실적` part's
@@ -354,7 +368,12 @@ def _period_cell(norm: str, expr: TimeExpr) -> bool:
     """`| 2011 ~ 2015(5년) |`: a programme period of years, alone in its cell with its length."""
     if expr.kind != "program" or expr.starts is None or expr.due is None or expr.starts.year == expr.due.year:
         return False
-    return _PERIOD_LENGTH.match(norm, expr.end) is not None
+    if _PERIOD_LENGTH.match(norm, expr.end) is not None:
+        return True
+    return (
+        "변경" in norm
+        and _CHANGED_PERIOD.search(norm, max(0, expr.start - _CHANGE_REACH), expr.start) is not None
+    )
 
 
 def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr], starts: list[int]) -> bool:
@@ -541,6 +560,8 @@ def _clause_candidates(
     if ctx.doc_date is not None and (ctx.press or ctx.stated) and "일" in norm:
         extra = bare_days(norm, ctx.doc_date, [(e.start, e.end) for e in exprs])
         exprs = sorted([*exprs, *extra], key=lambda e: e.start) if extra else exprs
+    if "," in norm and "일" in norm and (more := listed_days(norm, exprs)):
+        exprs = sorted([*exprs, *more], key=lambda e: e.start)
     kept = _select(norm, exprs, node, ctx) if exprs else []
     out: list[Candidate] = []
     if not kept:

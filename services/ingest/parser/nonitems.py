@@ -103,8 +103,7 @@ def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
 def drop_non_milestones(items: list[Candidate], lines: list[str], doc_date: date | None) -> list[Candidate]:
     out = []
     for item in items:
-        line = item.source_line(lines)
-        if not _not_a_milestone(item, line[:2_000], doc_date):
+        if not _not_a_milestone(item, item.source_line(lines, 2_000), doc_date):
             out.append(item)
     return out
 
