@@ -31,6 +31,8 @@ _BUDGET_PHRASE = re.compile(
 _HEAD_OF_BODY = re.compile(
     r"\s?\((?:장관|차관|시장|군수|구청장|청장|도지사|교육감|총장|원장|이사장|위원장|사장|대표)\s?[가-힣]{2,4}\)"
 )
+# `군산시장(참조 : 총무과장, 063-450-4238, fax :063-450-4345) 에게`: a contact in parentheses is a remark.
+_CONTACT_PARENS = re.compile(r"\s?\([^()]{0,40}?\d{2,4}-\d{3,4}-\d{4}[^()]{0,40}\)\s?")
 _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
 _TRAILING = re.compile(
     r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
@@ -97,6 +99,8 @@ def clean_title(raw: str, prose: bool = False) -> str:
         text = _PURPOSE_BEFORE_NAME.sub("", text)
     if "(" in text:
         text = _HEAD_OF_BODY.sub("", text)
+        if "-" in text:
+            text = _CONTACT_PARENS.sub("", text)
         text = _EMPTY_PARENS.sub("", _NOISE_PARENS.sub("", _BUDGET_PHRASE.sub("", text)))
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)
