@@ -30,3 +30,22 @@ def test_a_double_spaced_heading_continues_on_its_hanging_lines() -> None:
 def test_a_blank_line_before_an_unindented_line_still_ends_the_heading() -> None:
     text = "1. 추진 일정\n\n가. 접수: 2031. 3. 4.(화)\n"
     assert [t for t, _, _ in _titled(text)] == ["접수"]
+
+
+# Notices of ordinances
+
+
+def test_opinions_due_on_a_notice_periods_last_day_are_a_step_of_their_own() -> None:
+    text = (
+        "가. 자치법규명 : 예시시 홍보매체 운영에 관한 조례\n"
+        "나. 입법예고기간 : 2031. 2. 2. ~ 2. 12. (10일간)\n"
+        "마. 의견제출\n- 제출기한 : 2031. 2. 12.까지\n- 제출방법 : 서면, 우편 등\n"
+    )
+    titled = _titled(text)
+    assert [(s, d) for _, s, d in titled] == [(date(2031, 2, 2), date(2031, 2, 12)), (None, date(2031, 2, 12))]
+    assert titled[0][0].endswith("입법예고") and titled[1][0] == "의견제출"
+
+
+def test_an_application_due_on_a_periods_last_day_is_still_the_period() -> None:
+    text = "가. 접수기간 : 2031. 2. 2. ~ 2. 12.\n나. 서류 제출 : 2031. 2. 12.까지\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 2, 2), date(2031, 2, 12))]
