@@ -42,7 +42,10 @@ def test_opinions_due_on_a_notice_periods_last_day_are_a_step_of_their_own() -> 
         "마. 의견제출\n- 제출기한 : 2031. 2. 12.까지\n- 제출방법 : 서면, 우편 등\n"
     )
     titled = _titled(text)
-    assert [(s, d) for _, s, d in titled] == [(date(2031, 2, 2), date(2031, 2, 12)), (None, date(2031, 2, 12))]
+    assert [(s, d) for _, s, d in titled] == [
+        (date(2031, 2, 2), date(2031, 2, 12)),
+        (None, date(2031, 2, 12)),
+    ]
     assert titled[0][0].endswith("입법예고") and titled[1][0] == "의견제출"
 
 
