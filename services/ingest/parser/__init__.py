@@ -11,6 +11,7 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
+from .bare import name_bare_labels
 from .budget import budget_in_preparation, prepared_the_year_before
 from .dates import is_date_only
 from .docinfo import (
@@ -116,7 +117,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = name_the_project(found_items, lines)
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
     found_items = mend_titles(title_table_rows(found_items, lines), lines, ctx.subject)
-    found_items = read_fields(found_items, lines)
+    found_items = name_bare_labels(read_fields(found_items, lines), lines, ctx.subject)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))

@@ -52,3 +52,44 @@ def test_opinions_due_on_a_notice_periods_last_day_are_a_step_of_their_own() -> 
 def test_an_application_due_on_a_periods_last_day_is_still_the_period() -> None:
     text = "가. 접수기간 : 2031. 2. 2. ~ 2. 12.\n나. 서류 제출 : 2031. 2. 12.까지\n"
     assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 2, 2), date(2031, 2, 12))]
+
+
+# Bare field labels in a notice with no title line
+
+
+def test_a_bare_call_period_is_the_call_of_what_its_form_applies_for() -> None:
+    text = (
+        "1. 공모기간 : 2031. 3. 10(월) ∼ 2031. 4. 4(금)\n2. 사업기간 : 2031년 6월 5일 ~ 11월\n"
+        "3. 제출서류\n① 예시사업 신청서 1부.\n② 단체 소개 1부.\n"
+    )
+    assert _titled(text) == [
+        ("예시사업 공모", date(2031, 3, 10), date(2031, 4, 4)),
+        ("예시사업 시행", date(2031, 6, 5), date(2031, 11, 30)),
+    ]
+
+
+def test_a_bare_entry_period_with_no_form_is_the_entry() -> None:
+    text = "▶ 접수기간 : 2031. 8. 15.(금) ~ 8. 26.(화)\n▶ 심사기간 : 2031. 9. 1.(월) ~ 9. 23.(화)\n- 참가신청서\n"
+    assert _titled(text) == [
+        ("접수", date(2031, 8, 15), date(2031, 8, 26)),
+        ("심사", date(2031, 9, 1), date(2031, 9, 23)),
+    ]
+
+
+def test_a_faqs_question_is_its_label() -> None:
+    text = "커뮤니티 > FAQ\n접수기간이 어떻게 되나요?\n- 2031.7.28(월) ~ 8.21.(목) 18:00까지입니다.\n"
+    assert _titled(text) == [("접수", date(2031, 7, 28), date(2031, 8, 21))]
+
+
+def test_a_notes_half_year_inside_the_field_above_restates_it() -> None:
+    text = (
+        "1. 공모기간 : 2031. 3. 10(월) ∼ 2031. 4. 4(금)\n2. 사업기간 : 2031년 6월 5일 ~ 11월\n"
+        "※ 지방선거와 관련하여 공직선거법에 따라 하반기에 사업 시행\n"
+    )
+    assert [d for _, _, d in _titled(text)] == [date(2031, 4, 4), date(2031, 11, 30)]
+
+
+def test_a_titled_notices_field_keeps_its_subject() -> None:
+    text = "2031년 예시 공모전 개최 안내\nㅇ 접수기간 : 2031. 8. 15.(금) ~ 8. 26.(화)\n"
+    [(title, _, _)] = _titled(text)
+    assert "예시 공모전" in title
