@@ -29,6 +29,7 @@ from .extract import Candidate, DocContext, candidates, notice_step, notice_subj
 from .fields import read_fields
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
+from .newsdate import listed_release_date
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
 from .referents import name_the_project, title_by_own_label, title_table_rows
@@ -85,10 +86,14 @@ def _without_related_lists(text: str) -> str:
 
 
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
-    text = _without_related_lists(text)
-    lines = text.splitlines()
+    listed = _without_related_lists(text)
+    lines = listed.splitlines()
     title = find_title(lines)
     found, stated = find_dateline(lines)
+    reported = None
+    if found is None and listed is not text:
+        found = reported = listed_release_date(text.splitlines())  # the lead's day, in the related list
+    text = listed
     if found is not None and stated:
         unstamped = without_listing_stamp(lines)
         if unstamped is not lines:
@@ -96,7 +101,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     stated = stated and doc_date is None
     doc_date = doc_date or found
     plan_year = find_plan_year(title, lines, doc_date)
-    press = is_press_release(lines)
+    press = is_press_release(lines) or reported is not None  # a report of a release, in the news
     key = plan_key or make_plan_key(title, plan_year, press)
     ref_year = doc_date.year if doc_date else plan_year
     year = plan_year or ref_year or find_named_year(lines)

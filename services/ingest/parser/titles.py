@@ -71,7 +71,9 @@ _PROSE_END = re.compile(
 )
 # Who speaks, in front of a quotation (`관계자는 "…`), and the attribution after it ("…"이라고 밝혔다).
 _SPEAKER = re.compile(r"^[^「\"“”]{1,30}?(?:은|는)\s?[\"“]\s?")
-_ATTRIBUTION = re.compile(r"\s?[\"”'’」]?\s?(?:이?라고|고)\s?(?:밝혔다|말했다|설명했다|강조했다|전했다)\.?$")
+_ATTRIBUTION = re.compile(
+    r"\s?[\"”'’」]?\s?(?:이?라고|고)\s?(?:[1-3]?\d일\s?)?(?:밝혔다|말했다|설명했다|강조했다|전했다)\.?$"
+)
 _OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」])(?:을|를)\s(?=\S+$)")
 _PROSE_OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」%])(?:을|를)\s")
 _PROSE_VERB = {"시작으로": "시작", "추진할": "추진"}
@@ -142,6 +144,11 @@ def is_short(title: str) -> bool:
     return letters(title) <= _SHORT
 
 
+# `오전 10시~12시 정부서울청사 … 국제회의장에서 공청회도 열린다`: what is held is the step; the hours
+# and the venue around it are not.
+_IS_HELD = re.compile(r"(?:^|\s)([가-힣A-Za-z0-9·]{2,20})(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
+
+
 def _prose_tidy(text: str) -> str:
     quoted = _ATTRIBUTION.search(text)
     if quoted:
@@ -149,6 +156,9 @@ def _prose_tidy(text: str) -> str:
     if "홈페이지" in text or "누리집" in text:
         text = _VENUE.sub(" ", text)
     text = _PROSE_END.sub("", text).strip()
+    held = _IS_HELD.search(text) if "열" in text or "개최" in text else None
+    if held:
+        return held.group(1)
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
     text = " ".join(words)
     return _PROSE_OBJECT.sub(" ", text)

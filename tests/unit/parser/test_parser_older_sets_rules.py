@@ -93,3 +93,41 @@ def test_a_titled_notices_field_keeps_its_subject() -> None:
     text = "2031년 예시 공모전 개최 안내\nㅇ 접수기간 : 2031. 8. 15.(금) ~ 8. 26.(화)\n"
     [(title, _, _)] = _titled(text)
     assert "예시 공모전" in title
+
+
+# News with no dateline
+
+
+_NEWS = (
+    "예시부는 22일부터 28일까지 예시부, 다른부를 세종시로 이전하기 위한 전자공청회를 실시한다고 21일 밝혔다.\n"
+    "전자공청회와 함께 오는 28일 오전 10시~12시 정부청사 별관 국제회의장에서 공청회도 열린다.\n"
+    "관련기사\n- 예시부·다른부, 세종시 이전 확정2031.02.21\n- 다른 날의 기사2035.04.17\n"
+)
+
+
+def test_the_leads_day_stamped_in_the_related_list_dates_the_news() -> None:
+    parsed = parse_plan(_NEWS)
+    assert parsed.doc_date == date(2031, 2, 21)
+    assert [(m.starts, m.due) for m in parsed.milestones] == [
+        (date(2031, 2, 22), date(2031, 2, 28)),
+        (date(2031, 2, 28), date(2031, 2, 28)),
+    ]
+
+
+def test_a_related_stamp_of_another_day_does_not_date_the_news() -> None:
+    assert parse_plan(_NEWS.replace("2031.02.21", "2031.02.20")).doc_date is None
+
+
+def test_two_names_before_one_particle_are_one_object() -> None:
+    [first, _] = _titled(_NEWS)
+    assert first[0] == "예시부, 다른부 세종시로 이전하기 위한 전자공청회 실시"
+
+
+def test_what_is_held_names_the_step_not_its_hours_and_venue() -> None:
+    [_, second] = _titled(_NEWS)
+    assert second[0] == "공청회"
+
+
+def test_the_release_day_before_the_reporting_verb_is_no_part_of_the_title() -> None:
+    text = "제목 줄입니다\n예시부는 22일부터 28일까지 전자공청회를 실시한다고 21일 밝혔다.\n"
+    assert [t for t, _, _ in _titled(text, date(2031, 2, 21))] == ["전자공청회 실시"]
