@@ -5,6 +5,7 @@ onto hanging lines after a heading; a contact in parentheses is no part of a tit
 from datetime import date
 
 from services.ingest.parser import parse_plan
+from services.ingest.parser.dates import resolve_two_digit_year
 
 
 def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
@@ -131,3 +132,21 @@ def test_what_is_held_names_the_step_not_its_hours_and_venue() -> None:
 def test_the_release_day_before_the_reporting_verb_is_no_part_of_the_title() -> None:
     text = "제목 줄입니다\n예시부는 22일부터 28일까지 전자공청회를 실시한다고 21일 밝혔다.\n"
     assert [t for t, _, _ in _titled(text, date(2031, 2, 21))] == ["전자공청회 실시"]
+
+
+# Ends that are conditions
+
+
+def test_a_month_projects_ended_in_before_a_dated_start_is_no_step() -> None:
+    text = "예시 후속연구지원 접수 안내\n3) 지원내용: ’31년 10월 종료 (연구개시: ’31.11.1.)\n"
+    assert [(t, d) for t, _, d in _titled(text)] == [("연구개시", date(2031, 11, 1))]
+
+
+def test_a_fields_own_end_month_stays() -> None:
+    text = "예시 사업 안내\n3) 사업기간: ’31년 10월 종료\n"
+    assert [d for _, _, d in _titled(text)] == [date(2031, 10, 31)]
+
+
+def test_a_two_digit_year_with_no_year_to_go_by_is_of_this_century() -> None:
+    assert resolve_two_digit_year(31, None) == 2031
+    assert resolve_two_digit_year(98, 2004) == 1998
