@@ -150,3 +150,16 @@ def test_a_fields_own_end_month_stays() -> None:
 def test_a_two_digit_year_with_no_year_to_go_by_is_of_this_century() -> None:
     assert resolve_two_digit_year(31, None) == 2031
     assert resolve_two_digit_year(98, 2004) == 1998
+
+
+# Targets
+
+
+def test_a_sum_to_invest_by_a_year_is_a_target_with_its_deadline() -> None:
+    text = "예시부 2031년 업무계획\n❷ 예시기술 R&D 투자 10% 이상 확대(’35년까지 25조원 투자)\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(None, date(2035, 12, 31))]
+
+
+def test_a_years_budget_alone_is_still_no_milestone() -> None:
+    text = "예시부 2031년 업무계획\n- 예시기술 지원(’32년 25조원)\n"
+    assert _titled(text) == []
