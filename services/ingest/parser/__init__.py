@@ -13,6 +13,7 @@ if (_native := _accel.native_dir()) is not None:
 
 from .bare import name_bare_labels
 from .budget import budget_in_preparation, prepared_the_year_before
+from .counted import count_from_events
 from .dates import is_date_only
 from .docinfo import (
     find_dateline,
@@ -124,6 +125,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = mend_titles(title_table_rows(found_items, lines), lines, ctx.subject)
     found_items = name_bare_labels(read_fields(found_items, lines), lines, ctx.subject)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
+    found_items = count_from_events(found_items, lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     items = drop_status_and_headline_repeats(items, lines)

@@ -163,3 +163,22 @@ def test_a_sum_to_invest_by_a_year_is_a_target_with_its_deadline() -> None:
 def test_a_years_budget_alone_is_still_no_milestone() -> None:
     text = "예시부 2031년 업무계획\n- 예시기술 지원(’32년 25조원)\n"
     assert _titled(text) == []
+
+
+# Deadlines counted from an event
+
+
+_BRIEFING = (
+    "date 2031-03-05\n예시공항 부지공사 현장설명회\n"
+    "예시부는 입찰 통과 업체를 대상으로 오는 9일 오후 2시 공단에서 현장설명회를 개최한다고 알렸다.\n"
+    "입찰안내서에 따르면 부지공사 기본설계는 현장설명회 개최일로부터 6개월(180일) 이내에 완료해야 한다.\n"
+)
+
+
+def test_days_counted_from_a_dated_event_give_the_deadline() -> None:
+    assert ("부지공사 기본설계 완료", None, date(2031, 9, 5)) in _titled(_BRIEFING)
+
+
+def test_days_counted_from_an_undated_event_are_left_out() -> None:
+    titled = _titled(_BRIEFING.replace("오는 9일 오후 2시 ", ""))
+    assert all(due != date(2031, 9, 5) for _, _, due in titled)
