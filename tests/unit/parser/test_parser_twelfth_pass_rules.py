@@ -101,11 +101,12 @@ def test_a_plans_period_in_its_name_is_no_step() -> None:
 def test_a_yearless_day_long_before_the_dateline_in_a_sentence_ahead_is_next_years() -> None:
     text = (
         "새해 업무보고 일정 발표\n등록 : 2030.12.23 15:57\n"
-        "국무총리가 내년 1월4~11일 각 부처의 업무보고를 받는다. 올해 업무보고(1월14~26일)보다 기간은 줄었다.\n"
+        "국무총리가 내년 1월4~11일 각 부처의 2031년 업무보고를 받는다. 올해 업무보고(1월14~26일)보다 기간은 줄었다.\n"
         "1월4일 통일부와 보훈처 등 4개 부처가 먼저 보고한다.\n"
         "1월6일에는 '미래 성장' 분야 5개 부처가, 9일에는 '일자리' 분야 6개 부처가 보고할 예정이다.\n"
     )
     titled = _titled(text)
+    assert ("각 부처의 2031년 업무보고", date(2031, 1, 4), date(2031, 1, 11)) in titled
     assert ("통일부와 보훈처 등 4개 부처 업무보고", date(2031, 1, 4), date(2031, 1, 4)) in titled
     assert ("「미래 성장」 분야 5개 부처 업무보고", date(2031, 1, 6), date(2031, 1, 6)) in titled
     assert ("「일자리」 분야 6개 부처 업무보고", date(2031, 1, 9), date(2031, 1, 9)) in titled
