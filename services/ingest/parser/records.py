@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 _LABEL_ROW = re.compile(r"^\|\s?([가-힣A-Za-z]{2,12})\s?\|$")
 _REACH = 4  # lines of one value
+_ROW_MAX = 40  # a label row is short; longer lines are read at their ends only
+_MAX_LINE = 400
 _POSTING = re.compile(r"^(?:공고|게시|공지)\s?(?:일자|기간|일)$")
 _EVENT_FIELD = re.compile(r"^([가-힣]{0,6}(?:설명회|간담회|공청회|토론회|교육))\s?내용$")
 _SUB_LABEL = re.compile(r"\(\s?([가-힣/·]{2,10})\s?\)\s?$")
@@ -30,10 +32,10 @@ _YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}\s?년?도?\s")
 def _label_above(lines: list[str], number: int) -> str:
     """The label row over the value on line `number` (1-based), or "" when the line is no record's."""
     for at in range(number - 1, max(0, number - 1 - _REACH), -1):
-        row = lines[at - 1].strip()
-        if label := _LABEL_ROW.match(row):
+        raw = lines[at - 1]
+        if len(raw) <= _ROW_MAX and (label := _LABEL_ROW.match(raw.strip())):
             return label.group(1)
-        if row.endswith("|"):
+        if raw[-_ROW_MAX:].rstrip().endswith("|"):
             return ""  # the end of another field's value
     return ""
 
@@ -41,7 +43,7 @@ def _label_above(lines: list[str], number: int) -> str:
 def record_name(lines: list[str], name: str = _NAME_LABEL) -> str:
     """The value under a record's `| 공고명 |` row (or another field's; "" when there is none)."""
     for at, row in enumerate(lines[:-1]):
-        label = _LABEL_ROW.match(row.strip())
+        label = _LABEL_ROW.match(row.strip()) if row[:1] == "|" and len(row) <= _ROW_MAX else None
         if label and label.group(1) == name:
             return lines[at + 1].strip().removesuffix("|").strip()
     return ""
@@ -66,7 +68,7 @@ def _retitled(
 def title_by_record_label(
     items: list[Candidate], lines: list[str], subject: str, step: Callable[[str], str]
 ) -> list[Candidate]:
-    if not any(_LABEL_ROW.match(line.strip()) for line in lines if line[:1] == "|"):
+    if not any(_LABEL_ROW.match(line.strip()) for line in lines if line[:1] == "|" and len(line) <= _ROW_MAX):
         return items  # not a record (most documents): nothing read twice
     programme = _YEAR_LEAD.sub("", record_name(lines, _PROGRAMME_LABEL))
     out = []
@@ -74,6 +76,6 @@ def title_by_record_label(
         label = _label_above(lines, item.line) if 1 < item.line <= len(lines) else ""
         if label and _POSTING.match(label):
             continue  # the posting period of the record, not a step
-        raw = item.source_line(lines)
+        raw = item.source_line(lines, _MAX_LINE)
         out.append(_retitled(item, label, raw, (subject, programme), step) if label else item)
     return out
