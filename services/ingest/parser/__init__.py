@@ -12,8 +12,10 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
+from .bare import name_bare_labels
 from .budget import budget_in_preparation, prepared_the_year_before
 from .changes import read_changes
+from .counted import count_from_events
 from .dates import is_date_only
 from .docinfo import (
     find_dateline,
@@ -30,6 +32,7 @@ from .extract import Candidate, DocContext, candidates, notice_step, notice_subj
 from .fields import read_fields
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
+from .newsdate import listed_release_date
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
 from .records import title_by_record_label
@@ -88,10 +91,14 @@ def _without_related_lists(text: str) -> str:
 
 
 def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan:
-    text = _without_related_lists(text)
-    lines = text.splitlines()
+    listed = _without_related_lists(text)
+    lines = listed.splitlines()
     title = find_title(lines)
     found, stated = find_dateline(lines)
+    reported = None
+    if found is None and listed is not text:
+        found = reported = listed_release_date(text.splitlines())  # the lead's day, in the related list
+    text = listed
     if found is not None and stated:
         unstamped = without_listing_stamp(lines)
         if unstamped is not lines:
@@ -99,7 +106,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     stated = stated and doc_date is None
     doc_date = doc_date or found
     plan_year = find_plan_year(title, lines, doc_date)
-    press = is_press_release(lines)
+    press = is_press_release(lines) or reported is not None  # a report of a release, in the news
     key = plan_key or make_plan_key(title, plan_year, press)
     ref_year = doc_date.year if doc_date else plan_year
     year = plan_year or ref_year or find_named_year(lines)
@@ -120,11 +127,12 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = name_the_project(found_items, lines)
     found_items = title_by_own_label(found_items, lines, lambda label: notice_step(label, ctx.subject))
     found_items = mend_titles(title_table_rows(found_items, lines), lines, ctx.subject)
-    found_items = read_fields(found_items, lines)
+    found_items = name_bare_labels(read_fields(found_items, lines), lines, ctx.subject)
     step = partial(notice_step, subject=ctx.subject)
     found_items = title_by_sentence(found_items, lines, ctx.subject, step)
     found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines, doc_date)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
+    found_items = count_from_events(found_items, lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     items = drop_status_and_headline_repeats(items, lines)

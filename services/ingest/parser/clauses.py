@@ -43,8 +43,23 @@ def _depth_map(text: str) -> list[int]:
     return depths
 
 
+# `행정안전부, 과기정통부를 세종시로 이전하기 위한 …`: two names before one particle are one object.
+_NAME_BEFORE = re.compile(r"(?<![가-힣])[가-힣]{2,8}$")
+_NAME_OBJECT = re.compile(r"[가-힣·]{2,8}(?:을|를)\s")
+
+
+def _listed_names(text: str, start: int, end: int) -> bool:
+    return (
+        text[start] == ","
+        and _NAME_OBJECT.match(text, end) is not None
+        and _NAME_BEFORE.search(text, max(0, start - 9), start) is not None
+    )
+
+
 def split_points(text: str) -> list[tuple[int, int, str]]:
     found = [(m.start(), m.end(), m.group(0).strip()) for m in _SPLIT.finditer(text)]
+    if found and "," in text:
+        found = [point for point in found if not _listed_names(text, point[0], point[1])]
     if not found or not _BRACKET.search(text):
         return found
     depths = _depth_map(text)

@@ -116,7 +116,11 @@ class _Point(NamedTuple):
 
 
 def resolve_two_digit_year(yy: int, ref_year: int | None) -> int:
-    ref = ref_year if ref_year is not None else 2000
+    """`’31` is 2031 with no year to go by (these documents are of this century, their years ahead); with
+    one, the year within 30 ahead or 70 behind it (`’98` in a text of 2004 is 1998)."""
+    if ref_year is None:
+        return 2000 + yy
+    ref = ref_year
     year = ref - ref % 100 + yy
     if year - ref > 30:
         year -= 100

@@ -29,6 +29,9 @@ _EXCLUDED = re.compile(r"대상에서\s?제외|신청\s?불가|참여\s?(?:불�
 _OWN_CALL = re.compile(r"(?:을|를)\s(?:실시|개최|공모|모집)합니다")
 _NAME_AFTER = re.compile(r"\s[가-힣A-Za-z]")
 _ENDING_PROJECTS = re.compile(r"^\s?\)?\s?(?:\([^)]{1,10}\)\s?)?(?:종료|만료)되는\s")
+# `지원내용: ’18년 10월 종료 (연구개시: ’18.11.1.)`: the month the earlier projects ended, the condition
+# of the start the parentheses date; the start is the step.
+_ENDED_BEFORE_START = re.compile(r"^\s?종료\s?\(\s?[가-힣\s]{0,8}(?:개시|시작|착수)\s?[:：]")
 # `2018년도 하반기 이공학개인기초연구지원사업 후속연구지원 접수 안내`: a notice's title names the half
 # year of its programme, not a deadline.
 _TITLE_HALF = re.compile(r"^(?:19|20)\d{2}\s?년도?\s?[상하]\s?반기\s[^\d]{4,60}(?:안내|공고|알림|모집|공모)$")
@@ -52,7 +55,7 @@ def _needs_line(item: Candidate, raw: str) -> bool:
     if grain == "day":
         return "※" in raw or "*" in raw or ("(" in raw and ":" in raw)
     if grain in ("half", "month"):
-        return "되는" in raw or (grain == "half" and raw.lstrip()[:1].isdigit())
+        return "되는" in raw or "종료" in raw or (grain == "half" and raw.lstrip()[:1].isdigit())
     return _is_coarse_year(item) and ("※" in raw or "*" in raw or "합니다" in raw)
 
 
@@ -69,6 +72,8 @@ def _not_a_step(item: Candidate, line: str, range_ends: set[date]) -> bool:
         return _CUT_OFF.search(after) is not None  # one channel's cut-off, the period's end again
     if expr.grain in ("half", "month") and _ENDING_PROJECTS.match(after):
         return True  # `2018년도 하반기(10월) 종료되는 …과제`: which projects, not a step
+    if expr.grain == "month" and _ENDED_BEFORE_START.match(after):
+        return True
     if expr.grain == "half" and _TITLE_HALF.match(line.strip()):
         return True  # a title's half year
     if not _is_coarse_year(item):

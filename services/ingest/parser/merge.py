@@ -100,6 +100,18 @@ def dedupe(items: list[Candidate]) -> list[Candidate]:
     return sorted((c for i, c in enumerate(kept) if i not in dropped), key=lambda c: c.line)
 
 
+# `입법예고기간 : 2024. 2. 2. ~ 2. 12.` and `제출기한 : 2024. 2. 12.까지` under `의견제출`: a notice period
+# (입법예고, 행정예고) and the opinions due by its last day are two steps, not one period stated twice.
+_NOTICE_PERIOD = re.compile(r"예고")
+_SUBMISSION = re.compile(r"의견|제출")
+
+
+def _submitted_after_notice(items: list[Candidate], ranged: list[int], index: int) -> bool:
+    if not _SUBMISSION.search(items[index].title) or _NOTICE_PERIOD.search(items[index].title):
+        return False
+    return all(_NOTICE_PERIOD.search(items[i].title) for i in ranged)
+
+
 def drop_same_day_repeats(items: list[Candidate], doc_title: str) -> list[Candidate]:
     """A notice states its period again (the lead sentence, then the schedule): the same range of
     days, or the same `…까지` day (also when it closes a range stated elsewhere), is one milestone;
@@ -118,6 +130,8 @@ def drop_same_day_repeats(items: list[Candidate], doc_title: str) -> list[Candid
             until.setdefault(e.due, []).append(index)
     for due, indexes in until.items():
         ranges = [key for key in groups if key[1] == due]  # `5. 9.까지 제출` closes `4. 16. ~ 5. 9.`
+        if len(ranges) == 1 and all(_submitted_after_notice(items, groups[ranges[0]], i) for i in indexes):
+            continue
         groups.setdefault(ranges[0] if len(ranges) == 1 else (None, due), []).extend(indexes)
     dropped: set[int] = set()
     for indexes in groups.values():

@@ -104,6 +104,19 @@ def title_by_own_label(
     return [_by_own_label(item, _short_line(item, lines), step) for item in items]
 
 
+# `마. 의견제출` / `- 제출기한 : 2024. 2. 12.까지`: a time label whose step (`제출`) the short title the
+# heading gave already names (`의견제출`) says less than that title.
+_TIME_LABEL = re.compile(r"^([가-힣]{2,4})\s?(?:기한|기간|일시|일자|시기|일정)$")
+_SHORT_TITLE = 12
+
+
+def _names_the_step(title: str, label: str) -> bool:
+    found = _TIME_LABEL.match(label)
+    if found is None or len(title) > _SHORT_TITLE or _CELL_MARKS.search(title):
+        return False
+    return found.group(1) in title and title.replace(" ", "") != label.replace(" ", "")
+
+
 def _by_own_label(item: Candidate, line: str | None, step: Callable[[str], str]) -> Candidate:
     if line is not None and " | " in line and ":" not in line and "：" not in line:
         field = _field_row_label(line, item.expr)
@@ -114,6 +127,7 @@ def _by_own_label(item: Candidate, line: str | None, step: Callable[[str], str])
     # A title that already names the label (with its heading's subject) and holds no cell marks
     # is better than the bare label.
     kept = not label or (label in item.title and not _CELL_MARKS.search(item.title))
+    kept = kept or _names_the_step(item.title, label)
     return item if kept else replace(item, title=step(label))
 
 

@@ -33,6 +33,10 @@ _HISTORY_REACH = 200
 BUDGET_YEAR_AFTER = re.compile(r"\s?도?\s?(?:[가-힣]{1,8})?예산(?![가-힣]{0,2}\s?\d)")
 _STATISTIC_AFTER = re.compile(r"[^.,()~]{0,16}?(?:통계|동향|추이)")
 _DELIVERABLE_LATER = re.compile(r"(?:조성|구축|건립|완공|준공|개통|설치|완료|개발)(?:될|할|하는|을|를|\s)")
+# `(’27년까지 25조원 투자)`: a sum to invest by a year is a target with its deadline, not a budget line.
+_INVESTED_BY = re.compile(
+    r"\s?(?:총\s?|누적\s?)?\d[\d,.]*\s?(?:억|조)\s?원?\s?(?:을|를\s)?(?:투자|투입)(?![가-힣])"
+)
 # `2025년 여성가족부는 … 강화하겠습니다`: the year sets the scene for an actor, it is no deadline.
 _ACTOR_AFTER = re.compile(r"\s?[가-힣]{1,12}(?:부|처|청|원|시|도|군|구|위원회|공단|재단)(?:는|은)\s")
 _QUOTE_OPEN = "‘“「『<"
@@ -164,6 +168,8 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
     if _is_baseline(text, expr) or _names_a_document(paren_text(text, expr)):
         return False
     if not is_budget_only(group_text(text, expr)):
+        return True
+    if expr.starts is None and _INVESTED_BY.match(text, expr.end):
         return True
     if expr.starts is None and _DELIVERABLE_LATER.search(text, expr.end, expr.end + 120):
         return True  # `2027년까지 94억 원이 투입되어 … 조성될 예정`: the money builds something by then

@@ -31,6 +31,8 @@ _BUDGET_PHRASE = re.compile(
 _HEAD_OF_BODY = re.compile(
     r"\s?\((?:장관|차관|시장|군수|구청장|청장|도지사|교육감|총장|원장|이사장|위원장|사장|대표)\s?[가-힣]{2,4}\)"
 )
+# `군산시장(참조 : 총무과장, 063-450-4238, fax :063-450-4345) 에게`: a contact in parentheses is a remark.
+_CONTACT_PARENS = re.compile(r"\s?\([^()]{0,40}?\d{2,4}-\d{3,4}-\d{4}[^()]{0,40}\)\s?")
 _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
 _TRAILING = re.compile(
     r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
@@ -69,7 +71,9 @@ _PROSE_END = re.compile(
 )
 # Who speaks, in front of a quotation (`관계자는 "…`), and the attribution after it ("…"이라고 밝혔다).
 _SPEAKER = re.compile(r"^[^「\"“”]{1,30}?(?:은|는)\s?[\"“]\s?")
-_ATTRIBUTION = re.compile(r"\s?[\"”'’」]?\s?(?:이?라고|고)\s?(?:밝혔다|말했다|설명했다|강조했다|전했다)\.?$")
+_ATTRIBUTION = re.compile(
+    r"\s?[\"”'’」]?\s?(?:이?라고|고)\s?(?:[1-3]?\d일\s?)?(?:밝혔다|말했다|설명했다|강조했다|전했다)\.?$"
+)
 _OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」])(?:을|를)\s(?=\S+$)")
 _PROSE_OBJECT = re.compile(r"(?<=[가-힣0-9A-Za-z」%])(?:을|를)\s")
 _PROSE_VERB = {"시작으로": "시작", "추진할": "추진"}
@@ -97,6 +101,8 @@ def clean_title(raw: str, prose: bool = False) -> str:
         text = _PURPOSE_BEFORE_NAME.sub("", text)
     if "(" in text:
         text = _HEAD_OF_BODY.sub("", text)
+        if "-" in text:
+            text = _CONTACT_PARENS.sub("", text)
         text = _EMPTY_PARENS.sub("", _NOISE_PARENS.sub("", _BUDGET_PHRASE.sub("", text)))
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)
@@ -138,6 +144,11 @@ def is_short(title: str) -> bool:
     return letters(title) <= _SHORT
 
 
+# `오전 10시~12시 정부서울청사 … 국제회의장에서 공청회도 열린다`: what is held is the step; the hours
+# and the venue around it are not.
+_IS_HELD = re.compile(r"(?:^|\s)([가-힣A-Za-z0-9·]{2,20})(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
+
+
 def _prose_tidy(text: str) -> str:
     quoted = _ATTRIBUTION.search(text)
     if quoted:
@@ -145,6 +156,9 @@ def _prose_tidy(text: str) -> str:
     if "홈페이지" in text or "누리집" in text:
         text = _VENUE.sub(" ", text)
     text = _PROSE_END.sub("", text).strip()
+    held = _IS_HELD.search(text) if "열" in text or "개최" in text else None
+    if held:
+        return held.group(1)
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
     text = " ".join(words)
     return _PROSE_OBJECT.sub(" ", text)

@@ -1,0 +1,50 @@
+"""The date of a news text that prints none of its own (issue #12, the older sets): its lead names only
+the day of the release (`…를 실시한다고 21일 밝혔다`); a headline of the page's related-article list
+stamped on that day (`- 과기정통부·행안부, 2019년까지 세종시 이전2018.02.21`) gives its month and year,
+as it does to the officer reading the page. Other stamps (another day: the page's own crawl) say nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_LEAD_LINES = 3
+_MAX_LINE = 400
+_RELEASE_DAY = re.compile(r"(?:다|고|며)\s([1-3]?\d)일\s?(?:밝혔|발표했|전했|알렸)")
+_LISTED_STAMP = re.compile(r"((?:19|20)\d{2})[.\-](\d{2})[.\-](\d{2})\s*$")
+_LISTING = re.compile(
+    r"^\s*\[?\s?(?:관련\s?기사|많이\s?본\s?(?:뉴스|기사)|인기\s?기사|주요\s?뉴스|추천\s?뉴스)\s?\]?\s*$"
+)
+
+
+def _release_day(lines: list[str]) -> int | None:
+    seen = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        found = _RELEASE_DAY.search(line[:_MAX_LINE])
+        if found:
+            return int(found.group(1))
+        seen += 1
+        if seen == _LEAD_LINES:
+            return None
+    return None
+
+
+def listed_release_date(lines: list[str]) -> date | None:
+    """The release's date from a related headline stamped on the lead's day, or None."""
+    day = _release_day(lines)
+    if day is None:
+        return None
+    listing = False
+    for line in lines:
+        if _LISTING.match(line):
+            listing = True
+            continue
+        stamp = _LISTED_STAMP.search(line[-20:]) if listing else None
+        if stamp and int(stamp.group(3)) == day:
+            try:
+                return date(int(stamp.group(1)), int(stamp.group(2)), day)
+            except ValueError:
+                return None
+    return None

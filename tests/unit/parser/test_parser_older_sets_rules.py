@@ -1,0 +1,184 @@
+"""Rules of the pass over the older held-out sets of issue #12 (third to eleventh), each for a family of
+wrong items or misses (not for one document), on made-up lines: a double-spaced notice's sentence wrapped
+onto hanging lines after a heading; a contact in parentheses is no part of a title."""
+
+from datetime import date
+
+from services.ingest.parser import parse_plan
+from services.ingest.parser.dates import resolve_two_digit_year
+
+
+def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
+    return [(m.title, m.starts, m.due) for m in parse_plan(text, doc_date=doc_date).milestones]
+
+
+# Wrapped text
+
+
+def test_a_double_spaced_heading_continues_on_its_hanging_lines() -> None:
+    text = (
+        "예시시 조례(안) 입법예고\n\n"
+        "4. 의견제출 : 이 조례(안)에 대하여 의견이 있는 단체 또는\n\n"
+        "             개인은 2031년 3월 22일까지 다음사항을 기재한 의견서를\n\n"
+        "             예시시장(참조 : 총무과장, 031-000-0000)에게 제출하여 주시기 바랍니다.\n\n"
+        "   가. 예고사항에 대한 항목별 의견\n"
+    )
+    [(title, starts, due)] = _titled(text)
+    assert (starts, due) == (None, date(2031, 3, 22))
+    assert "의견서" in title and title.endswith("제출") and "031" not in title
+
+
+def test_a_blank_line_before_an_unindented_line_still_ends_the_heading() -> None:
+    text = "1. 추진 일정\n\n가. 접수: 2031. 3. 4.(화)\n"
+    assert [t for t, _, _ in _titled(text)] == ["접수"]
+
+
+# Notices of ordinances
+
+
+def test_opinions_due_on_a_notice_periods_last_day_are_a_step_of_their_own() -> None:
+    text = (
+        "가. 자치법규명 : 예시시 홍보매체 운영에 관한 조례\n"
+        "나. 입법예고기간 : 2031. 2. 2. ~ 2. 12. (10일간)\n"
+        "마. 의견제출\n- 제출기한 : 2031. 2. 12.까지\n- 제출방법 : 서면, 우편 등\n"
+    )
+    titled = _titled(text)
+    assert [(s, d) for _, s, d in titled] == [
+        (date(2031, 2, 2), date(2031, 2, 12)),
+        (None, date(2031, 2, 12)),
+    ]
+    assert titled[0][0].endswith("입법예고") and titled[1][0] == "의견제출"
+
+
+def test_an_application_due_on_a_periods_last_day_is_still_the_period() -> None:
+    text = "가. 접수기간 : 2031. 2. 2. ~ 2. 12.\n나. 서류 제출 : 2031. 2. 12.까지\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 2, 2), date(2031, 2, 12))]
+
+
+# Bare field labels in a notice with no title line
+
+
+def test_a_bare_call_period_is_the_call_of_what_its_form_applies_for() -> None:
+    text = (
+        "1. 공모기간 : 2031. 3. 10(월) ∼ 2031. 4. 4(금)\n2. 사업기간 : 2031년 6월 5일 ~ 11월\n"
+        "3. 제출서류\n① 예시사업 신청서 1부.\n② 단체 소개 1부.\n"
+    )
+    assert _titled(text) == [
+        ("예시사업 공모", date(2031, 3, 10), date(2031, 4, 4)),
+        ("예시사업 시행", date(2031, 6, 5), date(2031, 11, 30)),
+    ]
+
+
+def test_a_bare_entry_period_with_no_form_is_the_entry() -> None:
+    text = "▶ 접수기간 : 2031. 8. 15.(금) ~ 8. 26.(화)\n▶ 심사기간 : 2031. 9. 1.(월) ~ 9. 23.(화)\n- 참가신청서\n"
+    assert _titled(text) == [
+        ("접수", date(2031, 8, 15), date(2031, 8, 26)),
+        ("심사", date(2031, 9, 1), date(2031, 9, 23)),
+    ]
+
+
+def test_a_faqs_question_is_its_label() -> None:
+    text = "커뮤니티 > FAQ\n접수기간이 어떻게 되나요?\n- 2031.7.28(월) ~ 8.21.(목) 18:00까지입니다.\n"
+    assert _titled(text) == [("접수", date(2031, 7, 28), date(2031, 8, 21))]
+
+
+def test_a_notes_half_year_inside_the_field_above_restates_it() -> None:
+    text = (
+        "1. 공모기간 : 2031. 3. 10(월) ∼ 2031. 4. 4(금)\n2. 사업기간 : 2031년 6월 5일 ~ 11월\n"
+        "※ 지방선거와 관련하여 공직선거법에 따라 하반기에 사업 시행\n"
+    )
+    assert [d for _, _, d in _titled(text)] == [date(2031, 4, 4), date(2031, 11, 30)]
+
+
+def test_a_titled_notices_field_keeps_its_subject() -> None:
+    text = "2031년 예시 공모전 개최 안내\nㅇ 접수기간 : 2031. 8. 15.(금) ~ 8. 26.(화)\n"
+    [(title, _, _)] = _titled(text)
+    assert "예시 공모전" in title
+
+
+# News with no dateline
+
+
+_NEWS = (
+    "예시부는 22일부터 28일까지 예시부, 다른부를 세종시로 이전하기 위한 전자공청회를 실시한다고 21일 밝혔다.\n"
+    "전자공청회와 함께 오는 28일 오전 10시~12시 정부청사 별관 국제회의장에서 공청회도 열린다.\n"
+    "관련기사\n- 예시부·다른부, 세종시 이전 확정2031.02.21\n- 다른 날의 기사2035.04.17\n"
+)
+
+
+def test_the_leads_day_stamped_in_the_related_list_dates_the_news() -> None:
+    parsed = parse_plan(_NEWS)
+    assert parsed.doc_date == date(2031, 2, 21)
+    assert [(m.starts, m.due) for m in parsed.milestones] == [
+        (date(2031, 2, 22), date(2031, 2, 28)),
+        (date(2031, 2, 28), date(2031, 2, 28)),
+    ]
+
+
+def test_a_related_stamp_of_another_day_does_not_date_the_news() -> None:
+    assert parse_plan(_NEWS.replace("2031.02.21", "2031.02.20")).doc_date is None
+
+
+def test_two_names_before_one_particle_are_one_object() -> None:
+    [first, _] = _titled(_NEWS)
+    assert first[0] == "예시부, 다른부 세종시로 이전하기 위한 전자공청회 실시"
+
+
+def test_what_is_held_names_the_step_not_its_hours_and_venue() -> None:
+    [_, second] = _titled(_NEWS)
+    assert second[0] == "공청회"
+
+
+def test_the_release_day_before_the_reporting_verb_is_no_part_of_the_title() -> None:
+    text = "제목 줄입니다\n예시부는 22일부터 28일까지 전자공청회를 실시한다고 21일 밝혔다.\n"
+    assert [t for t, _, _ in _titled(text, date(2031, 2, 21))] == ["전자공청회 실시"]
+
+
+# Ends that are conditions
+
+
+def test_a_month_projects_ended_in_before_a_dated_start_is_no_step() -> None:
+    text = "예시 후속연구지원 접수 안내\n3) 지원내용: ’31년 10월 종료 (연구개시: ’31.11.1.)\n"
+    assert [(t, d) for t, _, d in _titled(text)] == [("연구개시", date(2031, 11, 1))]
+
+
+def test_a_fields_own_end_month_stays() -> None:
+    text = "예시 사업 안내\n3) 사업기간: ’31년 10월 종료\n"
+    assert [d for _, _, d in _titled(text)] == [date(2031, 10, 31)]
+
+
+def test_a_two_digit_year_with_no_year_to_go_by_is_of_this_century() -> None:
+    assert resolve_two_digit_year(31, None) == 2031
+    assert resolve_two_digit_year(98, 2004) == 1998
+
+
+# Targets
+
+
+def test_a_sum_to_invest_by_a_year_is_a_target_with_its_deadline() -> None:
+    text = "예시부 2031년 업무계획\n❷ 예시기술 R&D 투자 10% 이상 확대(’35년까지 25조원 투자)\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(None, date(2035, 12, 31))]
+
+
+def test_a_years_budget_alone_is_still_no_milestone() -> None:
+    text = "예시부 2031년 업무계획\n- 예시기술 지원(’32년 25조원)\n"
+    assert _titled(text) == []
+
+
+# Deadlines counted from an event
+
+
+_BRIEFING = (
+    "date 2031-03-05\n예시공항 부지공사 현장설명회\n"
+    "예시부는 입찰 통과 업체를 대상으로 오는 9일 오후 2시 공단에서 현장설명회를 개최한다고 알렸다.\n"
+    "입찰안내서에 따르면 부지공사 기본설계는 현장설명회 개최일로부터 6개월(180일) 이내에 완료해야 한다.\n"
+)
+
+
+def test_days_counted_from_a_dated_event_give_the_deadline() -> None:
+    assert ("부지공사 기본설계 완료", None, date(2031, 9, 5)) in _titled(_BRIEFING)
+
+
+def test_days_counted_from_an_undated_event_are_left_out() -> None:
+    titled = _titled(_BRIEFING.replace("오는 9일 오후 2시 ", ""))
+    assert all(due != date(2031, 9, 5) for _, _, due in titled)
