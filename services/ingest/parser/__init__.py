@@ -130,7 +130,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = name_bare_labels(read_fields(found_items, lines), lines, ctx.subject)
     step = partial(notice_step, subject=ctx.subject)
     found_items = title_by_sentence(found_items, lines, ctx.subject, step)
-    found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines)
+    found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines, doc_date)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = count_from_events(found_items, lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))

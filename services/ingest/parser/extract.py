@@ -370,8 +370,7 @@ def _period_cell(norm: str, expr: TimeExpr) -> bool:
         return False
     if _PERIOD_LENGTH.match(norm, expr.end) is not None:
         return True
-    reach = max(0, expr.start - _CHANGE_REACH)  # the window only: a line of dense dates stays linear
-    return "변경" in norm[reach : expr.start] and _CHANGED_PERIOD.search(norm, reach, expr.start) is not None
+    return _CHANGED_PERIOD.search(norm, max(0, expr.start - _CHANGE_REACH), expr.start) is not None
 
 
 def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr], starts: list[int]) -> bool:
