@@ -14,7 +14,7 @@ from .dates import TimeExpr, find_time_exprs, is_date_only
 from .facts import a_fact, not_in_headlines
 from .fields import plan_year_after
 from .model import Target
-from .named import ACTION_NOUN, applicants_step, named_object
+from .named import ACTION_NOUN, applicants_step, named_object, prepared_for
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
 from .structure import Logical
@@ -575,7 +575,11 @@ def _clause_candidates(
         quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
         if quoted:
             title = quoted
-        step = named_object(norm, expr) or applicants_step(norm, expr, ctx.subject) if prose else ""
+        step = (
+            named_object(norm, expr) or applicants_step(norm, expr, ctx.subject) or prepared_for(norm, expr)
+            if prose
+            else ""
+        )
         if step:
             title = step
         held = _HELD_EVENT.match(norm, expr.end)

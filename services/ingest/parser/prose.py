@@ -36,9 +36,16 @@ _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니�
 _QUOTED_PLAN = re.compile(r"(?:된다|한다|예정이다|계획이다|할\s?것이다)[”\"]\s?(?:며|라며|고)\s")
 
 
+# `… 1월 사업 시행을 위한 사전 준비를 철저히 할 것을 당부했다`: an instruction reported; its steps are ahead.
+_DIRECTED = re.compile(r"(?:것을|도록)\s?(?:당부|요청|지시|주문|촉구)(?:했|하였)(?:다|습니다)\.?\s*$")
+
+
 def is_past(sentence: str) -> bool:
     return (
-        bool(_PAST.search(sentence)) and not _DECIDED.search(sentence) and not _QUOTED_PLAN.search(sentence)
+        bool(_PAST.search(sentence))
+        and not _DECIDED.search(sentence)
+        and not _QUOTED_PLAN.search(sentence)
+        and not _DIRECTED.search(sentence)
     )
 
 

@@ -182,3 +182,29 @@ def test_days_counted_from_a_dated_event_give_the_deadline() -> None:
 def test_days_counted_from_an_undated_event_are_left_out() -> None:
     titled = _titled(_BRIEFING.replace("오는 9일 오후 2시 ", ""))
     assert all(due != date(2031, 9, 5) for _, _, due in titled)
+
+
+# Instructions reported
+
+
+_MEETING = (
+    "예시군 12월 현안점검회의 개최\n2031.12.15 17:45\n"
+    "올해 추진한 업무는 이달 안에 마무리하고, 부서별로 내년 사업추진을 계획해 1월 사업 시행을 위한 "
+    "사전 준비를 철저히 할 것을 당부했다.\n"
+)
+
+
+def test_an_instruction_reported_in_the_past_states_steps_ahead() -> None:
+    assert [(s, d) for _, s, d in _titled(_MEETING)] == [
+        (date(2031, 12, 1), date(2031, 12, 31)),
+        (date(2032, 1, 1), date(2032, 1, 31)),
+    ]
+
+
+def test_a_date_before_what_a_preparation_is_for_dates_that_step() -> None:
+    assert _titled(_MEETING)[1][0] == "사업 시행"
+
+
+def test_a_report_of_what_was_done_stays_past() -> None:
+    done = _MEETING.replace("할 것을 당부했다", "했다")
+    assert all(title != "사업 시행" for title, _, _ in _titled(done))
