@@ -558,6 +558,8 @@ def _clause_candidates(
         )
         if lead and not title.startswith(lead):
             title = f"{lead} {title}"
+        if clause.connector == "/" and previous_title and _second_period(norm, clause, expr):
+            title = previous_title  # `임용기간: 3.1.~7.21. / 8.18.~12.31.`: a second period of the same field
         subject = carried_subject(previous_title, previous, clause, prose)
         if subject and title and not title.startswith(subject):
             title = with_subject(title, subject) if prose else f"{subject} {title}"
@@ -599,6 +601,13 @@ def _clause_candidates(
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))
         previous, previous_title = clause, title
     return out
+
+
+def _second_period(norm: str, clause: Clause, expr: TimeExpr) -> bool:
+    """The clause is its date and remarks in parentheses only (`/ 2026.8.18.~2026.12.31.(방학기간 제외)`)."""
+    if norm[clause.start : expr.start].strip():
+        return False
+    return letters(_ANNOTATION.sub("", norm[expr.end : clause.end])) < 2
 
 
 def _with_earlier_topic(title: str, before: str) -> str:

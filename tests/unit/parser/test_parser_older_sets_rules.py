@@ -208,3 +208,22 @@ def test_a_date_before_what_a_preparation_is_for_dates_that_step() -> None:
 def test_a_report_of_what_was_done_stays_past() -> None:
     done = _MEETING.replace("할 것을 당부했다", "했다")
     assert all(title != "사업 시행" for title, _, _ in _titled(done))
+
+
+# Periods of one field
+
+
+def test_a_second_period_of_a_field_shares_its_title() -> None:
+    text = (
+        "예시고 기간제교원 채용 공고\n"
+        "나. 임용기간: 2031.3.1.~2031.7.21. / 2031.8.18.~2031.12.31.(방학기간 제외, 총 10개월)\n"
+        "(단, 근무기간은 학사일정에 따라 변경될 수 있음)\n"
+    )
+    [first, second] = _titled(text)
+    assert first[0] == second[0] and "변경" not in second[0]
+
+
+def test_a_date_with_its_own_label_after_the_slash_keeps_it() -> None:
+    text = "예시 공사 안내\n나. 일정: 2031.3.2. 주민 설명회 / 2031.4.1. 공사 착공\n"
+    assert [t for t, _, _ in _titled(text)][0] == "주민 설명회"
+    assert "공사 착공" in [t for t, _, _ in _titled(text)][1]
