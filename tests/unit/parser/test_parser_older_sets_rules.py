@@ -225,5 +225,5 @@ def test_a_second_period_of_a_field_shares_its_title() -> None:
 
 def test_a_date_with_its_own_label_after_the_slash_keeps_it() -> None:
     text = "예시 공사 안내\n나. 일정: 2031.3.2. 주민 설명회 / 2031.4.1. 공사 착공\n"
-    assert [t for t, _, _ in _titled(text)][0] == "주민 설명회"
-    assert "공사 착공" in [t for t, _, _ in _titled(text)][1]
+    [(first, _, _), (second, _, _)] = _titled(text)
+    assert first == "주민 설명회" and "공사 착공" in second
