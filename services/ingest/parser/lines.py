@@ -150,6 +150,10 @@ def _has_meta_label(text: str) -> bool:
             continue  # `선정기준: …` is a field of the call, not an as-of stamp
         if found.group().startswith(_ROLE_WORDS) and before[-1:] == " " and "가" <= before[:1] <= "힣":
             continue  # `공동체 대표 및 회계 담당자 회계교육 이수`: a noun of the sentence, not a contact field
+        if found.group().startswith(_ROLE_WORDS) and (
+            "가" <= before[-1:] <= "힣" or (before[-1:] == "-" and "가" <= before[:1] <= "힣")
+        ):
+            continue  # `(사업담당부서, 예산법무과)`, `(제안자-담당자)`: a compound noun, not a contact field
         return True
     return False
 

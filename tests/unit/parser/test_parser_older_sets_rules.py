@@ -6,6 +6,7 @@ from datetime import date
 
 from services.ingest.parser import parse_plan
 from services.ingest.parser.dates import resolve_two_digit_year
+from services.ingest.parser.lines import is_meta
 
 
 def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
@@ -227,3 +228,19 @@ def test_a_date_with_its_own_label_after_the_slash_keeps_it() -> None:
     text = "예시 공사 안내\n나. 일정: 2031.3.2. 주민 설명회 / 2031.4.1. 공사 착공\n"
     [(first, _, _), (second, _, _)] = _titled(text)
     assert first == "주민 설명회" and "공사 착공" in second
+
+
+# Table rows
+
+
+def test_a_role_word_glued_to_a_noun_does_not_make_a_row_metadata() -> None:
+    text = (
+        "월별 | 구분 | 내용 |\n"
+        "5~7월 | 적격성 검토 | · 사업 적격성검토 (위원회) · 제안내용 논의 (제안자-담당자) · 법령 검토 "
+        "(사업담당부서, 예산법무과) |\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text, date(2031, 1, 2))] == [(date(2031, 5, 1), date(2031, 7, 31))]
+
+
+def test_a_contact_field_still_is_metadata() -> None:
+    assert is_meta("- 담당부서 : 예산법무과 (2031. 3. 2.)")
