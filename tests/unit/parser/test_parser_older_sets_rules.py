@@ -5,8 +5,9 @@ onto hanging lines after a heading; a contact in parentheses is no part of a tit
 from datetime import date
 
 from services.ingest.parser import parse_plan
-from services.ingest.parser.dates import resolve_two_digit_year
+from services.ingest.parser.dates import find_time_exprs, resolve_two_digit_year
 from services.ingest.parser.lines import is_meta
+from services.ingest.parser.textnorm import normalise
 
 
 def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
@@ -244,3 +245,9 @@ def test_a_role_word_glued_to_a_noun_does_not_make_a_row_metadata() -> None:
 
 def test_a_contact_field_still_is_metadata() -> None:
     assert is_meta("- 담당부서 : 예산법무과 (2031. 3. 2.)")
+
+
+def test_a_year_less_day_a_tilde_opens_in_parentheses_is_a_deadline() -> None:
+    (hit,) = find_time_exprs(normalise("제안신청서 총괄 등록(~3. 31.)"), 2031, 2031)
+    assert (hit.kind, hit.starts, hit.due) == ("deadline", None, date(2031, 3, 31))
+    assert find_time_exprs(normalise("제3. 1.조 (~3.1)"), 2031, 2031) == []
