@@ -251,3 +251,21 @@ def test_a_year_less_day_a_tilde_opens_in_parentheses_is_a_deadline() -> None:
     (hit,) = find_time_exprs(normalise("제안신청서 총괄 등록(~3. 31.)"), 2031, 2031)
     assert (hit.kind, hit.starts, hit.due) == ("deadline", None, date(2031, 3, 31))
     assert find_time_exprs(normalise("제3. 1.조 (~3.1)"), 2031, 2031) == []
+
+
+_SCHEDULE = (
+    "월별 | 구분 | 내용 |\n"
+    "10월 | 사업선정 의결 | · 최종사업 의결 (위원회) |\n"
+    "| 예산안 편성 | · 2032년 예산안 편성(예산과) |\n"
+    "| 위원회구성 | |\n"
+    "12월 | 예산안 심의 | · 예산안 심의 및 의결(시의회) |\n"
+)
+
+
+def test_a_row_under_a_merged_month_cell_is_in_that_month() -> None:
+    titled = _titled(_SCHEDULE, date(2031, 1, 2))
+    assert ("예산안 편성 2032년 예산안 편성(예산과)", date(2031, 10, 1), date(2031, 10, 31)) in titled
+
+
+def test_a_row_with_no_step_under_a_month_adds_nothing() -> None:
+    assert len(_titled(_SCHEDULE, date(2031, 1, 2))) == 3
