@@ -33,6 +33,8 @@ _HEAD_OF_BODY = re.compile(
 )
 # `군산시장(참조 : 총무과장, 063-450-4238, fax :063-450-4345) 에게`: a contact in parentheses is a remark.
 _CONTACT_PARENS = re.compile(r"\s?\([^()]{0,40}?\d{2,4}-\d{3,4}-\d{4}[^()]{0,40}\)\s?")
+# `사업검토(추진가능성 등)`: examples in parentheses at a title's end are an aside, not the step.
+_EXAMPLES_TAIL = re.compile(r"(?<=[가-힣])\s?\([^()]{1,20}\s등\)$")
 _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
 _TRAILING = re.compile(
     r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
@@ -103,6 +105,8 @@ def clean_title(raw: str, prose: bool = False) -> str:
         text = _HEAD_OF_BODY.sub("", text)
         if "-" in text:
             text = _CONTACT_PARENS.sub("", text)
+        if text.endswith("등)"):
+            text = _EXAMPLES_TAIL.sub("", text)
         text = _EMPTY_PARENS.sub("", _NOISE_PARENS.sub("", _BUDGET_PHRASE.sub("", text)))
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)

@@ -269,3 +269,11 @@ def test_a_row_under_a_merged_month_cell_is_in_that_month() -> None:
 
 def test_a_row_with_no_step_under_a_month_adds_nothing() -> None:
     assert len(_titled(_SCHEDULE, date(2031, 1, 2))) == 3
+
+
+# Titles
+
+
+def test_examples_in_parentheses_at_a_titles_end_are_an_aside() -> None:
+    text = "추진흐름도\n- 제안접수\n- 사업검토(추진가능성 등)\n- 7월~8월\n"
+    assert [t for t, _, _ in _titled(text, date(2031, 1, 2))] == ["사업검토"]
