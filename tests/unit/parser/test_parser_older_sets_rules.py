@@ -277,3 +277,12 @@ def test_a_row_with_no_step_under_a_month_adds_nothing() -> None:
 def test_examples_in_parentheses_at_a_titles_end_are_an_aside() -> None:
     text = "추진흐름도\n- 제안접수\n- 사업검토(추진가능성 등)\n- 7월~8월\n"
     assert [t for t, _, _ in _titled(text, date(2031, 1, 2))] == ["사업검토"]
+
+
+def test_a_row_label_naming_a_budgets_year_titles_the_date_below_it() -> None:
+    text = (
+        "2032년도 예산편성을 위한 주민참여예산 제안사업 공모\n부적격 사업 기준\n"
+        "※ 단, 기존 사업에 대한 개선을 위한 제안은 가능\n주민참여예산(안) 의회 제출\n11월 중\n"
+        "2032년 예산 반영\n12월 중\n"
+    )
+    assert [t for t, _, _ in _titled(text)][-1] == "2032년 예산 반영"
