@@ -286,3 +286,9 @@ def test_a_row_label_naming_a_budgets_year_titles_the_date_below_it() -> None:
         "2032년 예산 반영\n12월 중\n"
     )
     assert [t for t, _, _ in _titled(text)][-1] == "2032년 예산 반영"
+
+
+def test_a_budgets_year_stays_in_the_title_it_names() -> None:
+    text = "예시군, 2032년 주요업무계획 보고\n보완을 거쳐 12월 2032년 본 예산 반영과 함께 최종 확정될 예정이다.\n"
+    titles = [t for t, _, _ in _titled(text, date(2031, 11, 20))]
+    assert any(t.startswith("2032년 본 예산 반영") for t in titles)
