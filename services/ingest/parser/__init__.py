@@ -35,7 +35,7 @@ from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
-from .rowspan import continue_month_rows
+from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
 from .structure import logical_lines
 from .subjects import needs_subject
@@ -127,6 +127,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = name_bare_labels(read_fields(found_items, lines), lines, ctx.subject)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
+    found_items = date_first_steps(found_items, lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     items = drop_status_and_headline_repeats(items, lines)

@@ -292,3 +292,16 @@ def test_a_budgets_year_stays_in_the_title_it_names() -> None:
     text = "예시군, 2032년 주요업무계획 보고\n보완을 거쳐 12월 2032년 본 예산 반영과 함께 최종 확정될 예정이다.\n"
     titles = [t for t, _, _ in _titled(text, date(2031, 11, 20))]
     assert any(t.startswith("2032년 본 예산 반영") for t in titles)
+
+
+def test_a_rows_first_step_stating_its_own_period_is_dated_by_it() -> None:
+    text = (
+        "월별 | 구분 | 내용 |\n"
+        "3~4월 | 역량강화 | · 주민참여예산 운영 관련 교육 (1 ~ 4월) · 청소년 예산학교 (4 ~ 7월) "
+        "· 예산학교 교육과정 신청(1 ~ 4월) |\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text, date(2031, 1, 2))] == [
+        (date(2031, 1, 1), date(2031, 4, 30)),
+        (date(2031, 4, 1), date(2031, 7, 31)),
+        (date(2031, 1, 1), date(2031, 4, 30)),
+    ]
