@@ -120,11 +120,14 @@ class _Point(NamedTuple):
     end: int
 
 
+_NO_REF_PIVOT = 70
+
+
 def resolve_two_digit_year(yy: int, ref_year: int | None) -> int:
-    """`’31` is 2031 with no year to go by (these documents are of this century, their years ahead); with
-    one, the year within 30 ahead or 70 behind it (`’98` in a text of 2004 is 1998)."""
+    """`’31` is 2031 with no year to go by (these documents are of this century; their plans reach into the
+    2030s and beyond, `’98` is still 1998); with one, the year within 30 ahead or 70 behind it."""
     if ref_year is None:
-        return 2000 + yy
+        return 2000 + yy if yy < _NO_REF_PIVOT else 1900 + yy
     ref = ref_year
     year = ref - ref % 100 + yy
     if year - ref > 30:

@@ -283,6 +283,8 @@ def _hangs(rows: list[PhysLine | None], index: int, nxt: PhysLine | None) -> boo
     indent = len(nxt.raw) - len(nxt.raw.lstrip(" "))
     prev = rows[index - 1]
     assert prev is not None
+    if prev.content.rstrip().endswith((".", ":")):
+        return False  # a finished sentence or a label: what follows is another line
     return indent >= _HANGING_INDENT and indent >= len(prev.raw) - len(prev.raw.lstrip(" "))
 
 

@@ -151,6 +151,7 @@ def test_a_fields_own_end_month_stays() -> None:
 
 def test_a_two_digit_year_with_no_year_to_go_by_is_of_this_century() -> None:
     assert resolve_two_digit_year(31, None) == 2031
+    assert resolve_two_digit_year(98, None) == 1998
     assert resolve_two_digit_year(98, 2004) == 1998
 
 
@@ -305,3 +306,8 @@ def test_a_rows_first_step_stating_its_own_period_is_dated_by_it() -> None:
         (date(2031, 4, 1), date(2031, 7, 31)),
         (date(2031, 1, 1), date(2031, 4, 30)),
     ]
+
+
+def test_a_finished_sentence_before_a_blank_does_not_hang_on() -> None:
+    text = "1. 제정취지\n\n가. 의견제출 : 아래와 같이 제출합니다.\n\n             2031년 3월 22일까지 제출\n"
+    assert all(not t.startswith("의견제출") for t, _, _ in _titled(text))
