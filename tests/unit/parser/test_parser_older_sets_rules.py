@@ -7,6 +7,7 @@ from datetime import date
 from services.ingest.parser import parse_plan
 from services.ingest.parser.dates import find_time_exprs, resolve_two_digit_year
 from services.ingest.parser.lines import is_meta
+from services.ingest.parser.structure import logical_lines
 from services.ingest.parser.textnorm import normalise
 
 
@@ -310,4 +311,4 @@ def test_a_rows_first_step_stating_its_own_period_is_dated_by_it() -> None:
 
 def test_a_finished_sentence_before_a_blank_does_not_hang_on() -> None:
     text = "1. 제정취지\n\n가. 의견제출 : 아래와 같이 제출합니다.\n\n             2031년 3월 22일까지 제출\n"
-    assert all(not t.startswith("의견제출") for t, _, _ in _titled(text))
+    assert [len(node.spans) for node in logical_lines(text)] == [1, 1, 1]
