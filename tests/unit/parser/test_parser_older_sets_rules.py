@@ -312,3 +312,12 @@ def test_a_rows_first_step_stating_its_own_period_is_dated_by_it() -> None:
 def test_a_finished_sentence_before_a_blank_does_not_hang_on() -> None:
     text = "1. 제정취지\n\n가. 의견제출 : 아래와 같이 제출합니다.\n\n             2031년 3월 22일까지 제출\n"
     assert [len(node.spans) for node in logical_lines(text)] == [1, 1, 1]
+
+
+def test_a_bare_period_is_of_what_the_text_says_is_held_above_it() -> None:
+    text = (
+        "자료관리담당자\n예시구 주민 여러분의 의견을 듣고자 합니다.\n"
+        "온라인투표 결과에 위원회 평가 결과를 합산하여 사업을 선정합니다.\n"
+        "* 기 간 : 2031. 9. 7.(일) ~ 9. 26.(금)\n* 대 상 : 주민 누구나\n"
+    )
+    assert _titled(text) == [("온라인투표", date(2031, 9, 7), date(2031, 9, 26))]
