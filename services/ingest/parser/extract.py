@@ -443,10 +443,19 @@ def _place(norm: str, expr: TimeExpr) -> str:
     return rest if 0 < len(rest) <= 12 and "," not in rest and not _DIGIT.search(rest) else ""
 
 
-def _texts(node: Logical) -> list[tuple[int, str]]:
+# `… 발표(’24.8)하였다. 시급한 … ’25년 의대정원을 확대하고 …을` at the end of an excerpt: a sentence the
+# text cuts off has no tense of its own; it goes on the paragraph's past.
+_FINISHED = re.compile(r"(?:[.!?。”\"']|다|요)\s*$")
+
+
+def _texts(node: Logical, last: bool = False) -> list[tuple[int, str]]:
     if node.style != "prose":
         return [(0, node.text)]
-    return [(offset, text) for offset, text in sentences(node.text) if not is_past(text)]
+    said = sentences(node.text)
+    past = [is_past(text) for _, text in said]
+    if last and len(said) > 1 and past[-2] and not _FINISHED.search(said[-1][1]):
+        past[-1] = True
+    return [pair for pair, done in zip(said, past, strict=True) if not done]
 
 
 def _titled(
@@ -687,7 +696,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
         heading = node.is_heading and len(node.spans) == 1 and not _LABELLED_DATE.match(node.text)
         if dated and not (node.skip or heading):
             topic = previous_prose
-            texts, owner = _texts(node), None
+            texts, owner = _texts(node, index == len(nodes) - 1), None
             if node.style == "row":
                 text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)
                 texts = [(0, text)]

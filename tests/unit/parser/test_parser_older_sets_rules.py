@@ -321,3 +321,23 @@ def test_a_bare_period_is_of_what_the_text_says_is_held_above_it() -> None:
         "* 기 간 : 2031. 9. 7.(일) ~ 9. 26.(금)\n* 대 상 : 주민 누구나\n"
     )
     assert _titled(text) == [("온라인투표", date(2031, 9, 7), date(2031, 9, 26))]
+
+
+# Excerpts
+
+
+def test_a_sentence_the_excerpt_cuts_off_goes_on_the_paragraphs_past() -> None:
+    text = (
+        "예시부 업무계획\n2031.01.10 예시부\n"
+        "  그간 예시부는 과제를 수립(’30.2)하고, 실행방안을 발표(’30.8)하였다. 시급한 인력 확보를 위해 "
+        "’31년 정원을 확대하고 시범사업을\n"
+    )
+    assert _titled(text) == []
+
+
+def test_a_finished_sentence_after_the_past_stays() -> None:
+    text = (
+        "예시부 업무계획\n2031.01.10 예시부\n"
+        "  그간 예시부는 실행방안을 발표(’30.8)하였다. 올해는 ’31년 6월까지 정원 확대를 추진한다.\n"
+    )
+    assert [d for _, _, d in _titled(text)] == [date(2031, 6, 30)]
