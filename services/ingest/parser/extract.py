@@ -207,7 +207,7 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     if colon:
         title = _SPACED_LABEL.sub(lambda m: m.group(0).replace(" ", ""), title)
         label, colon, rest = title.partition(":")
-        if len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
+        if len(label.strip()) >= 2 and (letters(_ANNOTATION.sub("", rest)) < 2 or rest.strip(" .") == "예정"):
             title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
         elif _GENERIC_HEADING.match(label.strip()) and letters(rest) >= 2:
             title = rest.strip()  # `추진일정 : 공고·접수(’18.1월)→…`: the step, not the generic label

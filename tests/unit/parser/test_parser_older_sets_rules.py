@@ -341,3 +341,8 @@ def test_a_finished_sentence_after_the_past_stays() -> None:
         "  그간 예시부는 실행방안을 발표(’30.8)하였다. 올해는 ’31년 6월까지 정원 확대를 추진한다.\n"
     )
     assert [d for _, _, d in _titled(text)] == [date(2031, 6, 30)]
+
+
+def test_a_fields_planned_mark_is_no_part_of_its_title() -> None:
+    text = "▶ 심사기간 : 2031. 9. 1.(월) ~ 9. 23.(화)\n▶ 결과발표 : 2031. 9. 23(화) 예정\n"
+    assert [t for t, _, _ in _titled(text)] == ["심사", "결과발표"]
