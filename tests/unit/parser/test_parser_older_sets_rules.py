@@ -346,3 +346,12 @@ def test_a_finished_sentence_after_the_past_stays() -> None:
 def test_a_fields_planned_mark_is_no_part_of_its_title() -> None:
     text = "▶ 심사기간 : 2031. 9. 1.(월) ~ 9. 23.(화)\n▶ 결과발표 : 2031. 9. 23(화) 예정\n"
     assert [t for t, _, _ in _titled(text)] == ["심사", "결과발표"]
+
+
+def test_the_period_a_call_is_advertised_is_no_step() -> None:
+    text = (
+        "2031 예시시 마을공동체 공모사업 추진 일정표\n일 정 | 내 용 | 비 고\n"
+        "31.12.22.() ~‘32.1.19.() | 마을공동체 공모사업 홍보 | 홈페이지, 지역신문 등에 홍보\n"
+        "32.1.10.()~1.22.() | 사업계획서 접수 | 방문 또는 이메일 접수\n"
+    )
+    assert [d for _, _, d in _titled(text, date(2032, 1, 5))] == [date(2032, 1, 22)]
