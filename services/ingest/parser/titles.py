@@ -35,6 +35,9 @@ _HEAD_OF_BODY = re.compile(
 _CONTACT_PARENS = re.compile(r"\s?\([^()]{0,40}?\d{2,4}-\d{3,4}-\d{4}[^()]{0,40}\)\s?")
 # `사업검토(추진가능성 등)`: examples in parentheses at a title's end are an aside, not the step.
 _EXAMPLES_TAIL = re.compile(r"(?<=[가-힣])\s?\([^()]{1,20}\s등\)$")
+# `출범을 2020년 10월 5일에서 2020년 10월 12일로 1주일 연기`: with both dates removed, `에서 로 … 연기` is
+# left; the step is what moves to the new date (`… 출범`).
+_MOVED_LEFT = re.compile(r"\s?에서\s?로\s?(?:\d{1,2}\s?(?:주일|주|일|개월)\s?)?(?:연기|변경|조정|연장|단축)$")
 _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
 _TRAILING = re.compile(
     r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
@@ -114,6 +117,8 @@ def clean_title(raw: str, prose: bool = False) -> str:
     if " ." in text or "(." in text:
         text = _ORPHAN_DOT.sub("", text)
     text = _prose_tidy(text) if prose or text.endswith(("다", "다.")) else _OBJECT.sub(" ", text)
+    if "에서 로" in text:
+        text = _MOVED_LEFT.sub("", text)
     for _ in range(3):
         trimmed = _balance(trim_trailing(text).strip())
         if trimmed == text:

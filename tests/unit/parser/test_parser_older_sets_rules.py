@@ -355,3 +355,21 @@ def test_the_period_a_call_is_advertised_is_no_step() -> None:
         "32.1.10.()~1.22.() | 사업계획서 접수 | 방문 또는 이메일 접수\n"
     )
     assert [d for _, _, d in _titled(text, date(2032, 1, 5))] == [date(2032, 1, 22)]
+
+
+# A reporter's list of articles
+
+
+_LIST = (
+    "[한국방송/예시기자] 예시부는 차세대 시스템 출범을 2031년 10월 5일에서 2031 년 10월 12일로 1주일 "
+    "연기한다고 밝혔다.\n예시부는 시스템 사업을 추진 중이다.\n"
+    "[울산/예시기자] 울산시는 부모들을 위해 오는 12월 31일까지 지원 비율을 확대한다고 밝혔다.\n"
+)
+
+
+def test_another_articles_year_does_not_place_an_articles_days() -> None:
+    assert [d for _, _, d in _titled(_LIST)] == [date(2031, 10, 12)]
+
+
+def test_a_moved_step_is_what_moves_to_the_new_date() -> None:
+    assert _titled(_LIST)[0][0] == "차세대 시스템 출범"
