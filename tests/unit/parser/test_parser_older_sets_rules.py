@@ -373,3 +373,12 @@ def test_another_articles_year_does_not_place_an_articles_days() -> None:
 
 def test_a_moved_step_is_what_moves_to_the_new_date() -> None:
     assert _titled(_LIST)[0][0] == "차세대 시스템 출범"
+
+
+def test_a_periods_count_of_rounds_of_a_kind_is_no_step() -> None:
+    text = (
+        "예시청 혁신제품 지정 확대\n"
+        "▣ ’31년 하반기에는 공급자제안형 3회, 수요자제안형 2회가 시행되며, 특히 협력해 기획한 "
+        "수요자제안형 과제 공모가 시행됩니다.(9월 예정)\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 9, 1), date(2031, 9, 30))]
