@@ -155,7 +155,8 @@ def is_short(title: str) -> bool:
 
 # `오전 10시~12시 정부서울청사 … 국제회의장에서 공청회도 열린다`: what is held is the step; the hours
 # and the venue around it are not.
-_IS_HELD = re.compile(r"(?:^|\s)([가-힣A-Za-z0-9·]{2,20})(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
+_IS_HELD = re.compile(r"(?<=[가-힣A-Za-z0-9·)」])(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
+_HELD_WORDS = 3
 
 
 def _prose_tidy(text: str) -> str:
@@ -167,7 +168,10 @@ def _prose_tidy(text: str) -> str:
     text = _PROSE_END.sub("", text).strip()
     held = _IS_HELD.search(text) if "열" in text or "개최" in text else None
     if held:
-        return held.group(1)
+        head = text[: held.start()]
+        venue = head.rfind("에서 ")
+        words = head[venue + 3 :].split() if venue >= 0 else head.split()
+        return " ".join(words[-_HELD_WORDS:])
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
     text = " ".join(words)
     return _PROSE_OBJECT.sub(" ", text)

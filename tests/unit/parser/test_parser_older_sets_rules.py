@@ -382,3 +382,8 @@ def test_a_periods_count_of_rounds_of_a_kind_is_no_step() -> None:
         "수요자제안형 과제 공모가 시행됩니다.(9월 예정)\n"
     )
     assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 9, 1), date(2031, 9, 30))]
+
+
+def test_what_is_held_keeps_its_name_not_its_venue() -> None:
+    text = "제목 줄입니다\n오는 3월 28일 군청 대회의실에서 제1회 예시위원회가 열린다.\n"
+    assert [t for t, _, _ in _titled(text, date(2031, 3, 2))] == ["제1회 예시위원회"]
