@@ -692,7 +692,7 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
         elif node.marker != "Ÿ":
             cell = ""
         dated = _DATE_CUE.search(node.text) is not None  # undated lines (most of a plan) cost nothing more
-        # a heading that wraps onto its own hanging lines (structure `_hangs`) is a labelled item
+        # a heading that wraps onto its own hanging lines (`lines.hangs_on`) is a labelled item
         heading = node.is_heading and len(node.spans) == 1 and not _LABELLED_DATE.match(node.text)
         if dated and not (node.skip or heading):
             topic = previous_prose

@@ -81,3 +81,20 @@ def bare_days(text: str, doc_date: date, taken: list[tuple[int, int]]) -> list[T
         when = doc_date.replace(day=day)
         out.append(TimeExpr(m.start(), m.end(), "deadline", when, when, "day", False))
     return out
+
+
+# `오전 10시~12시 정부서울청사 … 국제회의장에서 공청회도 열린다`: what is held is the step; the hours
+# and the venue around it are not.
+_IS_HELD = re.compile(r"(?<=[가-힣A-Za-z0-9·)」])(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
+_HELD_WORDS = 3
+
+
+def held_name(text: str) -> str:
+    """What a sentence says is held (`… 국제회의장에서 공청회도 열린`) → `공청회`; "" when it says none."""
+    held = _IS_HELD.search(text)
+    if held is None:
+        return ""
+    head = text[: held.start()]
+    venue = head.rfind("에서 ")
+    words = head[venue + 3 :].split() if venue >= 0 else head.split()
+    return " ".join(words[-_HELD_WORDS:])

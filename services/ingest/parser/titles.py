@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from .clauses import MEANS, Clause, clause_start, expr_spans, remove_spans
 from .dates import TimeExpr, find_time_exprs
+from .prose import held_name
 from .selection import paren_group
 from .textnorm import normalise
 
@@ -153,12 +154,6 @@ def is_short(title: str) -> bool:
     return letters(title) <= _SHORT
 
 
-# `오전 10시~12시 정부서울청사 … 국제회의장에서 공청회도 열린다`: what is held is the step; the hours
-# and the venue around it are not.
-_IS_HELD = re.compile(r"(?<=[가-힣A-Za-z0-9·)」])(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
-_HELD_WORDS = 3
-
-
 def _prose_tidy(text: str) -> str:
     quoted = _ATTRIBUTION.search(text)
     if quoted:
@@ -166,12 +161,9 @@ def _prose_tidy(text: str) -> str:
     if "홈페이지" in text or "누리집" in text:
         text = _VENUE.sub(" ", text)
     text = _PROSE_END.sub("", text).strip()
-    held = _IS_HELD.search(text) if "열" in text or "개최" in text else None
+    held = held_name(text) if "열" in text or "개최" in text else ""
     if held:
-        head = text[: held.start()]
-        venue = head.rfind("에서 ")
-        words = head[venue + 3 :].split() if venue >= 0 else head.split()
-        return " ".join(words[-_HELD_WORDS:])
+        return held
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
     text = " ".join(words)
     return _PROSE_OBJECT.sub(" ", text)
