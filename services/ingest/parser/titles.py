@@ -154,6 +154,14 @@ def is_short(title: str) -> bool:
     return letters(title) <= _SHORT
 
 
+# `은평구는 … 서류접수를 진행한다고 밝혔다`: the body that announces is no part of the step, nor is the
+# light verb `진행` after a step's name (`서류접수`).
+_ACTOR_DOES = re.compile(
+    r"^(?:[가-힣]{2,10}(?:시|군|구|도|부|청|처)(?:는|은)?\s)?(?:오는\s)?"
+    r"([가-힣]{2,10}(?:접수|신청|모집|심사|설명회|교육|투표))\s진행$"
+)
+
+
 def _prose_tidy(text: str) -> str:
     quoted = _ATTRIBUTION.search(text)
     if quoted:
@@ -165,8 +173,8 @@ def _prose_tidy(text: str) -> str:
     if held:
         return held
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
-    text = " ".join(words)
-    return _PROSE_OBJECT.sub(" ", text)
+    text = _PROSE_OBJECT.sub(" ", " ".join(words))
+    return _ACTOR_DOES.sub(r"\1", text) if text.endswith("진행") else text
 
 
 def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:

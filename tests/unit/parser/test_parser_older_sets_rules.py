@@ -387,3 +387,8 @@ def test_a_periods_count_of_rounds_of_a_kind_is_no_step() -> None:
 def test_what_is_held_keeps_its_name_not_its_venue() -> None:
     text = "제목 줄입니다\n오는 3월 28일 군청 대회의실에서 제1회 예시위원회가 열린다.\n"
     assert [t for t, _, _ in _titled(text, date(2031, 3, 2))] == ["제1회 예시위원회"]
+
+
+def test_the_announcing_body_and_the_light_verb_are_no_part_of_a_step() -> None:
+    text = "01.26\n2031\n예시구 2월 20일부터 서류접수\n예시구는 오는 2월 20일부터 27일까지 서류접수를 진행한다고 26일 밝혔다.\n"
+    assert _titled(text) == [("서류접수", date(2031, 2, 20), date(2031, 2, 27))]
