@@ -9,6 +9,7 @@ from services.ingest.parser.dates import find_time_exprs, resolve_two_digit_year
 from services.ingest.parser.lines import is_meta
 from services.ingest.parser.structure import logical_lines
 from services.ingest.parser.textnorm import normalise
+from services.ingest.parser.titles import clean_title
 
 
 def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
@@ -392,3 +393,7 @@ def test_what_is_held_keeps_its_name_not_its_venue() -> None:
 def test_the_announcing_body_and_the_light_verb_are_no_part_of_a_step() -> None:
     text = "01.26\n2031\n예시구 2월 20일부터 서류접수\n예시구는 오는 2월 20일부터 27일까지 서류접수를 진행한다고 26일 밝혔다.\n"
     assert _titled(text) == [("서류접수", date(2031, 2, 20), date(2031, 2, 27))]
+
+
+def test_a_polite_plan_ending_is_no_part_of_a_title() -> None:
+    assert clean_title("현장에 적용할 계획입니다.", prose=True) == "현장에 적용"
