@@ -36,9 +36,16 @@ _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니�
 _QUOTED_PLAN = re.compile(r"(?:된다|한다|예정이다|계획이다|할\s?것이다)[”\"]\s?(?:며|라며|고)\s")
 
 
+# `… 1월 사업 시행을 위한 사전 준비를 철저히 할 것을 당부했다`: an instruction reported; its steps are ahead.
+_DIRECTED = re.compile(r"(?:것을|도록)\s?(?:당부|요청|지시|주문|촉구)(?:했|하였)(?:다|습니다)\.?\s*$")
+
+
 def is_past(sentence: str) -> bool:
     return (
-        bool(_PAST.search(sentence)) and not _DECIDED.search(sentence) and not _QUOTED_PLAN.search(sentence)
+        bool(_PAST.search(sentence))
+        and not _DECIDED.search(sentence)
+        and not _QUOTED_PLAN.search(sentence)
+        and not _DIRECTED.search(sentence)
     )
 
 
@@ -74,3 +81,20 @@ def bare_days(text: str, doc_date: date, taken: list[tuple[int, int]]) -> list[T
         when = doc_date.replace(day=day)
         out.append(TimeExpr(m.start(), m.end(), "deadline", when, when, "day", False))
     return out
+
+
+# `오전 10시~12시 정부서울청사 … 국제회의장에서 공청회도 열린다`: what is held is the step; the hours
+# and the venue around it are not.
+_IS_HELD = re.compile(r"(?<=[가-힣A-Za-z0-9·)」])(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
+_HELD_WORDS = 3
+
+
+def held_name(text: str) -> str:
+    """What a sentence says is held (`… 국제회의장에서 공청회도 열린`) → `공청회`; "" when it says none."""
+    held = _IS_HELD.search(text)
+    if held is None:
+        return ""
+    head = text[: held.start()]
+    venue = head.rfind("에서 ")
+    words = head[venue + 3 :].split() if venue >= 0 else head.split()
+    return " ".join(words[-_HELD_WORDS:])
