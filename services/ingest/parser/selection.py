@@ -24,8 +24,11 @@ _PAREN = re.compile(r"[()]")
 _HISTORY_AFTER = re.compile(
     r"\s?(?:추진|운영|시행|진행|지원|개최)\s?(?:중인|해\s?온|되어\s?온|돼\s?온|되고\s?있|해\s?왔|돼\s?왔|되어\s?왔)"
 )
-# `2021년부터 … 진행해 왔다`: a start in the past told as history, anywhere before the sentence ends.
-_HISTORY_VERB = re.compile(r"(?:해|되어|돼)\s?(?:왔|온)|(?:되고|하고)\s?있[다었]")
+# `2021년부터 … 진행해 왔다`, `2019년부터 … 추진 중이며`: a start in the past told as history (or as
+# what is under way now), anywhere before the sentence ends.
+_HISTORY_VERB = re.compile(
+    r"(?:해|되어|돼)\s?(?:왔|온)|(?:되고|하고)\s?있[다었]|(?:추진|진행|운영|시행|공사)\s?중(?:이며|이고|이다|인|에)"
+)
 _SENTENCE_END = re.compile(r"다[.\s]|다$")
 _HISTORY_REACH = 200
 # A bare year that names statistics (`2024년 해외직접투자 상세통계`), not a deadline.

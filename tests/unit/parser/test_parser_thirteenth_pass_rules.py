@@ -24,3 +24,26 @@ def test_a_table_row_is_titled_by_its_name_and_the_dates_column_header() -> None
         ("예시기술 2개 서브 사업단 사업기간", date(2031, 1, 1), date(2035, 12, 31)),
         ("예시기술 2개 서브 사업단 사업 공고", date(2031, 2, 1), date(2031, 2, 28)),
     ]
+
+
+# History and targets in the past tense
+
+
+def test_a_target_set_in_the_past_tense_is_still_ahead() -> None:
+    text = "예시구, 신청사 기공식\n예시구는 2031년 12월 신청사 준공을 목표로 내걸었다.\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 12, 1), date(2031, 12, 31))]
+
+
+def test_steps_gone_through_are_history() -> None:
+    text = (
+        "예시테크노밸리 착공\n"
+        "2027년 입지 선정, 2029년 공동 사업시행 협약 체결, 2031년 산업단지계획 승인 등의 절차를 거쳤다.\n"
+        "그러나 2028년 착공 이후 외장 디자인의 핵심인 파사드의 공법상 문제점과 대안 공법 등 논란으로 공사가 늦어졌다.\n"
+        "2025년 도는 '예시 10개년 발전계획'을 수립했고, 테크노밸리를 조성하겠다는 계획을 세운 바 있다.\n"
+    )
+    assert _titled(text) == []
+
+
+def test_a_start_year_of_work_under_way_is_history() -> None:
+    text = "'예시 저수지 신설사업'은 2029년부터 총사업비 400억 원을 들여 2036년 준공을 목표로 추진 중이며, 공사가 진행 중이다.\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2036, 1, 1), date(2036, 12, 31))]
