@@ -47,3 +47,32 @@ def test_steps_gone_through_are_history() -> None:
 def test_a_start_year_of_work_under_way_is_history() -> None:
     text = "'예시 저수지 신설사업'은 2029년부터 총사업비 400억 원을 들여 2036년 준공을 목표로 추진 중이며, 공사가 진행 중이다.\n"
     assert [(s, d) for _, s, d in _titled(text)] == [(date(2036, 1, 1), date(2036, 12, 31))]
+
+
+# Completion targets
+
+
+def test_a_completion_target_is_the_thing_named_after_the_date_and_its_completion() -> None:
+    text = "예시구, 신청사 기공식\n예시구는 2031년 12월 신청사 준공을 목표로 내걸었다.\n"
+    assert _titled(text) == [("신청사 준공", date(2031, 12, 1), date(2031, 12, 31))]
+
+
+def test_a_completion_target_is_the_sentences_topic_and_its_completion() -> None:
+    text = "'예시 저수지 신설사업'은 2029년부터 총사업비 400억 원을 들여 2036년 준공을 목표로 추진 중이며, 공사가 진행 중이다.\n"
+    assert _titled(text) == [("예시 저수지 신설사업 준공", date(2036, 1, 1), date(2036, 12, 31))]
+
+
+def test_a_completion_target_is_the_works_the_line_speaks_of() -> None:
+    text = (
+        "논란으로 지체됐던 예시오페라하우스 공사가 다음 달 재개된다. 예시시는 재설계를 마치고 2036년 12월 "
+        "준공을 목표로 공사를 재개한다고 밝혔다.\n"
+    )
+    assert _titled(text) == [("예시오페라하우스 준공", date(2036, 12, 1), date(2036, 12, 31))]
+
+
+def test_a_completion_target_is_the_topic_of_the_paragraph_before() -> None:
+    text = (
+        "예시테크노밸리는 예시도와 예시시가 공동으로 85만㎡ 규모로 사업비 8천500억 원을 투입하는 도시개발사업이다.\n"
+        "이후 입지 선정 발표로 사업을 본격 추진했으며, 2036년 준공을 목표로 하고 있다. 고용 창출 효과가 기대된다.\n"
+    )
+    assert _titled(text) == [("예시테크노밸리 준공", date(2036, 1, 1), date(2036, 12, 31))]
