@@ -14,6 +14,7 @@ if (_native := _accel.native_dir()) is not None:
 
 from .bare import name_bare_labels
 from .budget import budget_in_preparation, prepared_the_year_before
+from .calls import close_open_starts, later_call_year
 from .changes import read_changes
 from .completion import title_completion_targets
 from .counted import count_from_events
@@ -109,7 +110,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     plan_year = find_plan_year(title, lines, doc_date)
     press = is_press_release(lines) or reported is not None  # a report of a release, in the news
     key = plan_key or make_plan_key(title, plan_year, press)
-    ref_year = doc_date.year if doc_date else plan_year
+    ref_year = doc_date.year if doc_date else plan_year or later_call_year(lines)
     year = plan_year or ref_year or find_named_year(lines)
     if doc_date is None and year is not None and budget_in_preparation(lines) == year:
         year = year - 1  # an undated call for the 2026 budget runs its schedule in 2025
@@ -132,7 +133,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     step = partial(notice_step, subject=ctx.subject)
     found_items = title_by_sentence(found_items, lines, ctx.subject, step)
     found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines)
-    found_items = title_completion_targets(found_items, lines)
+    found_items = close_open_starts(title_completion_targets(found_items, lines), lines)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = count_from_events(found_items, lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))

@@ -76,3 +76,43 @@ def test_a_completion_target_is_the_topic_of_the_paragraph_before() -> None:
         "이후 입지 선정 발표로 사업을 본격 추진했으며, 2036년 준공을 목표로 하고 있다. 고용 창출 효과가 기대된다.\n"
     )
     assert _titled(text) == [("예시테크노밸리 준공", date(2036, 1, 1), date(2036, 12, 31))]
+
+
+# Datelines and the year of a call
+
+
+def test_a_yonhap_send_time_dates_the_article() -> None:
+    text = (
+        "예시부, 신규사업 추진\n송고시간2031-02-12 12:00\n"
+        "예시부는 이를 위해 13일부터 3월 15일까지 8개 과제를 공고한다고 12일 밝혔다.\n"
+    )
+    plan = parse_plan(text)
+    assert plan.doc_date == date(2031, 2, 12)
+    assert [(m.starts, m.due) for m in plan.milestones] == [(date(2031, 2, 13), date(2031, 3, 15))]
+
+
+def test_a_years_plans_later_call_places_this_year() -> None:
+    text = (
+        "예시진흥원 오는 11월 사업 공고\n"
+        "예시진흥원은 오는 11월 13일부터 '2032년도 예시단지지원(R&D) 지원계획' 2차 공고를 추진한다.\n"
+        "진흥원 측은 올해 연말 안으로 과제와 수행기관 지정 및 협약체결을 마무리할 방침이다.\n"
+    )
+    assert [d for _, _, d in _titled(text)][-1] == date(2032, 12, 31)
+
+
+# Starts closed by a note or by the next stage
+
+
+def test_a_starts_closing_note_gives_its_end() -> None:
+    text = (
+        "예시진흥원은 오는 11월 13일부터(18일 마감) '2032년도 예시단지지원 지원계획' 2차 공고를 추진한다.\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2032, 11, 13), date(2032, 11, 18))]
+
+
+def test_a_stage_opening_before_the_next_stage_closes_the_day_before_it() -> None:
+    text = "사업 지원 기간은 2년으로 2032년 12월부터 1차년, 2033년 1월~12월 2차년으로 구별된다.\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [
+        (date(2032, 12, 1), date(2032, 12, 31)),
+        (date(2033, 1, 1), date(2033, 12, 31)),
+    ]
