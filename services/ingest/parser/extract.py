@@ -13,6 +13,7 @@ from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
 from .facts import a_fact, not_in_headlines
 from .fields import plan_year_after
+from .lineyear import carried_in_line
 from .model import Target
 from .named import ACTION_NOUN, applicants_step, named_object
 from .prose import bare_days, is_past, sentences
@@ -557,6 +558,8 @@ def _clause_candidates(
     month = ctx.doc_date.month if ctx.doc_date is not None else None
     year = _heading_year(node) or ctx.year_for(node.part) or _named_event_year(norm) or plan_year_after(norm)
     exprs = find_time_exprs(norm, ctx.ref_year, year, month)
+    if year is None and (carried := carried_in_line(node.text, offset, norm, exprs, (ctx.ref_year, month))):
+        exprs = sorted([*exprs, *carried], key=lambda e: e.start)
     if ctx.doc_date is not None and (ctx.press or ctx.stated) and "일" in norm:
         extra = bare_days(norm, ctx.doc_date, [(e.start, e.end) for e in exprs])
         exprs = sorted([*exprs, *extra], key=lambda e: e.start) if extra else exprs

@@ -116,3 +116,30 @@ def test_a_stage_opening_before_the_next_stage_closes_the_day_before_it() -> Non
         (date(2032, 12, 1), date(2032, 12, 31)),
         (date(2033, 1, 1), date(2033, 12, 31)),
     ]
+
+
+# A year carried within a line
+
+
+def test_a_lines_dated_period_places_the_year_less_months_after_it() -> None:
+    text = (
+        "제9대 예시구 청소년의회는 2034년 1월부터 12월까지 운영된다. 의회는 1월 중 개원하며, 청소년 의원들은 "
+        "2월부터 12월까지 정례회 등의 의정 활동을 펼친다.\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text)] == [
+        (date(2034, 1, 1), date(2034, 12, 31)),
+        (date(2034, 1, 1), date(2034, 1, 31)),
+        (date(2034, 2, 1), date(2034, 12, 31)),
+    ]
+
+
+def test_a_line_naming_two_years_carries_neither() -> None:
+    text = (
+        "예시사업은 2034년 1월부터 2035년 12월까지 추진된다. 설명회는 3월 중 열릴 예정이며 참여를 바란다.\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2034, 1, 1), date(2035, 12, 31))]
+
+
+def test_a_year_before_an_edition_names_the_edition() -> None:
+    text = "예시구가 2034년 제9대 예시구 청소년의회 의원 30명을 모집한다고 밝혔다. 모집 대상은 관내 청소년이다.\n"
+    assert _titled(text) == []
