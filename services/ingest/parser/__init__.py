@@ -32,6 +32,7 @@ from .docinfo import (
 )
 from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
 from .fields import read_fields
+from .lists import title_listed_rounds
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .newsdate import listed_release_date
@@ -134,6 +135,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_by_sentence(found_items, lines, ctx.subject, step)
     found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines)
     found_items = close_open_starts(title_completion_targets(found_items, lines), lines)
+    found_items = title_listed_rounds(found_items, lines)
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = count_from_events(found_items, lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))

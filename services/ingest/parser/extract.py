@@ -14,6 +14,7 @@ from .dates import TimeExpr, find_time_exprs, is_date_only
 from .facts import a_fact, not_in_headlines
 from .fields import plan_year_after
 from .lineyear import carried_in_line
+from .lists import bare_day_ranges, listed_round_title
 from .model import Target
 from .named import ACTION_NOUN, applicants_step, named_object
 from .prose import bare_days, is_past, sentences
@@ -561,7 +562,8 @@ def _clause_candidates(
     if year is None and (carried := carried_in_line(node.text, offset, norm, exprs, (ctx.ref_year, month))):
         exprs = sorted([*exprs, *carried], key=lambda e: e.start)
     if ctx.doc_date is not None and (ctx.press or ctx.stated) and "일" in norm:
-        extra = bare_days(norm, ctx.doc_date, [(e.start, e.end) for e in exprs])
+        taken = [(e.start, e.end) for e in exprs]
+        extra = bare_days(norm, ctx.doc_date, taken) + bare_day_ranges(norm, ctx.doc_date, taken)
         exprs = sorted([*exprs, *extra], key=lambda e: e.start) if extra else exprs
     if "," in norm and "일" in norm and (more := listed_days(norm, exprs)):
         exprs = sorted([*exprs, *more], key=lambda e: e.start)
@@ -614,6 +616,7 @@ def _clause_candidates(
         if listed:
             title = _inline_list_item(title, norm)
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
+        shown = shown or (listed_round_title(norm, expr.start) if "회" in norm or "차" in norm else "")
         if shown:
             kept_core = core if core and core != shown else ""
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))

@@ -143,3 +143,20 @@ def test_a_line_naming_two_years_carries_neither() -> None:
 def test_a_year_before_an_edition_names_the_edition() -> None:
     text = "예시구가 2034년 제9대 예시구 청소년의회 의원 30명을 모집한다고 밝혔다. 모집 대상은 관내 청소년이다.\n"
     assert _titled(text) == []
+
+
+# A sentence listing rounds
+
+
+def test_each_date_of_a_list_of_rounds_is_that_rounds_step_of_the_topic() -> None:
+    text = (
+        "예시군, 올해 지방공무원 신규 채용\ndate 2034-02-12 신규 행정수요 반영\n"
+        "시험은 연간 계획에 따라 총 3회 시행된다. 원서 접수는 제1회 오는 23~26일, 제2회 3월 23~27일이며 "
+        "필기시험은 제1회 3월 14일, 제2회 6월 20일에 각각 진행된다.\n"
+    )
+    assert _titled(text) == [
+        ("제1회 원서 접수", date(2034, 2, 23), date(2034, 2, 26)),
+        ("제2회 원서 접수", date(2034, 3, 23), date(2034, 3, 27)),
+        ("제1회 필기시험", date(2034, 3, 14), date(2034, 3, 14)),
+        ("제2회 필기시험", date(2034, 6, 20), date(2034, 6, 20)),
+    ]
