@@ -160,3 +160,26 @@ def test_each_date_of_a_list_of_rounds_is_that_rounds_step_of_the_topic() -> Non
         ("제1회 필기시험", date(2034, 3, 14), date(2034, 3, 14)),
         ("제2회 필기시험", date(2034, 6, 20), date(2034, 6, 20)),
     ]
+
+
+# Repeats and frames
+
+
+def test_a_step_restated_with_the_same_dates_inside_a_longer_title_is_one_step() -> None:
+    text = (
+        "예시부, 신규사업 추진\n송고시간2034-02-12 12:00\n"
+        "[연구과제 선정 절차]\n공 고 (’34.2월) | ⇨ | 과제 선정 (’34.5월) |\n"
+        "예시부는 사전제안서를 접수하고 최종 연구계획서를 접수한 뒤 5월 중 연구과제를 선정할 계획이다.\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text) if s == date(2034, 5, 1)] == [
+        (date(2034, 5, 1), date(2034, 5, 31))
+    ]
+
+
+def test_a_lead_restating_the_headline_with_a_bare_this_year_is_the_articles_frame() -> None:
+    text = (
+        "예시군, 올해 지방공무원 역대 최대 100명 신규 채용\ndate 2034-02-12 신규 행정수요 반영\n"
+        "예시군이 올해 지방공무원을 역대 최대 규모인 신규 100명 채용한다.\n"
+        "원서 접수는 3월 23~27일이며 필기시험은 6월 20일에 진행된다.\n"
+    )
+    assert all(s != date(2034, 1, 1) for _, s, _ in _titled(text))
