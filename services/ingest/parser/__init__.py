@@ -140,7 +140,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = count_from_events(found_items, lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
-    items = drop_year_frames(drop_contained_repeats(items), title)
+    items = drop_year_frames(drop_contained_repeats(items), title, lines)
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     items = drop_status_and_headline_repeats(items, lines)
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))

@@ -41,12 +41,17 @@ def drop_contained_repeats(items: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def drop_year_frames(items: list[Candidate], headline: str) -> list[Candidate]:
-    """A bare `올해` of a lead that restates the headline frames what the text reports."""
+def drop_year_frames(items: list[Candidate], headline: str, lines: list[str]) -> list[Candidate]:
+    """A bare `올해` of a lead (a line after the headline) restating the headline frames what the text
+    reports."""
+    at = next((n for n, line in enumerate(lines, 1) if headline and line.strip() == headline.strip()), 0)
+    if not at:
+        return items
     return [
         c
         for c in items
-        if c.expr_norm.grain != "year"
+        if c.line <= at
+        or c.expr_norm.grain != "year"
         or not _YEAR_FRAME.match(c.expr.strip())
         or similarity(c.title, headline) < _SAME_AS_HEADLINE
     ]
