@@ -74,3 +74,45 @@ def close_open_starts(items: list[Candidate], lines: list[str]) -> list[Candidat
         next_start = later.expr_norm.starts if later is not None and later.line == item.line else None
         out.append(_closed(item, item.source_line(lines, _MAX_LINE), next_start))
     return out
+
+
+# `13일부터 3월 15일까지 … 8개 과제를 공고한다`: a period whose sentence closes on announcing a call is
+# the call, named by its quoted name (`'2020년도 … 지원계획' 2차 공고`) in the sentence or the headlines.
+_ANNOUNCES = re.compile(r"공고(?:한다|할\s?(?:예정|계획)|를\s?(?:추진한다|낸다|실시한다|진행한다))")
+_NAMED_CALL = re.compile(
+    r"[‘'「“\"]\s?([^‘’'「」“”\"]{4,50}?)\s?[’'」”\"]\s?((?:제?\s?[1-9]\s?차|[가-힣]{1,4})\s)?공고"
+)
+_HEADLINES = 3
+_SENTENCE_REACH = 300
+
+
+def _call_name(text: str) -> str:
+    found = _NAMED_CALL.search(text)
+    if found is None:
+        return ""
+    kind = (found.group(2) or "").strip()
+    return " ".join(f"{found.group(1).strip()} {kind} 공고".split())
+
+
+def _announced_call(item: Candidate, lines: list[str], heads: list[str]) -> str:
+    line = normalise(item.source_line(lines, _MAX_LINE))
+    at = line.find(normalise(item.expr)) if item.expr else -1
+    if at < 0 or item.expr_norm.kind not in ("range", "ongoing"):
+        return ""
+    close = line.find("다.", at, at + _SENTENCE_REACH)
+    sentence = line[at : close + 2 if close >= 0 else at + _SENTENCE_REACH]
+    if not _ANNOUNCES.search(sentence):
+        return ""
+    return _call_name(sentence) or next((name for head in heads if (name := _call_name(head))), "")
+
+
+def title_announced_calls(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+    """A period whose sentence announces a call is titled by the call's quoted name."""
+    if "공고" not in "".join(line[:_MAX_LINE] for line in lines[:_HEAD]):
+        return items
+    heads = [normalise(line[:_MAX_LINE]) for line in lines if line.strip()][:_HEADLINES]
+    out = []
+    for item in items:
+        title = _announced_call(item, lines, heads)
+        out.append(replace(item, title=title) if title else item)
+    return out

@@ -183,3 +183,23 @@ def test_a_lead_restating_the_headline_with_a_bare_this_year_is_the_articles_fra
         "원서 접수는 3월 23~27일이며 필기시험은 6월 20일에 진행된다.\n"
     )
     assert all(s != date(2034, 1, 1) for _, s, _ in _titled(text))
+
+
+# A call announced
+
+
+def test_a_period_whose_sentence_announces_a_call_is_the_headlines_named_call() -> None:
+    text = (
+        "예시 R&D 성과, 사회문제 해결에 활용\n송고시간2034-02-12 12:00\n예시부 '공공조달 연계형 예시연구 실증' 과제 공고\n"
+        "예시부는 이를 위해 13일부터 3월 15일까지 환경, 교통, 질병 등 주요 분야의 연구개발을 지원하는 8개 과제를 공고한다.\n"
+    )
+    assert _titled(text) == [
+        ("공공조달 연계형 예시연구 실증 과제 공고", date(2034, 2, 13), date(2034, 3, 15))
+    ]
+
+
+def test_a_call_named_in_its_own_sentence_keeps_its_round() -> None:
+    text = "예시진흥원은 오는 11월 13일부터(18일 마감) '2032년도 예시단지지원(R&D) 지원계획' 2차 공고를 추진한다.\n"
+    assert _titled(text) == [
+        ("2032년도 예시단지지원(R&D) 지원계획 2차 공고", date(2032, 11, 13), date(2032, 11, 18))
+    ]
