@@ -575,6 +575,7 @@ def _clause_candidates(
     previous_title = sibling = ""
     prose = node.style == "prose"
     listed = "△" in norm  # looked for once per line, not once per clause of a long line
+    rounds = "회" in norm or "차" in norm
     kept_starts = [e.start for e in kept]
     for clause in clauses(norm, kept):
         expr = clause.exprs[0]
@@ -616,7 +617,7 @@ def _clause_candidates(
         if listed:
             title = _inline_list_item(title, norm)
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
-        shown = shown or (listed_round_title(norm, expr.start) if "회" in norm or "차" in norm else "")
+        shown = shown or (listed_round_title(norm, expr.start) if rounds else "")
         if shown:
             kept_core = core if core and core != shown else ""
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))

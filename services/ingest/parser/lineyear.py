@@ -24,9 +24,12 @@ def carried_in_line(
     if found is None or len(set(_ANY_YEAR.findall(before)) | set(_ANY_YEAR.findall(norm))) != 1:
         return []
     after = found.end() if own else 0  # a period stated in a sentence before covers all of this one
-    taken = [(e.start, e.end) for e in exprs]
-    return [
-        e
-        for e in find_time_exprs(norm, when[0], int(found.group(1)), when[1])
-        if e.start >= after and not any(s < e.end and e.start < t for s, t in taken)
-    ]
+    taken = [(e.start, e.end) for e in exprs]  # in text order, as are the dates found again
+    out: list[TimeExpr] = []
+    index = 0
+    for e in find_time_exprs(norm, when[0], int(found.group(1)), when[1]):
+        while index < len(taken) and taken[index][1] <= e.start:
+            index += 1
+        if e.start >= after and not (index < len(taken) and taken[index][0] < e.end):
+            out.append(e)
+    return out

@@ -25,9 +25,13 @@ def bare_day_ranges(text: str, doc_date: date, taken: list[tuple[int, int]]) -> 
         return []
     out: list[TimeExpr] = []
     last = calendar.monthrange(doc_date.year, doc_date.month)[1]
+    index = 0  # `taken` is in text order, as are the matches: one pass over both
     for m in _BARE_RANGE.finditer(text):
+        while index < len(taken) and taken[index][1] <= m.start():
+            index += 1
         first, end = int(m.group(1)), int(m.group(2))
-        if any(s < m.end() and m.start() < t for s, t in taken) or not doc_date.day < first < end <= last:
+        overlaps = index < len(taken) and taken[index][0] < m.end()
+        if overlaps or not doc_date.day < first < end <= last:
             continue
         starts, due = doc_date.replace(day=first), doc_date.replace(day=end)
         out.append(TimeExpr(m.start(), m.end(), "range", starts, due, "day", False))

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 _NOT_LETTERS = re.compile(r"[^0-9A-Za-z가-힣]")
 _MIN_LETTERS = 4
+_COMPARED = 8  # earlier titles of the same dates compared with
+_TITLE_CAP = 120
 _SAME_AS_HEADLINE = 0.5
 _YEAR_FRAME = re.compile(r"^(?:올해|금년)(?:에?는|에도|도)?$")
 
@@ -36,7 +38,8 @@ def drop_contained_repeats(items: list[Candidate]) -> list[Candidate]:
             len(other) >= _MIN_LETTERS and (flat in other or other in flat) for other in earlier
         ):
             continue
-        earlier.append(flat)
+        if len(earlier) < _COMPARED:  # a run of one date repeated (a dense line) costs no more per item
+            earlier.append(flat[:_TITLE_CAP])
         out.append(item)
     return out
 
