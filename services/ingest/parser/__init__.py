@@ -15,6 +15,7 @@ if (_native := _accel.native_dir()) is not None:
 from .bare import name_bare_labels
 from .budget import budget_in_preparation, prepared_the_year_before
 from .calls import close_open_starts, later_call_year, title_announced_calls
+from .chains import title_chain_stages, title_held_events
 from .changes import read_changes
 from .completion import title_completion_targets
 from .counted import count_from_events
@@ -137,6 +138,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines)
     found_items = close_open_starts(title_completion_targets(found_items, lines), lines)
     found_items = title_announced_calls(title_listed_rounds(found_items, lines), lines)
+    found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = count_from_events(found_items, lines)
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))

@@ -203,3 +203,29 @@ def test_a_call_named_in_its_own_sentence_keeps_its_round() -> None:
     assert _titled(text) == [
         ("2032년도 예시단지지원(R&D) 지원계획 2차 공고", date(2032, 11, 13), date(2032, 11, 18))
     ]
+
+
+# Stage chains and events held
+
+
+def test_each_stage_of_a_chain_row_is_titled_by_its_own_cell() -> None:
+    text = (
+        "예시부, 신규사업 추진\n송고시간2034-02-12 12:00\n[연구과제 선정 절차]\n"
+        "매칭데이 개최 (’34.3월 말) | ⇨ | 연구계획서 접수 (’34.4월) | ⇨ | 과제 선정 (’34.5월) |\n"
+    )
+    assert [t for t, _, _ in _titled(text)] == ["매칭데이 개최", "연구계획서 접수", "과제 선정"]
+
+
+def test_an_event_held_at_a_venue_is_titled_by_the_event() -> None:
+    text = (
+        "예시부, 신규사업 추진\n송고시간2034-02-12 12:00\n"
+        "13일 오후 서울 예시구 예시재단 청사에서 사업의 취지와 향후 추진방향을 알리는 설명회를 열 예정이다.\n"
+    )
+    assert _titled(text) == [
+        ("사업의 취지와 향후 추진방향 알리는 설명회", date(2034, 2, 13), date(2034, 2, 13))
+    ]
+
+
+def test_a_policy_to_finish_is_no_part_of_the_title() -> None:
+    text = "진흥원은 오는 11월까지 과제 선정을 마무리할 방침이다. 참여기관은 지역 제한 없이 참여할 수 있다.\n"
+    assert [t for t, _, _ in _titled(text, date(2034, 3, 1))] == ["진흥원 과제 선정 마무리"]
