@@ -58,3 +58,48 @@ def drop_year_frames(items: list[Candidate], headline: str, lines: list[str]) ->
         or not _YEAR_FRAME.match(c.expr.strip())
         or similarity(c.title, headline) < _SAME_AS_HEADLINE
     ]
+
+
+_BUCKET = 8  # day periods kept per month: a dense text costs no more per item
+_SPAN_MONTHS = 12
+
+
+def _month_keys(item: Candidate) -> list[tuple[int, int]]:
+    e = item.expr_norm
+    if e.starts is None or e.due is None:
+        return []
+    keys: list[tuple[int, int]] = []
+    year, month = e.starts.year, e.starts.month
+    while (year, month) <= (e.due.year, e.due.month) and len(keys) < _SPAN_MONTHS:
+        keys.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def drop_coarse_restatements(items: list[Candidate]) -> list[Candidate]:
+    """`공 고 (’19.2월~.3월)` in a chain after `13일부터 3월 15일까지 … 과제를 공고한다`: a month period that
+    holds a period of days whose title names its step is that step stated coarsely, once more."""
+    days: dict[tuple[int, int], list[Candidate]] = {}
+    for item in items:
+        e = item.expr_norm
+        if e.grain == "day" and e.kind == "range" and e.starts is not None:
+            bucket = days.setdefault((e.starts.year, e.starts.month), [])
+            if len(bucket) < _BUCKET:
+                bucket.append(item)
+    if not days:
+        return items
+    return [item for item in items if not _restates_days(item, days)]
+
+
+def _restates_days(item: Candidate, days: dict[tuple[int, int], list[Candidate]]) -> bool:
+    e = item.expr_norm
+    step = _letters(item.title)
+    if e.grain != "month" or e.kind != "range" or e.starts is None or e.due is None or len(step) < 2:
+        return False
+    for key in _month_keys(item):
+        for day in days.get(key, []):
+            d = day.expr_norm
+            inside = d.starts is not None and d.due is not None and e.starts <= d.starts and d.due <= e.due
+            if inside and _letters(day.title).endswith(step):
+                return True
+    return False

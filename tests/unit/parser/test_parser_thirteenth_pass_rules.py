@@ -229,3 +229,23 @@ def test_an_event_held_at_a_venue_is_titled_by_the_event() -> None:
 def test_a_policy_to_finish_is_no_part_of_the_title() -> None:
     text = "진흥원은 오는 11월까지 과제 선정을 마무리할 방침이다. 참여기관은 지역 제한 없이 참여할 수 있다.\n"
     assert [t for t, _, _ in _titled(text, date(2034, 3, 1))] == ["진흥원 과제 선정 마무리"]
+
+
+# A chain's coarse stage restating the text's period
+
+
+def test_a_month_range_with_a_stray_dot_before_its_end_is_a_range() -> None:
+    text = "2034년 예시사업 추진일정\n○ 사업 공고 (’34.2월~.3월)\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2034, 2, 1), date(2034, 3, 31))]
+
+
+def test_a_chains_coarse_stage_holding_the_texts_period_of_its_step_is_a_restatement() -> None:
+    text = (
+        "예시 R&D 성과 활용\n송고시간2034-02-12 12:00\n예시부 '예시연구 실증' 과제 공고\n"
+        "예시부는 이를 위해 13일부터 3월 15일까지 주요 분야의 연구개발을 지원하는 8개 과제를 공고한다.\n"
+        "[연구과제 선정 절차]\n공 고 (’34.2월~.3월) | ⇨ | 과제 선정 (’34.5월) |\n"
+    )
+    assert _titled(text) == [
+        ("예시연구 실증 과제 공고", date(2034, 2, 13), date(2034, 3, 15)),
+        ("과제 선정", date(2034, 5, 1), date(2034, 5, 31)),
+    ]
