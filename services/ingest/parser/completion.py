@@ -15,28 +15,31 @@ _TARGET = re.compile(
     r"\s?(?:말|께|중)?\s?(?:까지\s?)?(?:([가-힣A-Za-z·]{2,15})\s)?(준공|완공|개통|개관|개장)(?:을|를|\s)\s?목표"
 )
 _QUOTED_TOPIC = re.compile(r"^\s*[‘'「“\"]([^‘’'「」“”\"]{2,30})[’'」”\"]\s?(?:은|는|이|가)\s")
-_TOPIC = re.compile(r"^\s*([가-힣A-Za-z0-9]{2,15})(?:은|는)\s")
+_TOPIC = re.compile(r"^\s*([가-힣A-Za-z·]{1,15}(?:\s[가-힣A-Za-z·]{1,15}){0,3}?)(?:은|는)\s")
 _WORKS = re.compile(r"(?<![가-힣A-Za-z])([가-힣A-Za-z]{3,15})\s?공사(?:가|를|는|의|도)\s")
 # A government or its officers (`강북구는`, `부산시는`, `도는`): the actor, not the thing built.
 _ACTOR = re.compile(r"(?:[시군구도부처청]|위원회|정부|관계자|공사|공단|이후|이번|올해|현재)$")
+_MIN_NAME = 2
 _SENTENCE_START = re.compile(r"다\.\s")
 
 
 def _topic(text: str) -> str:
     found = _QUOTED_TOPIC.match(text) or _TOPIC.match(text)
     name = found.group(1).strip() if found else ""
-    return "" if not name or _ACTOR.search(name) else name
+    return "" if len(name.replace(" ", "")) < _MIN_NAME or _ACTOR.search(name) else name
 
 
-def _sentence_at(line: str, at: int) -> str:
-    starts = [m.end() for m in _SENTENCE_START.finditer(line, 0, at)]
-    return line[starts[-1] if starts else 0 : at]
+def _sentences_before(line: str, at: int) -> list[str]:
+    """The sentence the date is in, then the ones before it on its line, nearest first."""
+    starts = [0, *(m.end() for m in _SENTENCE_START.finditer(line, 0, at))]
+    ends = [*starts[1:], at]
+    return [line[start:end] for start, end in zip(starts, ends, strict=True)][::-1]
 
 
 def _thing(lines: list[str], number: int, line: str, at: int) -> str:
-    own = _topic(_sentence_at(line, at))
-    if own:
-        return own
+    for sentence in _sentences_before(line, at):
+        if name := _topic(sentence):
+            return name
     works = _WORKS.search(line, 0, at)
     if works is not None and not _ACTOR.search(works.group(1)):
         return works.group(1)

@@ -37,8 +37,8 @@ def header_with_years(lines: list[str], line: int, width: int, column: int, reac
     return ""
 
 
-# `사업 공고일`, `접수 마감일`: a column of the days a step falls on names the step.
-_STEP_DAY = re.compile(r"(공고|접수|마감|발표|선정|개시|착수|종료|완료|준공|개통)\s?일$")
+# `사업 공고일`, `접수 마감일`, `공고 시기`: a column of the days a step falls on names the step.
+_STEP_DAY = re.compile(r"(공고|접수|마감|발표|선정|개시|착수|종료|완료|준공|개통)\s?(?:일자|일|시기)$")
 
 
 def header_step(header: str) -> str:

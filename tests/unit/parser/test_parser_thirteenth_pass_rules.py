@@ -249,3 +249,29 @@ def test_a_chains_coarse_stage_holding_the_texts_period_of_its_step_is_a_restate
         ("예시연구 실증 과제 공고", date(2034, 2, 13), date(2034, 3, 15)),
         ("과제 선정", date(2034, 5, 1), date(2034, 5, 31)),
     ]
+
+
+def test_a_completion_target_is_the_topic_of_a_sentence_before_on_its_line() -> None:
+    text = (
+        "예시시, 복합문화센터 착공\n예시시는 13일 복합문화센터 착공식을 열었다고 밝혔다. 복합문화센터는 지하 2층~지상 "
+        "5층 규모로 지어진다. 시는 2036년 상반기 개관을 목표로 공사를 진행하고 있다.\n"
+    )
+    assert _titled(text, date(2034, 3, 1)) == [("복합문화센터 개관", date(2036, 1, 1), date(2036, 6, 30))]
+
+
+def test_a_completion_targets_topic_may_be_several_words() -> None:
+    text = "예시군 하수처리장 증설사업은 2031년부터 추진해 왔으며, 2037년 완공을 목표로 하고 있다. 군은 사업비 확보에 나섰다.\n"
+    assert _titled(text, date(2034, 3, 1)) == [
+        ("예시군 하수처리장 증설사업 완공", date(2037, 1, 1), date(2037, 12, 31))
+    ]
+
+
+def test_a_column_of_call_times_names_the_call() -> None:
+    text = (
+        "2035년도 예시 시행계획\n1. 사업개요\n과제명 | 지원규모(억원) | ’35년 예산(억원) | 연구기간 (총 기간) | 공고 시기\n"
+        "차세대 배터리 3개 과제 | 120 | 30 | ’35-’38 (4년) | ’35.4\n"
+    )
+    assert _titled(text) == [
+        ("차세대 배터리 3개 과제 연구기간", date(2035, 1, 1), date(2038, 12, 31)),
+        ("차세대 배터리 3개 과제 공고", date(2035, 4, 1), date(2035, 4, 30)),
+    ]
