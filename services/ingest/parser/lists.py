@@ -41,7 +41,7 @@ def bare_day_ranges(text: str, doc_date: date, taken: list[tuple[int, int]]) -> 
 _MAX_LINE = 600
 _SPACE = re.compile(r"\s")
 _TAIL = 160  # characters before a date: the list's topic and the rounds before it
-_ROUND = r"제\s?[1-9]\d?\s?[회차]"
+_ROUND = r"(?:제\s?)?[1-9]\d?\s?[회차]"
 _LISTED_ROUND = re.compile(
     rf"(?<![가-힣\d~])([가-힣]{{2,8}}(?:\s[가-힣]{{2,8}})?)\s?(?:은|는)\s"
     rf"(?:{_ROUND}\s?(?:오는\s)?[\d\s월일~∼.]+,\s?)*({_ROUND})\s?(?:오는\s)?$"

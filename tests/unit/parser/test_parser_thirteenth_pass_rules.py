@@ -275,3 +275,11 @@ def test_a_column_of_call_times_names_the_call() -> None:
         ("차세대 배터리 3개 과제 연구기간", date(2035, 1, 1), date(2038, 12, 31)),
         ("차세대 배터리 3개 과제 공고", date(2035, 4, 1), date(2035, 4, 30)),
     ]
+
+
+def test_rounds_may_be_numbered_without_je() -> None:
+    text = (
+        "예시시, 청년 인턴 모집\ndate 2034-02-12 예시\n모집은 연 2회 진행된다. 신청 접수는 1차 오는 23~26일, "
+        "2차 6월 2~5일이며 면접은 1차 3월 14일, 2차 6월 20일에 각각 진행된다.\n"
+    )
+    assert [t for t, _, _ in _titled(text)] == ["1차 신청 접수", "2차 신청 접수", "1차 면접", "2차 면접"]
