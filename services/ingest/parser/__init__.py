@@ -36,13 +36,14 @@ from .fields import read_fields
 from .lists import title_listed_rounds
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
-from .newsdate import listed_release_date
+from .newsdate import articles_without_year, listed_release_date
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
 from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .repeats import drop_coarse_restatements, drop_contained_repeats, drop_year_frames
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
+from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
 from .sentences import title_by_sentence
 from .structure import logical_lines
@@ -135,12 +136,16 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = name_bare_labels(read_fields(found_items, lines), lines, ctx.subject)
     step = partial(notice_step, subject=ctx.subject)
     found_items = title_by_sentence(found_items, lines, ctx.subject, step)
-    found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines)
+    found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines, doc_date)
     found_items = close_open_starts(title_completion_targets(found_items, lines), lines)
     found_items = title_announced_calls(title_listed_rounds(found_items, lines), lines)
     found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
-    found_items = count_from_events(found_items, lines)
+    found_items = continue_month_rows(count_from_events(found_items, lines), lines)
+    found_items = date_first_steps(found_items, lines)
+    unplaced = articles_without_year(lines)
+    if unplaced:  # another article's year does not place these days
+        found_items = [c for c in found_items if c.line not in unplaced or c.expr_norm.explicit_year]
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_year_frames(drop_coarse_restatements(drop_contained_repeats(items)), title, lines)
     items = drop_open_restatements(drop_same_day_repeats(items, title))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
+from .dates import TimeExpr
 from .textnorm import normalise
 
 if TYPE_CHECKING:
@@ -25,6 +27,8 @@ _CHANGED_FIELD = re.compile(r"([가-힣]{2,8})(?:\([가-힣]{1,6}\))?\s?변경\s
 _PLAN_LINE = re.compile(r"^[^|]{0,20}\(\s?변경\s?\)\s?[:：]")
 _STAGE_AFTER = re.compile(r"\.?\s?월?\s?[:：]\s?([^/|]{2,40}?)\s*(?:/|$)")
 _NEW_FIGURE = re.compile(r"\S+\s?→\s?(\S+)")
+# `/ 2022 : 공사준공(전체분)`: a stage of a yearly plan under a bare year.
+_YEAR_STAGE = re.compile(r"(?:[:：/]\s?)((?:19|20)\d{2})\s?[:：]\s?([^/|]{2,40}?)\s*(?=/|$)")
 _ID_CELL = re.compile(r"^[\d\-.\s]*$")
 _LETTERS = re.compile(r"[가-힣A-Za-z]{2}")
 
@@ -77,9 +81,35 @@ def _plan_title(lines: list[str], number: int, line: str, end: int) -> str | Non
     return None
 
 
-def read_changes(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+def _year_stages(items: list[Candidate], lines: list[str], after: date) -> list[Candidate]:
+    """The bare years of `(변경)` plan lines still ahead of the base date, as the row's steps (a year
+    alone is no date elsewhere; in a changed yearly plan it is the stage's)."""
+    out: list[Candidate] = []
+    by_line = {item.line: item for item in items}
+    for number, raw in enumerate(lines, 1):
+        line = normalise(raw[:_MAX_LINE])
+        if "(" not in line or not _PLAN_LINE.match(line):
+            continue
+        row = next(
+            (n for n in range(number - 1, max(0, number - 1 - _ROW_REACH), -1) if "|" in lines[n - 1]), 0
+        )
+        template = by_line.get(row)
+        for found in _YEAR_STAGE.finditer(line) if template is not None else ():
+            year = int(found.group(1))
+            if template is None or date(year, 12, 31) <= after:
+                continue
+            expr = TimeExpr(found.start(1), found.end(1), "deadline", None, date(year, 12, 31), "year", True)
+            title = f"{_row_name(_cells(lines[row - 1]))} {found.group(2).strip()}"
+            out.append(
+                replace(template, title=title, line=number, expr=found.group(1), expr_norm=expr, context=line)
+            )
+    return out
+
+
+def read_changes(items: list[Candidate], lines: list[str], base: date | None) -> list[Candidate]:
     if not any("변경" in line and "→" in line for line in lines):
         return items  # no change table (most documents)
+    staged = _year_stages(items, lines, base) if base is not None else []
     out = []
     for item in items:
         line = normalise(item.source_line(lines, _MAX_LINE))
@@ -96,4 +126,4 @@ def read_changes(items: list[Candidate], lines: list[str]) -> list[Candidate]:
         else:
             title = _plan_title(lines, item.line, line, at + len(expr)) if _PLAN_LINE.match(line) else None
         out.append(replace(item, title=title) if title else item)
-    return out
+    return sorted([*out, *staged], key=lambda c: c.line) if staged else out

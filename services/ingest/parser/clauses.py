@@ -138,6 +138,16 @@ def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return " ".join("".join(out).split())
 
 
+# `12월 2024년 본 예산 반영과 함께 최종 확정`: the year of a budget names it; it stays in the title.
+_BUDGET_NAMED = re.compile(r"\s?도?\s?(?:본\s?)?예산(?!\s?\d)")
+
+
+def _names_budget(text: str, expr: TimeExpr, lo: int) -> bool:
+    if expr.grain != "year" or expr.kind != "deadline" or expr.start <= lo or text[expr.end - 1] != "년":
+        return False
+    return _BUDGET_NAMED.match(text, expr.end) is not None
+
+
 def expr_spans(text: str, exprs: list[TimeExpr], lo: int, hi: int) -> list[tuple[int, int]]:
     """Spans (relative to `lo`) to cut from text[lo:hi]: each date with its own parentheses.
     `exprs` must be sorted by start."""
@@ -146,6 +156,8 @@ def expr_spans(text: str, exprs: list[TimeExpr], lo: int, hi: int) -> list[tuple
         expr = exprs[index]
         if expr.start >= hi:
             break
+        if _names_budget(text, expr, lo):
+            continue
         group = paren_group(text, expr)
         inside = group is not None and group[0] >= lo
         spans.append(group if inside and group else (expr.start, expr.end))

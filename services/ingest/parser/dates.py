@@ -28,6 +28,7 @@ _ANCHOR = re.compile(
     r"|(?<![\d.,'/:~월])\d{1,2}(?=\s?일\s?(?:부터|~))"
     r"|(?<=~)\d{1,2}(?=/\d{1,2}\))"
     r"|(?<![\d.,'/:~])(?:1[0-2]|0?[1-9])(?=\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$))"
+    r"|(?:(?<=\(~)|(?<=\(~\s))(?:1[0-2]|0?[1-9])(?=\.\s?(?:[12]\d|3[01]|0?[1-9])\.\))"
     r"|상\s?반기|하\s?반기|올해|금년|내년|명년|(?<![가-힣])연(?:내|말(?!정산|연시))|내달|다음\s?달|이달|이번\s?달)"
 )
 _BARE_DAY_RANGE = re.compile(
@@ -81,7 +82,11 @@ _DAY_TO_MONTH_DAY = re.compile(
 _SLASH_DAY = re.compile(r"\d{1,2}/\d{1,2}\)")
 _BARE_MONTH_RANGE = re.compile(r"\d{1,2}\s?~\s?\d{1,2}\s?월")
 # `3. 10.(월)`, `5. 1. ~ 6. 30.`: a notice's day with no year (the document's year places it).
-_DOTTED_DAY = re.compile(r"(?:1[0-2]|0?[1-9])\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$)")
+# `(~3. 31.)`: a year-less day a tilde opens in parentheses, a deadline.
+_DOTTED_DAY = re.compile(
+    r"(?:1[0-2]|0?[1-9])\.\s?(?:[12]\d|3[01]|0?[1-9])\.(?:\s?[(~]|\s|$)"
+    r"|(?:(?<=\(~)|(?<=\(~\s))(?:1[0-2]|0?[1-9])\.\s?(?:[12]\d|3[01]|0?[1-9])\.\)"
+)
 _UNTIL = re.compile(r"\.?\s?까지")
 # `11월 3일(금)부터 11월 4일(토) 이틀간`: the span said as a length instead of `까지`.
 _DURATION = re.compile(r"\s?(?:이틀|사흘|나흘|닷새|엿새|\d{1,3}\s?일)\s?(?:간|동안)")
@@ -115,11 +120,14 @@ class _Point(NamedTuple):
     end: int
 
 
+_NO_REF_PIVOT = 70
+
+
 def resolve_two_digit_year(yy: int, ref_year: int | None) -> int:
-    """`’31` is 2031 with no year to go by (these documents are of this century, their years ahead); with
-    one, the year within 30 ahead or 70 behind it (`’98` in a text of 2004 is 1998)."""
+    """`’31` is 2031 with no year to go by (these documents are of this century; their plans reach into the
+    2030s and beyond, `’98` is still 1998); with one, the year within 30 ahead or 70 behind it."""
     if ref_year is None:
-        return 2000 + yy
+        return 2000 + yy if yy < _NO_REF_PIVOT else 1900 + yy
     ref = ref_year
     year = ref - ref % 100 + yy
     if year - ref > 30:

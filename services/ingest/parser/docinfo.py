@@ -80,6 +80,7 @@ _TAIL_LINES = 30
 _RELATED_HEADLINE = re.compile(r"^\[[^\]\d]{2,8}\]\s?\S")
 _BASE_DATE = re.compile(r"\(?((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?[.월]\s?(\d{1,2})\s?\.?\s?일?\s?기준\)?")
 _CONDITION_BEFORE = re.compile(r"(?:지원|참가|신청)\s?(?:대상|자격)|출생\s?일")
+_CONDITION_REACH = 40
 _STEP_AFTER = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?(?:부터|까지|에\s|에는|에$)")
 
 
@@ -185,7 +186,7 @@ def _unlabelled_date(head: list[str]) -> date | None:
                 continue  # `… 발급2023.06.20`: a related article's date glued to its headline
             if _STEP_AFTER.match(line, match.end()):
                 continue  # `제2차 시험은 2025년 1월 8일부터 …`: a step of the text, not its date
-            if _CONDITION_BEFORE.search(line, 0, match.start()):
+            if _CONDITION_BEFORE.search(line, max(0, match.start() - _CONDITION_REACH), match.start()):
                 continue  # `1. 지원대상 (기준 출생일 2007. 1. 1. ∼ …)`: who may apply, not when it was written
             if day := _safe_date(*map(int, match.groups())):
                 return day

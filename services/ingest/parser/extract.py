@@ -16,7 +16,7 @@ from .fields import plan_year_after
 from .lineyear import carried_in_line
 from .lists import bare_day_ranges, listed_round_title
 from .model import Target
-from .named import ACTION_NOUN, applicants_step, named_object
+from .named import ACTION_NOUN, applicants_step, named_object, prepared_for
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, group_text, keep_expr, paren_text
 from .sentences import ahead_of_dateline, listed_days
@@ -215,7 +215,7 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     if colon:
         title = _SPACED_LABEL.sub(lambda m: m.group(0).replace(" ", ""), title)
         label, colon, rest = title.partition(":")
-        if len(label.strip()) >= 2 and letters(_ANNOTATION.sub("", rest)) < 2:
+        if len(label.strip()) >= 2 and (letters(_ANNOTATION.sub("", rest)) < 2 or rest.strip(" .") == "예정"):
             title = label.strip()  # `서류합격자 발표: 2024. 1. 29.(월) 「재단 홈페이지 게시」`
         elif _GENERIC_HEADING.match(label.strip()) and letters(rest) >= 2:
             title = rest.strip()  # `추진일정 : 공고·접수(’18.1월)→…`: the step, not the generic label
@@ -372,10 +372,7 @@ def _period_cell(norm: str, expr: TimeExpr) -> bool:
         return False
     if _PERIOD_LENGTH.match(norm, expr.end) is not None:
         return True
-    return (
-        "변경" in norm
-        and _CHANGED_PERIOD.search(norm, max(0, expr.start - _CHANGE_REACH), expr.start) is not None
-    )
+    return _CHANGED_PERIOD.search(norm, max(0, expr.start - _CHANGE_REACH), expr.start) is not None
 
 
 def _topic_period(norm: str, expr: TimeExpr, kept: list[TimeExpr], starts: list[int]) -> bool:
@@ -464,10 +461,19 @@ def _place(norm: str, expr: TimeExpr) -> str:
     return rest if 0 < len(rest) <= 12 and "," not in rest and not _DIGIT.search(rest) else ""
 
 
-def _texts(node: Logical) -> list[tuple[int, str]]:
+# `… 발표(’24.8)하였다. 시급한 … ’25년 의대정원을 확대하고 …을` at the end of an excerpt: a sentence the
+# text cuts off has no tense of its own; it goes on the paragraph's past.
+_FINISHED = re.compile(r"(?:[.!?。”\"']|다|요)\s*$")
+
+
+def _texts(node: Logical, last: bool = False) -> list[tuple[int, str]]:
     if node.style != "prose":
         return [(0, node.text)]
-    return [(offset, text) for offset, text in sentences(node.text) if not is_past(text)]
+    said = sentences(node.text)
+    past = [is_past(text) for _, text in said]
+    if last and len(said) > 1 and past[-2] and not _FINISHED.search(said[-1][1]):
+        past[-1] = True
+    return [pair for pair, done in zip(said, past, strict=True) if not done]
 
 
 def _titled(
@@ -585,6 +591,8 @@ def _clause_candidates(
         )
         if lead and not title.startswith(lead):
             title = f"{lead} {title}"
+        if clause.connector == "/" and previous_title and _second_period(norm, clause, expr):
+            title = previous_title  # `임용기간: 3.1.~7.21. / 8.18.~12.31.`: a second period of the same field
         subject = carried_subject(previous_title, previous, clause, prose)
         if subject and title and not title.startswith(subject):
             title = with_subject(title, subject) if prose else f"{subject} {title}"
@@ -602,7 +610,11 @@ def _clause_candidates(
         quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
         if quoted:
             title = quoted
-        step = named_object(norm, expr) or applicants_step(norm, expr, ctx.subject) if prose else ""
+        step = (
+            named_object(norm, expr) or applicants_step(norm, expr, ctx.subject) or prepared_for(norm, expr)
+            if prose
+            else ""
+        )
         if step:
             title = step
         held = _HELD_EVENT.match(norm, expr.end)
@@ -623,6 +635,13 @@ def _clause_candidates(
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))
         previous, previous_title = clause, title
     return out
+
+
+def _second_period(norm: str, clause: Clause, expr: TimeExpr) -> bool:
+    """The clause is its date and remarks in parentheses only (`/ 2026.8.18.~2026.12.31.(방학기간 제외)`)."""
+    if norm[clause.start : expr.start].strip():
+        return False
+    return letters(_ANNOTATION.sub("", norm[expr.end : clause.end])) < 2
 
 
 def _with_earlier_topic(title: str, before: str) -> str:
@@ -698,11 +717,11 @@ def candidates(nodes: list[Logical], ctx: DocContext) -> list[Candidate]:
         elif node.marker != "Ÿ":
             cell = ""
         dated = _DATE_CUE.search(node.text) is not None  # undated lines (most of a plan) cost nothing more
-        # a heading that wraps onto its own hanging lines (structure `_hangs`) is a labelled item
+        # a heading that wraps onto its own hanging lines (`lines.hangs_on`) is a labelled item
         heading = node.is_heading and len(node.spans) == 1 and not _LABELLED_DATE.match(node.text)
         if dated and not (node.skip or heading):
             topic = previous_prose
-            texts, owner = _texts(node), None
+            texts, owner = _texts(node, index == len(nodes) - 1), None
             if node.style == "row":
                 text, owner = row_owner(node.text, nodes[index + 1] if index + 1 < len(nodes) else None)
                 texts = [(0, text)]

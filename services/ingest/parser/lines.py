@@ -150,6 +150,10 @@ def _has_meta_label(text: str) -> bool:
             continue  # `선정기준: …` is a field of the call, not an as-of stamp
         if found.group().startswith(_ROLE_WORDS) and before[-1:] == " " and "가" <= before[:1] <= "힣":
             continue  # `공동체 대표 및 회계 담당자 회계교육 이수`: a noun of the sentence, not a contact field
+        if found.group().startswith(_ROLE_WORDS) and (
+            "가" <= before[-1:] <= "힣" or (before[-1:] == "-" and "가" <= before[:1] <= "힣")
+        ):
+            continue  # `(사업담당부서, 예산법무과)`, `(제안자-담당자)`: a compound noun, not a contact field
         return True
     return False
 
@@ -211,3 +215,22 @@ def looks_like_prose(text: str) -> bool:
     if text.endswith("다."):
         return at_least_wide(text, _SENTENCE_WIDTH)
     return ("다. " in text or text.endswith("다")) and at_least_wide(text, _PROSE_WIDTH)
+
+
+# `4. 의견제출 : … 의견이 있는 단체 또는` / (blank) / `             개인은 2006년 12월 20일까지 …`: a
+# double-spaced text wraps a sentence onto a deeply indented line; the blank between is spacing.
+_HANGING_INDENT = 8
+
+
+def hangs_on(rows: list[PhysLine | None], index: int, nxt: PhysLine | None) -> bool:
+    """One blank line between a line and the deeply indented plain line that continues it."""
+    if nxt is None or nxt.style != "plain" or index == 0 or rows[index - 1] is None:
+        return False
+    if nxt.number != index + 2:
+        return False  # more than one blank line: a paragraph ends
+    indent = len(nxt.raw) - len(nxt.raw.lstrip(" "))
+    prev = rows[index - 1]
+    assert prev is not None
+    if prev.content.rstrip().endswith((".", ":")):
+        return False  # a finished sentence or a label: what follows is another line
+    return indent >= _HANGING_INDENT and indent >= len(prev.raw) - len(prev.raw.lstrip(" "))

@@ -36,3 +36,13 @@ def applicants_step(norm: str, expr: TimeExpr, subject: str) -> str:
     if found is None or norm[found.end() : expr.start] not in ("", "오는 "):
         return ""
     return f"{subject} {found.group(1)}" if subject else ""
+
+
+# `… 1월 사업 시행을 위한 사전 준비를 철저히 할 것을 당부했다`: the date dates the step the preparation is
+# for (`사업 시행`), not the sentence around it.
+_STEP_PREPARED_FOR = re.compile(r"\s([가-힣]{2,8}(?:\s[가-힣]{2,8})?)(?:을|를)\s위한\s")
+
+
+def prepared_for(norm: str, expr: TimeExpr) -> str:
+    found = _STEP_PREPARED_FOR.match(norm, expr.end) if "위한" in norm else None
+    return found.group(1) if found else ""

@@ -48,3 +48,22 @@ def listed_release_date(lines: list[str]) -> date | None:
             except ValueError:
                 return None
     return None
+
+
+# `[울산/박기택기자] 울산시는 … 오는 12월 31일까지 …`: one article of a reporter's list; the year of the
+# article above it does not place its days.
+_BYLINE = re.compile(r"^\s*\[[^\[\]]{1,20}기자\]")
+_OWN_YEAR = re.compile(r"(?:19|20)\d{2}\s?년|['’‘]\d{2}(?:년|\.)")
+
+
+def articles_without_year(lines: list[str]) -> set[int]:
+    """Line numbers of the articles, after the first of a list of two or more, that state no year."""
+    starts = [n for n, line in enumerate(lines, 1) if _BYLINE.match(line[:40])]
+    if len(starts) < 2:
+        return set()
+    out: set[int] = set()
+    for first, after in zip(starts[1:], [*starts[2:], len(lines) + 1], strict=True):
+        numbers = range(first, after)
+        if not any(_OWN_YEAR.search(lines[n - 1][:_MAX_LINE]) for n in numbers):
+            out.update(numbers)
+    return out

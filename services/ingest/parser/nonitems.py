@@ -49,6 +49,16 @@ _EXPLAINS = re.compile(
 )
 
 
+# `17.12.22. ~ 18.1.19. | 마을공동체 공모사업 홍보 | 홈페이지, …에 홍보`: the period a call is advertised,
+# like its posting period (공고기간), is the notice's own, not a step to track.
+_CALL_ADVERTISED = re.compile(r"(?:공모|모집)[가-힣]{0,4}\s?홍보(?:\s|$)")
+
+
+# `’22년 하반기에는 공급자제안형 3회, 수요자제안형 2회가 시행되며`: how many rounds of each kind a period
+# has, a count, not a step (the title is a name and its count alone).
+_NAME_AND_COUNT = re.compile(r"[가-힣A-Za-z·]{2,12}\s?\d{1,3}\s?(?:회|건)")
+
+
 def _after(line: str, expr: str) -> str:
     at = line.find(expr) if expr else -1
     if at < 0:
@@ -67,6 +77,10 @@ def _not_a_milestone(item: Candidate, line: str, doc_date: date | None) -> bool:
     grain = item.expr_norm.grain
     if len(item.title) <= _DATE_TITLE and is_date_only(item.title.strip(" |")):
         return True  # nothing but a date (`2024년부터`): no step to track
+    if "홍보" in item.title and _CALL_ADVERTISED.search(item.title):
+        return True
+    if grain in _GRAINS_COUNTED and _NAME_AND_COUNT.fullmatch(item.title.strip()):
+        return True
     if grain == "day" and doc_date is not None and item.expr_norm.due == doc_date and "주재" in line:
         at = line.find(item.expr)
         if at >= 0 and _PRESIDED_AFTER.match(normalise(line[at + len(item.expr) : at + 100])):

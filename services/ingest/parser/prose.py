@@ -39,6 +39,9 @@ _QUOTED_PLAN = re.compile(r"(?:된다|한다|예정이다|계획이다|할\s?것
 # `2028년 12월 신청사 준공을 목표로 내걸었다`: a target set in the past tense is still ahead.
 _TARGET_SET = re.compile(r"목표(?:로|를)\s?(?:내걸었|세웠|잡았|정했|삼았|했|하였)")
 
+# `… 1월 사업 시행을 위한 사전 준비를 철저히 할 것을 당부했다`: an instruction reported; its steps are ahead.
+_DIRECTED = re.compile(r"(?:것을|도록)\s?(?:당부|요청|지시|주문|촉구)(?:했|하였)(?:다|습니다)\.?\s*$")
+
 
 def is_past(sentence: str) -> bool:
     return (
@@ -46,6 +49,7 @@ def is_past(sentence: str) -> bool:
         and not _DECIDED.search(sentence)
         and not _QUOTED_PLAN.search(sentence)
         and not _TARGET_SET.search(sentence)
+        and not _DIRECTED.search(sentence)
     )
 
 
@@ -81,3 +85,20 @@ def bare_days(text: str, doc_date: date, taken: list[tuple[int, int]]) -> list[T
         when = doc_date.replace(day=day)
         out.append(TimeExpr(m.start(), m.end(), "deadline", when, when, "day", False))
     return out
+
+
+# `오전 10시~12시 정부서울청사 … 국제회의장에서 공청회도 열린다`: what is held is the step; the hours
+# and the venue around it are not.
+_IS_HELD = re.compile(r"(?<=[가-힣A-Za-z0-9·)」])(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
+_HELD_WORDS = 3
+
+
+def held_name(text: str) -> str:
+    """What a sentence says is held (`… 국제회의장에서 공청회도 열린`) → `공청회`; "" when it says none."""
+    held = _IS_HELD.search(text)
+    if held is None:
+        return ""
+    head = text[: held.start()]
+    venue = head.rfind("에서 ")
+    words = head[venue + 3 :].split() if venue >= 0 else head.split()
+    return " ".join(words[-_HELD_WORDS:])

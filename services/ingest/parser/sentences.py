@@ -38,6 +38,7 @@ _EVENT_AFTER = re.compile(
 )
 # `1월4일 통일부 등 4개 부처가 먼저 보고한다` under `새해 업무보고 일정 발표`: each day's work report.
 _REPORTS = re.compile(r"보고(?:한다|할\s|하기로|하게)")
+_RECEIVED = re.compile(r"((?:[가-힣]{1,6}\s){0,2}?(?:(?:19|20)\d{2}\s?년(?:도)?\s)?업무보고)(?:를|을)\s?받")
 _REPORTER_TAIL = re.compile(r"(?:이|가)?\s?(?:먼저\s|가장\s)?(?:보고)?$")
 _QUOTED = re.compile(r"['‘\"“「]([^'’\"”」]{4,40})['’\"”」]")
 _NAME_PERIOD = re.compile(r"(?:계획|개년)\s?\($")
@@ -63,8 +64,14 @@ def _retitled(item: Candidate, line: str, subject: str, step: Callable[[str], st
     by_then = item.expr.endswith("까지") or _BY_THEN.match(after) is not None
     if subject and item.expr_norm.grain == "day" and by_then and _ASKS_TO_APPLY.search(line):
         return replace(item, title=f"{subject} 신청")
-    if "업무보고" in head and _REPORTS.search(line, at := line.find(normalise(item.expr)), at + _MAX_LINE):
-        return replace(item, title=f"{_REPORTER_TAIL.sub('', item.title)} 업무보고")
+    if "업무보고" in head:
+        at = line.find(normalise(item.expr))
+        close = line.find("다.", at)
+        end = close + 2 if close >= 0 else at + _MAX_LINE
+        if received := _RECEIVED.search(line, at, end):
+            return replace(item, title=received.group(1))  # `… 각 부처의 2017년 업무보고를 받는다`
+        if _REPORTS.search(line, at, end):
+            return replace(item, title=f"{_REPORTER_TAIL.sub('', item.title)} 업무보고")
     if event := _EVENT_AFTER.match(after):
         quoted = _QUOTED.search(head)
         name = quoted.group(1).strip() if quoted else subject

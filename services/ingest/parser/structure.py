@@ -14,6 +14,7 @@ from .lines import (
     at_least_wide,
     cells,
     classify,
+    hangs_on,
     is_incomplete,
     looks_like_heading,
     looks_like_prose,
@@ -45,9 +46,6 @@ _ITEM_START = frozenset("0123456789가나다라마바사아자차카타파하 ")
 # states a date after its label starts a line of its own, however wide the note above it.
 _ITEM_FIELD = re.compile(r"^\s*(?:[가-하]|\d{1,2})\s?[.)]\s?[^:：\s][^:：]{0,19}[:：]\s?['’]?\d")
 _BULLET_RANK = {"box": 0, "circle": 1, "dash": 2, "enum": 3, "note": 4}
-# `4. 의견제출 : … 의견이 있는 단체 또는` / (blank) / `             개인은 2006년 12월 20일까지 …`: a
-# double-spaced text wraps a sentence onto a deeply indented line; the blank between is spacing.
-_HANGING_INDENT = 8
 
 
 @dataclass(eq=False, slots=True)
@@ -259,7 +257,7 @@ def logical_lines(text: str) -> list[Logical]:
     hanging = False
     for index, row in enumerate(rows):
         if row is None:
-            hanging = not raw_lines[index].strip() and _hangs(rows, index, following[index])
+            hanging = not raw_lines[index].strip() and hangs_on(rows, index, following[index])
             if not raw_lines[index].strip() and not hanging:
                 builder.blank()
             continue
@@ -272,18 +270,6 @@ def logical_lines(text: str) -> list[Logical]:
     for node in builder.out:
         node.finish()
     return builder.out
-
-
-def _hangs(rows: list[PhysLine | None], index: int, nxt: PhysLine | None) -> bool:
-    """One blank line between a line and the deeply indented plain line that continues it."""
-    if nxt is None or nxt.style != "plain" or index == 0 or rows[index - 1] is None:
-        return False
-    if nxt.number != index + 2:
-        return False  # more than one blank line: a paragraph ends
-    indent = len(nxt.raw) - len(nxt.raw.lstrip(" "))
-    prev = rows[index - 1]
-    assert prev is not None
-    return indent >= _HANGING_INDENT and indent >= len(prev.raw) - len(prev.raw.lstrip(" "))
 
 
 def _next_rows(rows: list[PhysLine | None]) -> list[PhysLine | None]:

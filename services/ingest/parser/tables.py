@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .clauses import Clause
-from .dates import find_time_exprs, is_date_only
+from .dates import TimeExpr, find_time_exprs, is_date_only
 from .lines import cells
 from .owners import department
+from .selection import BUDGET_YEAR_AFTER
 from .structure import Logical
 from .textnorm import normalise
 from .titles import RUN_ON, clean_title, drop_means, letters, undated
@@ -38,10 +39,18 @@ def row_label(previous: Logical | None) -> str:
 def label_title(label: str) -> str:
     """A label that names a deliverable by itself (not `1부`) and holds no date of its own; a short
     step with no digit (`심의·결정`, `예산안 확정`) names one too."""
-    enough = letters(label) >= 6 or (letters(label) >= 4 and not any(c.isdigit() for c in label))
-    if not enough or find_time_exprs(normalise(label), None, 2000):
+    norm = normalise(label)
+    dated = find_time_exprs(norm, None, 2000)
+    # `2026년 예산 반영` over `12월 중`: a budget's year names the step; it is no date of the label's own
+    budget = bool(dated) and all(_budget_year(norm, e) for e in dated)
+    short = budget or not any(c.isdigit() for c in label)
+    if letters(label) < (4 if short else 6) or (dated and not budget):
         return ""
     return clean_title(label)
+
+
+def _budget_year(norm: str, expr: TimeExpr) -> bool:
+    return expr.grain == "year" and BUDGET_YEAR_AFTER.match(norm, expr.end) is not None
 
 
 def table_row_title(title: str, node: Logical, norm: str, clause: Clause, cell: str) -> str:

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from .clauses import MEANS, Clause, clause_start, expr_spans, remove_spans
 from .dates import TimeExpr, find_time_exprs
+from .prose import held_name
 from .selection import paren_group
 from .textnorm import normalise
 
@@ -33,6 +34,11 @@ _HEAD_OF_BODY = re.compile(
 )
 # `군산시장(참조 : 총무과장, 063-450-4238, fax :063-450-4345) 에게`: a contact in parentheses is a remark.
 _CONTACT_PARENS = re.compile(r"\s?\([^()]{0,40}?\d{2,4}-\d{3,4}-\d{4}[^()]{0,40}\)\s?")
+# `사업검토(추진가능성 등)`: examples in parentheses at a title's end are an aside, not the step.
+_EXAMPLES_TAIL = re.compile(r"(?<=[가-힣])\s?\([^()]{1,20}\s등\)$")
+# `출범을 2020년 10월 5일에서 2020년 10월 12일로 1주일 연기`: with both dates removed, `에서 로 … 연기` is
+# left; the step is what moves to the new date (`… 출범`).
+_MOVED_LEFT = re.compile(r"\s?에서\s?로\s?(?:\d{1,2}\s?(?:주일|주|일|개월)\s?)?(?:연기|변경|조정|연장|단축)$")
 _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
 _TRAILING = re.compile(
     r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
@@ -66,7 +72,7 @@ _GENERIC_TAGS = frozenset(
 )
 _SHORT = 3
 _PROSE_END = re.compile(
-    r"\s?(?:할\s?|하는\s?)?(?:예정|계획|방침)(?:이다|임)?\.?$|한다\.?$|된다\.?$|하겠다\.?$|입니다\.?$|\s?(?:하셔야|해야|하여야)\s?합니다\.?$"
+    r"\s?(?:할\s?|하는\s?)?(?:예정|계획|방침)(?:이다|임|입니다)?\.?$|한다\.?$|된다\.?$|하겠다\.?$|입니다\.?$|\s?(?:하셔야|해야|하여야)\s?합니다\.?$"
     r"|\s이다\.?$|다\.$"  # `접수는 다음달 20~27일이다.`: the copula the removed date leaves alone
 )
 # Who speaks, in front of a quotation (`관계자는 "…`), and the attribution after it ("…"이라고 밝혔다).
@@ -103,6 +109,8 @@ def clean_title(raw: str, prose: bool = False) -> str:
         text = _HEAD_OF_BODY.sub("", text)
         if "-" in text:
             text = _CONTACT_PARENS.sub("", text)
+        if text.endswith("등)"):
+            text = _EXAMPLES_TAIL.sub("", text)
         text = _EMPTY_PARENS.sub("", _NOISE_PARENS.sub("", _BUDGET_PHRASE.sub("", text)))
     elif _DIGIT.search(text):
         text = _BUDGET_PHRASE.sub("", text)
@@ -110,6 +118,8 @@ def clean_title(raw: str, prose: bool = False) -> str:
     if " ." in text or "(." in text:
         text = _ORPHAN_DOT.sub("", text)
     text = _prose_tidy(text) if prose or text.endswith(("다", "다.")) else _OBJECT.sub(" ", text)
+    if "에서 로" in text:
+        text = _MOVED_LEFT.sub("", text)
     for _ in range(3):
         trimmed = _balance(trim_trailing(text).strip())
         if trimmed == text:
@@ -144,9 +154,12 @@ def is_short(title: str) -> bool:
     return letters(title) <= _SHORT
 
 
-# `오전 10시~12시 정부서울청사 … 국제회의장에서 공청회도 열린다`: what is held is the step; the hours
-# and the venue around it are not.
-_IS_HELD = re.compile(r"(?:^|\s)([가-힣A-Za-z0-9·]{2,20})(?:이|가|도)\s(?:열린|열릴|개최된|개최될)$")
+# `은평구는 … 서류접수를 진행한다고 밝혔다`: the body that announces is no part of the step, nor is the
+# light verb `진행` after a step's name (`서류접수`).
+_ACTOR_DOES = re.compile(
+    r"^(?:[가-힣]{2,10}(?:시|군|구|도|부|청|처)(?:는|은)?\s)?(?:오는\s)?"
+    r"([가-힣]{2,10}(?:접수|신청|모집|심사|설명회|교육|투표))\s진행$"
+)
 
 
 def _prose_tidy(text: str) -> str:
@@ -156,12 +169,12 @@ def _prose_tidy(text: str) -> str:
     if "홈페이지" in text or "누리집" in text:
         text = _VENUE.sub(" ", text)
     text = _PROSE_END.sub("", text).strip()
-    held = _IS_HELD.search(text) if "열" in text or "개최" in text else None
+    held = held_name(text) if "열" in text or "개최" in text else ""
     if held:
-        return held.group(1)
+        return held
     words = [_PROSE_VERB.get(w, w) for w in text.split()]
-    text = " ".join(words)
-    return _PROSE_OBJECT.sub(" ", text)
+    text = _PROSE_OBJECT.sub(" ", " ".join(words))
+    return _ACTOR_DOES.sub(r"\1", text) if text.endswith("진행") else text
 
 
 def full_title(text: str, clause: Clause, all_exprs: list[TimeExpr]) -> str:

@@ -5,7 +5,11 @@ onto hanging lines after a heading; a contact in parentheses is no part of a tit
 from datetime import date
 
 from services.ingest.parser import parse_plan
-from services.ingest.parser.dates import resolve_two_digit_year
+from services.ingest.parser.dates import find_time_exprs, resolve_two_digit_year
+from services.ingest.parser.lines import is_meta
+from services.ingest.parser.structure import logical_lines
+from services.ingest.parser.textnorm import normalise
+from services.ingest.parser.titles import clean_title
 
 
 def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
@@ -149,6 +153,7 @@ def test_a_fields_own_end_month_stays() -> None:
 
 def test_a_two_digit_year_with_no_year_to_go_by_is_of_this_century() -> None:
     assert resolve_two_digit_year(31, None) == 2031
+    assert resolve_two_digit_year(98, None) == 1998
     assert resolve_two_digit_year(98, 2004) == 1998
 
 
@@ -182,3 +187,213 @@ def test_days_counted_from_a_dated_event_give_the_deadline() -> None:
 def test_days_counted_from_an_undated_event_are_left_out() -> None:
     titled = _titled(_BRIEFING.replace("오는 9일 오후 2시 ", ""))
     assert all(due != date(2031, 9, 5) for _, _, due in titled)
+
+
+# Instructions reported
+
+
+_MEETING = (
+    "예시군 12월 현안점검회의 개최\n2031.12.15 17:45\n"
+    "올해 추진한 업무는 이달 안에 마무리하고, 부서별로 내년 사업추진을 계획해 1월 사업 시행을 위한 "
+    "사전 준비를 철저히 할 것을 당부했다.\n"
+)
+
+
+def test_an_instruction_reported_in_the_past_states_steps_ahead() -> None:
+    assert [(s, d) for _, s, d in _titled(_MEETING)] == [
+        (date(2031, 12, 1), date(2031, 12, 31)),
+        (date(2032, 1, 1), date(2032, 1, 31)),
+    ]
+
+
+def test_a_date_before_what_a_preparation_is_for_dates_that_step() -> None:
+    assert _titled(_MEETING)[1][0] == "사업 시행"
+
+
+def test_a_report_of_what_was_done_stays_past() -> None:
+    done = _MEETING.replace("할 것을 당부했다", "했다")
+    assert all(title != "사업 시행" for title, _, _ in _titled(done))
+
+
+# Periods of one field
+
+
+def test_a_second_period_of_a_field_shares_its_title() -> None:
+    text = (
+        "예시고 기간제교원 채용 공고\n"
+        "나. 임용기간: 2031.3.1.~2031.7.21. / 2031.8.18.~2031.12.31.(방학기간 제외, 총 10개월)\n"
+        "(단, 근무기간은 학사일정에 따라 변경될 수 있음)\n"
+    )
+    [first, second] = _titled(text)
+    assert first[0] == second[0] and "변경" not in second[0]
+
+
+def test_a_date_with_its_own_label_after_the_slash_keeps_it() -> None:
+    text = "예시 공사 안내\n나. 일정: 2031.3.2. 주민 설명회 / 2031.4.1. 공사 착공\n"
+    [(first, _, _), (second, _, _)] = _titled(text)
+    assert first == "주민 설명회" and "공사 착공" in second
+
+
+# Table rows
+
+
+def test_a_role_word_glued_to_a_noun_does_not_make_a_row_metadata() -> None:
+    text = (
+        "월별 | 구분 | 내용 |\n"
+        "5~7월 | 적격성 검토 | · 사업 적격성검토 (위원회) · 제안내용 논의 (제안자-담당자) · 법령 검토 "
+        "(사업담당부서, 예산법무과) |\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text, date(2031, 1, 2))] == [(date(2031, 5, 1), date(2031, 7, 31))]
+
+
+def test_a_contact_field_still_is_metadata() -> None:
+    assert is_meta("- 담당부서 : 예산법무과 (2031. 3. 2.)")
+
+
+def test_a_year_less_day_a_tilde_opens_in_parentheses_is_a_deadline() -> None:
+    (hit,) = find_time_exprs(normalise("제안신청서 총괄 등록(~3. 31.)"), 2031, 2031)
+    assert (hit.kind, hit.starts, hit.due) == ("deadline", None, date(2031, 3, 31))
+    assert find_time_exprs(normalise("제3. 1.조 (~3.1)"), 2031, 2031) == []
+
+
+_SCHEDULE = (
+    "월별 | 구분 | 내용 |\n"
+    "10월 | 사업선정 의결 | · 최종사업 의결 (위원회) |\n"
+    "| 예산안 편성 | · 2032년 예산안 편성(예산과) |\n"
+    "| 위원회구성 | |\n"
+    "12월 | 예산안 심의 | · 예산안 심의 및 의결(시의회) |\n"
+)
+
+
+def test_a_row_under_a_merged_month_cell_is_in_that_month() -> None:
+    titled = _titled(_SCHEDULE, date(2031, 1, 2))
+    assert ("예산안 편성 2032년 예산안 편성(예산과)", date(2031, 10, 1), date(2031, 10, 31)) in titled
+
+
+def test_a_row_with_no_step_under_a_month_adds_nothing() -> None:
+    assert len(_titled(_SCHEDULE, date(2031, 1, 2))) == 3
+
+
+# Titles
+
+
+def test_examples_in_parentheses_at_a_titles_end_are_an_aside() -> None:
+    text = "추진흐름도\n- 제안접수\n- 사업검토(추진가능성 등)\n- 7월~8월\n"
+    assert [t for t, _, _ in _titled(text, date(2031, 1, 2))] == ["사업검토"]
+
+
+def test_a_row_label_naming_a_budgets_year_titles_the_date_below_it() -> None:
+    text = (
+        "2032년도 예산편성을 위한 주민참여예산 제안사업 공모\n부적격 사업 기준\n"
+        "※ 단, 기존 사업에 대한 개선을 위한 제안은 가능\n주민참여예산(안) 의회 제출\n11월 중\n"
+        "2032년 예산 반영\n12월 중\n"
+    )
+    assert [t for t, _, _ in _titled(text)][-1] == "2032년 예산 반영"
+
+
+def test_a_budgets_year_stays_in_the_title_it_names() -> None:
+    text = "예시군, 2032년 주요업무계획 보고\n보완을 거쳐 12월 2032년 본 예산 반영과 함께 최종 확정될 예정이다.\n"
+    titles = [t for t, _, _ in _titled(text, date(2031, 11, 20))]
+    assert any(t.startswith("2032년 본 예산 반영") for t in titles)
+
+
+def test_a_rows_first_step_stating_its_own_period_is_dated_by_it() -> None:
+    text = (
+        "월별 | 구분 | 내용 |\n"
+        "3~4월 | 역량강화 | · 주민참여예산 운영 관련 교육 (1 ~ 4월) · 청소년 예산학교 (4 ~ 7월) "
+        "· 예산학교 교육과정 신청(1 ~ 4월) |\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text, date(2031, 1, 2))] == [
+        (date(2031, 1, 1), date(2031, 4, 30)),
+        (date(2031, 4, 1), date(2031, 7, 31)),
+        (date(2031, 1, 1), date(2031, 4, 30)),
+    ]
+
+
+def test_a_finished_sentence_before_a_blank_does_not_hang_on() -> None:
+    text = "1. 제정취지\n\n가. 의견제출 : 아래와 같이 제출합니다.\n\n             2031년 3월 22일까지 제출\n"
+    assert [len(node.spans) for node in logical_lines(text)] == [1, 1, 1]
+
+
+def test_a_bare_period_is_of_what_the_text_says_is_held_above_it() -> None:
+    text = (
+        "자료관리담당자\n예시구 주민 여러분의 의견을 듣고자 합니다.\n"
+        "온라인투표 결과에 위원회 평가 결과를 합산하여 사업을 선정합니다.\n"
+        "* 기 간 : 2031. 9. 7.(일) ~ 9. 26.(금)\n* 대 상 : 주민 누구나\n"
+    )
+    assert _titled(text) == [("온라인투표", date(2031, 9, 7), date(2031, 9, 26))]
+
+
+# Excerpts
+
+
+def test_a_sentence_the_excerpt_cuts_off_goes_on_the_paragraphs_past() -> None:
+    text = (
+        "예시부 업무계획\n2031.01.10 예시부\n"
+        "  그간 예시부는 과제를 수립(’30.2)하고, 실행방안을 발표(’30.8)하였다. 시급한 인력 확보를 위해 "
+        "’31년 정원을 확대하고 시범사업을\n"
+    )
+    assert _titled(text) == []
+
+
+def test_a_finished_sentence_after_the_past_stays() -> None:
+    text = (
+        "예시부 업무계획\n2031.01.10 예시부\n"
+        "  그간 예시부는 실행방안을 발표(’30.8)하였다. 올해는 ’31년 6월까지 정원 확대를 추진한다.\n"
+    )
+    assert [d for _, _, d in _titled(text)] == [date(2031, 6, 30)]
+
+
+def test_a_fields_planned_mark_is_no_part_of_its_title() -> None:
+    text = "▶ 심사기간 : 2031. 9. 1.(월) ~ 9. 23.(화)\n▶ 결과발표 : 2031. 9. 23(화) 예정\n"
+    assert [t for t, _, _ in _titled(text)] == ["심사", "결과발표"]
+
+
+def test_the_period_a_call_is_advertised_is_no_step() -> None:
+    text = (
+        "2031 예시시 마을공동체 공모사업 추진 일정표\n일 정 | 내 용 | 비 고\n"
+        "31.12.22.() ~‘32.1.19.() | 마을공동체 공모사업 홍보 | 홈페이지, 지역신문 등에 홍보\n"
+        "32.1.10.()~1.22.() | 사업계획서 접수 | 방문 또는 이메일 접수\n"
+    )
+    assert [d for _, _, d in _titled(text, date(2032, 1, 5))] == [date(2032, 1, 22)]
+
+
+# A reporter's list of articles
+
+
+_LIST = (
+    "[한국방송/예시기자] 예시부는 차세대 시스템 출범을 2031년 10월 5일에서 2031 년 10월 12일로 1주일 "
+    "연기한다고 밝혔다.\n예시부는 시스템 사업을 추진 중이다.\n"
+    "[울산/예시기자] 울산시는 부모들을 위해 오는 12월 31일까지 지원 비율을 확대한다고 밝혔다.\n"
+)
+
+
+def test_another_articles_year_does_not_place_an_articles_days() -> None:
+    assert [d for _, _, d in _titled(_LIST)] == [date(2031, 10, 12)]
+
+
+def test_a_moved_step_is_what_moves_to_the_new_date() -> None:
+    assert _titled(_LIST)[0][0] == "차세대 시스템 출범"
+
+
+def test_a_periods_count_of_rounds_of_a_kind_is_no_step() -> None:
+    text = (
+        "예시청 혁신제품 지정 확대\n"
+        "▣ ’31년 하반기에는 공급자제안형 3회, 수요자제안형 2회가 시행되며, 특히 협력해 기획한 "
+        "수요자제안형 과제 공모가 시행됩니다.(9월 예정)\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 9, 1), date(2031, 9, 30))]
+
+
+def test_what_is_held_keeps_its_name_not_its_venue() -> None:
+    text = "제목 줄입니다\n오는 3월 28일 군청 대회의실에서 제1회 예시위원회가 열린다.\n"
+    assert [t for t, _, _ in _titled(text, date(2031, 3, 2))] == ["제1회 예시위원회"]
+
+
+def test_the_announcing_body_and_the_light_verb_are_no_part_of_a_step() -> None:
+    text = "01.26\n2031\n예시구 2월 20일부터 서류접수\n예시구는 오는 2월 20일부터 27일까지 서류접수를 진행한다고 26일 밝혔다.\n"
+    assert _titled(text) == [("서류접수", date(2031, 2, 20), date(2031, 2, 27))]
+
+
+def test_a_polite_plan_ending_is_no_part_of_a_title() -> None:
+    assert clean_title("현장에 적용할 계획입니다.", prose=True) == "현장에 적용"
