@@ -36,8 +36,9 @@ _DECIDED = re.compile(r"(?:기로|다고|라고)\s?(?:했|하였)(?:다|습니�
 _QUOTED_PLAN = re.compile(r"(?:된다|한다|예정이다|계획이다|할\s?것이다)[”\"]\s?(?:며|라며|고)\s")
 
 
-# `2028년 12월 신청사 준공을 목표로 내걸었다`: a target set in the past tense is still ahead.
-_TARGET_SET = re.compile(r"목표(?:로|를)\s?(?:내걸었|세웠|잡았|정했|삼았|했|하였)")
+# `2028년 12월 신청사 준공을 목표로 내걸었다`: a target set in the past tense is still ahead; one that
+# was missed (`…목표로 했으나 늦어졌다`) is history.
+_TARGET_SET = re.compile(r"목표(?:로|를)\s?(?:내걸었|세웠|잡았|정했|삼았|했|하였)(?!으나|지만|는데|던)")
 
 # `… 1월 사업 시행을 위한 사전 준비를 철저히 할 것을 당부했다`: an instruction reported; its steps are ahead.
 _DIRECTED = re.compile(r"(?:것을|도록)\s?(?:당부|요청|지시|주문|촉구)(?:했|하였)(?:다|습니다)\.?\s*$")

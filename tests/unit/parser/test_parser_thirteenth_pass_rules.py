@@ -283,3 +283,11 @@ def test_rounds_may_be_numbered_without_je() -> None:
         "2차 6월 2~5일이며 면접은 1차 3월 14일, 2차 6월 20일에 각각 진행된다.\n"
     )
     assert [t for t, _, _ in _titled(text)] == ["1차 신청 접수", "2차 신청 접수", "1차 면접", "2차 면접"]
+
+
+def test_a_missed_target_is_history() -> None:
+    text = (
+        "예시시, 신청사 공사 지연\n예시시는 2031년 12월 신청사 준공을 목표로 했으나 설계 변경과 자재 수급 문제 등 "
+        "여러 사정으로 공사가 크게 늦어졌다. 시는 대책을 마련하고 있다.\n"
+    )
+    assert _titled(text) == []
