@@ -94,6 +94,7 @@ def title_by_sentence(
 
 
 _HALF_YEAR = 183  # days
+_PAST_ATTRIBUTIVE = re.compile(r"\s?(?:에\s)?[가-힣]{0,6}(?:한|된|던)\s")
 
 
 def ahead_of_dateline(norm: str, expr: TimeExpr, doc_date: date) -> TimeExpr:
@@ -105,6 +106,8 @@ def ahead_of_dateline(norm: str, expr: TimeExpr, doc_date: date) -> TimeExpr:
     close = norm.find("다.", expr.end, expr.end + _MAX_LINE)
     if is_past(norm[expr.start : close + 2 if close >= 0 else expr.end + _MAX_LINE]):
         return expr
+    if _PAST_ATTRIBUTIVE.match(norm, expr.end):
+        return expr  # `2월 3일 공고한 사업의 …`: a day something was done on
     return expr._replace(starts=shift_years(expr.starts, 1), due=shift_years(day, 1))
 
 

@@ -116,6 +116,8 @@ def test_a_yearless_day_long_before_the_dateline_in_a_sentence_ahead_is_next_yea
 def test_a_yearless_day_in_a_past_sentence_stays_in_the_datelines_year() -> None:
     text = "예시 행사 결과\n등록 : 2030.12.23 15:57\n1월4일 예시부는 설명회를 열었다.\n"
     assert _titled(text) == []
+    text = "예시 사업 선정 결과\n등록 : 2030.12.23 15:57\n1월4일 공고한 사업의 선정 결과를 알려드립니다.\n"
+    assert _titled(text) == []
 
 
 # A record printed one label row over its value
