@@ -14,7 +14,10 @@ if (_native := _accel.native_dir()) is not None:
 
 from .bare import name_bare_labels
 from .budget import budget_in_preparation, prepared_the_year_before
+from .calls import close_open_starts, later_call_year, title_announced_calls
+from .chains import title_chain_stages, title_held_events
 from .changes import read_changes
+from .completion import title_completion_targets
 from .counted import count_from_events
 from .dates import is_date_only
 from .docinfo import (
@@ -30,6 +33,7 @@ from .docinfo import (
 )
 from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
 from .fields import read_fields
+from .lists import title_listed_rounds
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .newsdate import articles_without_year, listed_release_date
@@ -37,6 +41,7 @@ from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
 from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
+from .repeats import drop_coarse_restatements, drop_contained_repeats, drop_year_frames
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
 from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
@@ -109,7 +114,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     plan_year = find_plan_year(title, lines, doc_date)
     press = is_press_release(lines) or reported is not None  # a report of a release, in the news
     key = plan_key or make_plan_key(title, plan_year, press)
-    ref_year = doc_date.year if doc_date else plan_year
+    ref_year = doc_date.year if doc_date else plan_year or later_call_year(lines)
     year = plan_year or ref_year or find_named_year(lines)
     if doc_date is None and year is not None and budget_in_preparation(lines) == year:
         year = year - 1  # an undated call for the 2026 budget runs its schedule in 2025
@@ -132,6 +137,9 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     step = partial(notice_step, subject=ctx.subject)
     found_items = title_by_sentence(found_items, lines, ctx.subject, step)
     found_items = read_changes(title_by_record_label(found_items, lines, ctx.subject, step), lines, doc_date)
+    found_items = close_open_starts(title_completion_targets(found_items, lines), lines)
+    found_items = title_announced_calls(title_listed_rounds(found_items, lines), lines)
+    found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
@@ -139,6 +147,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     if unplaced:  # another article's year does not place these days
         found_items = [c for c in found_items if c.line not in unplaced or c.expr_norm.explicit_year]
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
+    items = drop_year_frames(drop_coarse_restatements(drop_contained_repeats(items)), title, lines)
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     items = drop_status_and_headline_repeats(items, lines)
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))

@@ -13,10 +13,10 @@ from .textnorm import normalise
 # A notice board's posting date (`등록일: 2025. 5. 26.`); a plan's `제출 연월일` does not make the
 # plan's earlier items history (they are its schedule).
 # A news page's own stamp (`승인 2019.01.15 12:36`, `입력 : 2024. 04.29`, `등록 2024.09.18 18:10:09`,
-# `date 2025-11-25`, `송고 2015.06.21 12:00 | 수정 …`) is one too, and `기사입력 2023/05/04` wherever it stands (`신지현 기자 | 기사입력 …`).
+# `date 2025-11-25`, `송고 2015.06.21 12:00 | 수정 …`, Yonhap's `송고시간2019-02-12 12:00`) is one too, and `기사입력 2023/05/04` wherever it stands (`신지현 기자 | 기사입력 …`).
 # So are an outlet's `대한연합방송 입력 : 2024.01.11 11:16` and a byline's `기자 | 2021년 09월 15일(수) 11:55`.
 _POSTED = re.compile(
-    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|송고|입력|등록|date)\s?[:：]?\s?(?=\d)|기사\s?입력\s?[:：]?\s?(?=\d)"
+    r"^\s?(?:등록\s?일|게시\s?일|공고\s?일|작성\s?일자)\s?[:：]?|^\W{0,3}(?:승인|송고(?:\s?시간)?|입력|등록|date)\s?[:：]?\s?(?=\d)|기사\s?입력\s?[:：]?\s?(?=\d)"
     r"|^[가-힣A-Za-z]{2,12}\s입력\s?[:：]\s?(?=\d)|기자\s?[|ㅣ]\s?(?=\d)"
 )
 _DATE_LINE_TAIL = re.compile(r"\.?\s?일?\s?(?:\([월화수목금토일]\))?\s?\.?\s*$")

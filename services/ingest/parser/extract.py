@@ -13,6 +13,8 @@ from .clauses import Clause, clause_start, clauses, remove_spans, split_points
 from .dates import TimeExpr, find_time_exprs, is_date_only
 from .facts import a_fact, not_in_headlines
 from .fields import plan_year_after
+from .lineyear import carried_in_line
+from .lists import bare_day_ranges, listed_round_title
 from .model import Target
 from .named import ACTION_NOUN, applicants_step, named_object, prepared_for
 from .prose import bare_days, is_past, sentences
@@ -563,8 +565,11 @@ def _clause_candidates(
     month = ctx.doc_date.month if ctx.doc_date is not None else None
     year = _heading_year(node) or ctx.year_for(node.part) or _named_event_year(norm) or plan_year_after(norm)
     exprs = find_time_exprs(norm, ctx.ref_year, year, month)
+    if year is None and (carried := carried_in_line(node.text, offset, norm, exprs, (ctx.ref_year, month))):
+        exprs = sorted([*exprs, *carried], key=lambda e: e.start)
     if ctx.doc_date is not None and (ctx.press or ctx.stated) and "일" in norm:
-        extra = bare_days(norm, ctx.doc_date, [(e.start, e.end) for e in exprs])
+        taken = [(e.start, e.end) for e in exprs]
+        extra = bare_days(norm, ctx.doc_date, taken) + bare_day_ranges(norm, ctx.doc_date, taken)
         exprs = sorted([*exprs, *extra], key=lambda e: e.start) if extra else exprs
     if "," in norm and "일" in norm and (more := listed_days(norm, exprs)):
         exprs = sorted([*exprs, *more], key=lambda e: e.start)
@@ -576,6 +581,7 @@ def _clause_candidates(
     previous_title = sibling = ""
     prose = node.style == "prose"
     listed = "△" in norm  # looked for once per line, not once per clause of a long line
+    rounds = "회" in norm or "차" in norm
     kept_starts = [e.start for e in kept]
     for clause in clauses(norm, kept):
         expr = clause.exprs[0]
@@ -623,6 +629,7 @@ def _clause_candidates(
         if listed:
             title = _inline_list_item(title, norm)
         shown = _notice_step(strip_topic(title) if prose else title, ctx.subject, node)
+        shown = shown or (listed_round_title(norm, expr.start) if rounds else "")
         if shown:
             kept_core = core if core and core != shown else ""
             out.append(_candidate(node, offset, raw, expr, (shown, kept_core), chunk, group_text(norm, expr)))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .extract import Candidate
+from .rowheads import header_step, header_with_years, without_counts
 
 # A title that opens on a word pointing back (`이 사업`, `본 사업`, `해당 사업`, `사업 기간`).
 _POINTING_BACK = re.compile(r"^(?:(?:이|본|해당|동)\s?사업(?:은|는|의)?|사업\s?기간(?:은|는)?)(?=\s|$)\s?")
@@ -150,7 +151,7 @@ def _header_for(lines: list[str], line: int, width: int, column: int) -> str:
         row = _cells(text)
         if len(row) == width and not _HAS_DIGIT.search(text.replace("’", "").replace("'", "")):
             return row[column]
-    return ""
+    return header_with_years(lines, line, width, column, _HEADER_REACH)
 
 
 def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate]:
@@ -177,9 +178,9 @@ def _by_table_row(item: Candidate, line: str | None, lines: list[str]) -> Candid
     if "|" not in item.title and not borrowed:
         return item
     name = row[0] if column > 0 and _date_only_cell(row[column], item.expr) else ""
-    if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(name):
+    if not name or not _ROW_NAME.search(name) or _HAS_DIGIT.search(without_counts(name)):
         return item
-    header = undated_header(_header_for(lines, item.line, len(row), column))
+    header = header_step(undated_header(_header_for(lines, item.line, len(row), column)))
     return replace(item, title=f"{_kind_row_name(item, lines, row, name)} {header}".strip())
 
 

@@ -12,7 +12,7 @@ from .targets import has_count
 _BUDGET = re.compile(r"\d[\d,.]*\s?(?:억|조|백만|천만)\s?원?|\d[\d,.]*\s?원(?![가-힣])")
 _QUANTITY_BEFORE = re.compile(r"(?:\d[\d,.]*\s?(?:%|억원?|조원?|원|개교|개소|개|명|건|배)|%)\s?\(?\s?~?$")
 _NAME_AFTER = re.compile(
-    r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|에\s?비해|에\s?비하여|보다\s|제\s?\d+\s?[차회]|시행\s?계획|추진\s?계획|주요\s?업무|예산|노벨"
+    r"^\s?\)?\s?(?:도\s?)?(?:기준|대비|이전|이후|이래|에\s?비해|에\s?비하여|보다\s|제\s?\d+\s?[차회대기]|시행\s?계획|추진\s?계획|주요\s?업무|예산|노벨"
     r"|[가-힣]{1,6}상[,)]|본\s?예산|추경|[동하춘추]계\s|사업\s?(?:신청|예산|비\s))"
 )
 _CHAIN_BEFORE = re.compile(r"→\s?\(\s?$")
@@ -24,8 +24,11 @@ _PAREN = re.compile(r"[()]")
 _HISTORY_AFTER = re.compile(
     r"\s?(?:추진|운영|시행|진행|지원|개최)\s?(?:중인|해\s?온|되어\s?온|돼\s?온|되고\s?있|해\s?왔|돼\s?왔|되어\s?왔)"
 )
-# `2021년부터 … 진행해 왔다`: a start in the past told as history, anywhere before the sentence ends.
-_HISTORY_VERB = re.compile(r"(?:해|되어|돼)\s?(?:왔|온)|(?:되고|하고)\s?있[다었]")
+# `2021년부터 … 진행해 왔다`, `2019년부터 … 추진 중이며`: a start in the past told as history (or as
+# what is under way now), anywhere before the sentence ends.
+_HISTORY_VERB = re.compile(
+    r"(?:해|되어|돼)\s?(?:왔|온)|(?:되고|하고)\s?있[다었]|(?:추진|진행|운영|시행|공사)\s?중(?:이며|이고|이다|인|에)"
+)
 _SENTENCE_END = re.compile(r"다[.\s]|다$")
 _HISTORY_REACH = 200
 # A bare year that names statistics (`2024년 해외직접투자 상세통계`), not a deadline.

@@ -37,10 +37,16 @@ def _canonical(match: re.Match[str]) -> str:
     return _VARIANTS[match.group()]
 
 
+# `(’19.2월~.3월)`: a stray dot after a range's tilde, before its end month (the start's year dot
+# repeated), is a blank.
+_TILDE_DOT = re.compile(r"(?<=~)\.(?=\s?\d{1,2}\s?월)")
+
+
 def normalise(text: str) -> str:
     """Map apostrophe, tilde and arrow variants to one form; never changes length.
     (A regex substitution: `str.translate` is several times slower on Hangul text.)"""
-    return _MAPPED.sub(_canonical, text)
+    out = _MAPPED.sub(_canonical, text)
+    return _TILDE_DOT.sub(" ", out) if "~." in out else out
 
 
 def clean_controls(text: str) -> str:

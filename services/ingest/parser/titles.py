@@ -72,7 +72,7 @@ _GENERIC_TAGS = frozenset(
 )
 _SHORT = 3
 _PROSE_END = re.compile(
-    r"\s?(?:할\s?|하는\s?)?(?:예정|계획)(?:이다|임|입니다)?\.?$|한다\.?$|된다\.?$|하겠다\.?$|입니다\.?$|\s?(?:하셔야|해야|하여야)\s?합니다\.?$"
+    r"\s?(?:할\s?|하는\s?)?(?:예정|계획|방침)(?:이다|임|입니다)?\.?$|한다\.?$|된다\.?$|하겠다\.?$|입니다\.?$|\s?(?:하셔야|해야|하여야)\s?합니다\.?$"
     r"|\s이다\.?$|다\.$"  # `접수는 다음달 20~27일이다.`: the copula the removed date leaves alone
 )
 # Who speaks, in front of a quotation (`관계자는 "…`), and the attribution after it ("…"이라고 밝혔다).

@@ -1,0 +1,68 @@
+"""Completion targets (`2026년 12월 준공을 목표로`): the item is the thing built and its completion
+(`신청사 준공`), named right after the date, by the sentence's topic, by the works (`… 공사`) the
+line speaks of, or by the topic of a paragraph just before."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .extract import Candidate
+
+_MAX_LINE = 2_000
+_LOOK_BACK = 3  # prose lines: the thing is introduced in the paragraph before
+_TARGET = re.compile(
+    r"\s?(?:말|께|중)?\s?(?:까지\s?)?(?:([가-힣A-Za-z·]{2,15})\s)?(준공|완공|개통|개관|개장)(?:을|를|\s)\s?목표"
+)
+_QUOTED_TOPIC = re.compile(r"^\s*[‘'「“\"]([^‘’'「」“”\"]{2,30})[’'」”\"]\s?(?:은|는|이|가)\s")
+_TOPIC = re.compile(r"^\s*([가-힣A-Za-z·]{1,15}(?:\s[가-힣A-Za-z·]{1,15}){0,3}?)(?:은|는)\s")
+_WORKS = re.compile(r"(?<![가-힣A-Za-z])([가-힣A-Za-z]{3,15})\s?공사(?:가|를|는|의|도)\s")
+# A government or its officers (`강북구는`, `부산시는`, `도는`): the actor, not the thing built.
+_ACTOR = re.compile(r"(?:[시군구도부처청]|위원회|정부|관계자|공사|공단|이후|이번|올해|현재)$")
+_MIN_NAME = 2
+_SENTENCE_START = re.compile(r"다\.\s")
+
+
+def _topic(text: str) -> str:
+    found = _QUOTED_TOPIC.match(text) or _TOPIC.match(text)
+    name = found.group(1).strip() if found else ""
+    return "" if len(name.replace(" ", "")) < _MIN_NAME or _ACTOR.search(name) else name
+
+
+def _sentences_before(line: str, at: int) -> list[str]:
+    """The sentence the date is in, then the ones before it on its line, nearest first."""
+    starts = [0, *(m.end() for m in _SENTENCE_START.finditer(line, 0, at))]
+    ends = [*starts[1:], at]
+    return [line[start:end] for start, end in zip(starts, ends, strict=True)][::-1]
+
+
+def _thing(lines: list[str], number: int, line: str, at: int) -> str:
+    for sentence in _sentences_before(line, at):
+        if name := _topic(sentence):
+            return name
+    works = _WORKS.search(line, 0, at)
+    if works is not None and not _ACTOR.search(works.group(1)):
+        return works.group(1)
+    for earlier in range(number - 1, max(0, number - 1 - _LOOK_BACK), -1):
+        if name := _topic(lines[earlier - 1][:_MAX_LINE]):
+            return name
+    return ""
+
+
+def _completion_title(item: Candidate, lines: list[str]) -> str:
+    line = item.source_line(lines, _MAX_LINE)
+    at = line.find(item.expr) if item.expr else -1
+    found = _TARGET.match(line, at + len(item.expr)) if at >= 0 else None
+    if found is None:
+        return ""
+    thing = found.group(1) or _thing(lines, item.line, line, at)
+    return f"{thing} {found.group(2)}" if thing else ""
+
+
+def title_completion_targets(items: list[Candidate], lines: list[str]) -> list[Candidate]:
+    """A date the text sets as a completion target is titled by the thing and its completion."""
+    out = []
+    for item in items:
+        title = _completion_title(item, lines) if item.expr_norm.kind == "deadline" else ""
+        out.append(replace(item, title=title) if title else item)
+    return out
