@@ -397,3 +397,8 @@ def test_the_announcing_body_and_the_light_verb_are_no_part_of_a_step() -> None:
 
 def test_a_polite_plan_ending_is_no_part_of_a_title() -> None:
     assert clean_title("현장에 적용할 계획입니다.", prose=True) == "현장에 적용"
+
+
+def test_a_procedure_completed_before_the_step_is_no_part_of_it() -> None:
+    text = "제목 줄입니다\n향후 2년 간 기술 개발과 현장 실증, 성능 검증을 마쳐 2033년부터 현장에 적용할 계획입니다.\n"
+    assert [t for t, _, _ in _titled(text, date(2031, 4, 21))] == ["현장에 적용"]
