@@ -16,7 +16,7 @@ from .fields import plan_year_after
 from .model import Target
 from .named import ACTION_NOUN, applicants_step, named_object, prepared_for
 from .prose import bare_days, is_past, sentences
-from .selection import drop_attributive_years, group_text, keep_expr, paren_text
+from .selection import drop_attributive_years, funded_step, group_text, keep_expr, paren_text
 from .structure import Logical
 from .subjects import carried_subject, ends_in_action, needs_subject, strip_topic, subject_of, with_subject
 from .tables import label_title, row_label, row_owner, table_row_title
@@ -587,7 +587,10 @@ def _clause_candidates(
         if quoted:
             title = quoted
         step = (
-            named_object(norm, expr) or applicants_step(norm, expr, ctx.subject) or prepared_for(norm, expr)
+            named_object(norm, expr)
+            or applicants_step(norm, expr, ctx.subject)
+            or prepared_for(norm, expr)
+            or funded_step(norm, expr)
             if prose
             else ""
         )

@@ -169,8 +169,8 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
         return False
     if not is_budget_only(group_text(text, expr)):
         return True
-    if expr.starts is None and _INVESTED_BY.match(text, expr.end):
-        return True
+    if expr.starts is None and (_INVESTED_BY.match(text, expr.end) or funded_step(text, expr)):
+        return True  # `(’27년까지 25조원 투자)`, `2027년까지 … 국비를 지원받으며`: a target, a funded period
     if expr.starts is None and _DELIVERABLE_LATER.search(text, expr.end, expr.end + 120):
         return True  # `2027년까지 94억 원이 투입되어 … 조성될 예정`: the money builds something by then
     whole = paren_text(text, expr)
@@ -282,3 +282,15 @@ def is_budget_text(text: str) -> bool:
 
 def strip_budget(text: str) -> str:
     return _BUDGET.sub("", text)
+
+
+# `올해부터 오는 2027년까지 3년간 매년 2억 원씩 총 6억 원의 국비를 지원받으며`: the step is the support by
+# those funds (`국비 지원`), not the sums and years around it.
+_FUNDED = re.compile(
+    r"\s?(?:\d{1,2}\s?년간\s)?[^.,]{0,30}?(국비|도비|시비|사업비)(?:을|를)?\s지원(?:받|하|한)"
+)
+
+
+def funded_step(norm: str, expr: TimeExpr) -> str:
+    found = _FUNDED.match(norm, expr.end) if expr.starts is None and "지원" in norm else None
+    return f"{found.group(1)} 지원" if found else ""

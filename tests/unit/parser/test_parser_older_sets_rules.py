@@ -402,3 +402,15 @@ def test_a_polite_plan_ending_is_no_part_of_a_title() -> None:
 def test_a_procedure_completed_before_the_step_is_no_part_of_it() -> None:
     text = "제목 줄입니다\n향후 2년 간 기술 개발과 현장 실증, 성능 검증을 마쳐 2033년부터 현장에 적용할 계획입니다.\n"
     assert [t for t, _, _ in _titled(text, date(2031, 4, 21))] == ["현장에 적용"]
+
+
+def test_the_end_of_a_funded_programmes_support_is_its_deadline() -> None:
+    text = (
+        "이 사업에는 전국 147개 단체가 지원했으며 최종 12개 단체가 선정됐다. 이들은 올해부터 오는 2033년까지 "
+        "3년간 매년 2억 원씩 총 6억 원의 국비를 지원받는다.\n"
+    )
+    assert _titled(text) == [("국비 지원", None, date(2033, 12, 31))]
+
+
+def test_a_years_sum_alone_is_still_a_budget_line() -> None:
+    assert _titled("예시 사업 안내\n- 2033년 국비 6억 원\n") == []
