@@ -35,6 +35,7 @@ from .titles import (
 )
 
 _CONTEXT_WINDOW = 1_000
+_TOPIC_BEFORE = 400  # characters of the paragraph before a sentence where its programme may be named
 _SIBLING_MAX = 30
 _SHORT_LABEL = 8
 _VERB_CONNECTORS = ("하고", "하며", "하여")
@@ -590,7 +591,7 @@ def _clause_candidates(
             named_object(norm, expr)
             or applicants_step(norm, expr, ctx.subject)
             or prepared_for(norm, expr)
-            or funded_step(norm, expr)
+            or funded_step(norm, expr, lambda: normalise(node.text[max(0, offset - _TOPIC_BEFORE) : offset]))
             if prose
             else ""
         )

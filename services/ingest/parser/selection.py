@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 
 from .dates import TimeExpr
@@ -291,6 +292,21 @@ _FUNDED = re.compile(
 )
 
 
-def funded_step(norm: str, expr: TimeExpr) -> str:
-    found = _FUNDED.match(norm, expr.end) if expr.starts is None and "지원" in norm else None
-    return f"{found.group(1)} 지원" if found else ""
+# `문화관광형시장 육성사업은 …하는 사업이다. … 2026년부터 2027년까지 … 사업비를 지원받게 된다`: the
+# programme's funds; the programme is the topic the text named before the date.
+_PROGRAMME_TOPIC = re.compile(r"(?<![가-힣])([가-힣]{2,12}\s)?([가-힣]{1,12}사업)(?:은|는)\s")
+_TOPIC_REACH = 400
+
+
+def funded_step(norm: str, expr: TimeExpr, before: Callable[[], str] = str) -> str:
+    """`국비 지원` for `…까지 … 국비를 지원받으며`; `<programme> 지원` for its `사업비` (`before`: the
+    paragraph's text ahead of the sentence, where the programme may be the topic; read only then)."""
+    found = _FUNDED.match(norm, expr.end) if "지원" in norm else None
+    if found is None:
+        return ""
+    if found.group(1) != "사업비":
+        return f"{found.group(1)} 지원"
+    text = f"{before()[-_TOPIC_REACH:]} {norm[max(0, expr.start - _TOPIC_REACH) : expr.start]}"
+    topics = list(_PROGRAMME_TOPIC.finditer(text))
+    name = "".join(part or "" for part in topics[-1].groups()).strip() if topics else ""
+    return f"{name} 지원" if name else "사업비 지원"

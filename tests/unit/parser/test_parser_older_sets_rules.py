@@ -414,3 +414,11 @@ def test_the_end_of_a_funded_programmes_support_is_its_deadline() -> None:
 
 def test_a_years_sum_alone_is_still_a_budget_line() -> None:
     assert _titled("예시 사업 안내\n- 2033년 국비 6억 원\n") == []
+
+
+def test_a_programmes_funds_are_titled_by_the_programme_the_text_named() -> None:
+    text = (
+        "예시시장 육성사업은 지역의 특색을 발굴해 시장의 경쟁력을 강화하는 사업이다. 올해 45곳이 최종 "
+        "선정됐다. 이에 따라 2032년부터 2033년까지 2년간 최대 10억 원의 사업비를 지원받게 된다.\n"
+    )
+    assert _titled(text) == [("예시시장 육성사업 지원", date(2032, 1, 1), date(2033, 12, 31))]
