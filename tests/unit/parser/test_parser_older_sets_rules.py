@@ -1,6 +1,9 @@
 """Rules of the pass over the older held-out sets of issue #12 (third to eleventh), each for a family of
-wrong items or misses (not for one document), on made-up lines: a double-spaced notice's sentence wrapped
-onto hanging lines after a heading; a contact in parentheses is no part of a title."""
+wrong items or misses (not for one document), on made-up lines: wrapped and hanging text, notices of
+ordinances, bare field labels in titleless notices, news with no dateline, ends that are conditions,
+two-digit years, targets and funded periods, deadlines counted from an event, instructions reported,
+periods of one field, table rows under merged month cells, budget years naming steps, excerpts cut off,
+counts and advertising periods that are no steps, and a reporter's list of articles."""
 
 from datetime import date
 
