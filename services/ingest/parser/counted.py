@@ -14,6 +14,7 @@ from .extract import Candidate
 from .textnorm import normalise
 
 _MAX_LINE = 400
+_MAX_COUNTED = 20  # a text counts days from its events a few times; the lookups stay bounded
 _COUNTED = re.compile(
     r"([가-힣]{2,12}?)\s?(?:개최|시행|공고|통보|선정|체결)?\s?일로?부터\s?(?:\d{1,2}\s?개월\s?)?"
     r"\(?\s?(\d{1,3})\s?일\s?\)?\s?(?:이내|내)"
@@ -39,12 +40,18 @@ def count_from_events(items: list[Candidate], lines: list[str]) -> list[Candidat
     if not days:
         return items
     out = list(items)
+    events: dict[str, Candidate | None] = {}  # each event's name is looked up once
+    counted = 0
     for number, raw in enumerate(lines, 1):
-        if "일로" not in raw and "일부터" not in raw:
+        if ("일로" not in raw and "일부터" not in raw) or counted >= _MAX_COUNTED:
             continue
         norm = normalise(raw[:_MAX_LINE])
         for found in _COUNTED.finditer(norm):
-            event = next((c for c in days if found.group(1) in c.title), None)
+            counted += 1
+            name = found.group(1)
+            if name not in events:
+                events[name] = next((c for c in days if name in c.title), None)
+            event = events[name]
             made = _counted_item(event, norm, number, found) if event else None
             if made is not None:
                 out.append(made)

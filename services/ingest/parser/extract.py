@@ -18,7 +18,7 @@ from .lists import bare_day_ranges, listed_round_title
 from .model import Target
 from .named import ACTION_NOUN, applicants_step, named_object, prepared_for
 from .prose import bare_days, is_past, sentences
-from .selection import drop_attributive_years, group_text, keep_expr, paren_text
+from .selection import drop_attributive_years, funded_step, group_text, keep_expr, paren_text
 from .sentences import ahead_of_dateline, listed_days
 from .structure import Logical
 from .subjects import carried_subject, ends_in_action, needs_subject, strip_topic, subject_of, with_subject
@@ -38,6 +38,7 @@ from .titles import (
 )
 
 _CONTEXT_WINDOW = 1_000
+_TOPIC_BEFORE = 400  # characters of the paragraph before a sentence where its programme may be named
 _SIBLING_MAX = 30
 _SHORT_LABEL = 8
 _VERB_CONNECTORS = ("하고", "하며", "하여")
@@ -611,7 +612,10 @@ def _clause_candidates(
         if quoted:
             title = quoted
         step = (
-            named_object(norm, expr) or applicants_step(norm, expr, ctx.subject) or prepared_for(norm, expr)
+            named_object(norm, expr)
+            or applicants_step(norm, expr, ctx.subject)
+            or prepared_for(norm, expr)
+            or funded_step(norm, expr, lambda: normalise(node.text[max(0, offset - _TOPIC_BEFORE) : offset]))
             if prose
             else ""
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 
 from .dates import TimeExpr
@@ -172,8 +173,8 @@ def keep_year_expr(text: str, expr: TimeExpr) -> bool:
         return False
     if not is_budget_only(group_text(text, expr)):
         return True
-    if expr.starts is None and _INVESTED_BY.match(text, expr.end):
-        return True
+    if expr.starts is None and (_INVESTED_BY.match(text, expr.end) or funded_step(text, expr)):
+        return True  # `(’27년까지 25조원 투자)`, `2027년까지 … 국비를 지원받으며`: a target, a funded period
     if expr.starts is None and _DELIVERABLE_LATER.search(text, expr.end, expr.end + 120):
         return True  # `2027년까지 94억 원이 투입되어 … 조성될 예정`: the money builds something by then
     whole = paren_text(text, expr)
@@ -285,3 +286,30 @@ def is_budget_text(text: str) -> bool:
 
 def strip_budget(text: str) -> str:
     return _BUDGET.sub("", text)
+
+
+# `올해부터 오는 2027년까지 3년간 매년 2억 원씩 총 6억 원의 국비를 지원받으며`: the step is the support by
+# those funds (`국비 지원`), not the sums and years around it.
+_FUNDED = re.compile(
+    r"\s?(?:\d{1,2}\s?년간\s)?[^.,]{0,30}?(국비|도비|시비|사업비)(?:을|를)?\s지원(?:받|하|한)"
+)
+
+
+# `문화관광형시장 육성사업은 …하는 사업이다. … 2026년부터 2027년까지 … 사업비를 지원받게 된다`: the
+# programme's funds; the programme is the topic the text named before the date.
+_PROGRAMME_TOPIC = re.compile(r"(?<![가-힣])([가-힣]{2,12}\s)?([가-힣]{1,12}사업)(?:은|는)\s")
+_TOPIC_REACH = 400
+
+
+def funded_step(norm: str, expr: TimeExpr, before: Callable[[], str] = str) -> str:
+    """`국비 지원` for `…까지 … 국비를 지원받으며`; `<programme> 지원` for its `사업비` (`before`: the
+    paragraph's text ahead of the sentence, where the programme may be the topic; read only then)."""
+    found = _FUNDED.match(norm, expr.end) if "지원" in norm else None
+    if found is None:
+        return ""
+    if found.group(1) != "사업비":
+        return f"{found.group(1)} 지원"
+    text = f"{before()[-_TOPIC_REACH:]} {norm[max(0, expr.start - _TOPIC_REACH) : expr.start]}"
+    topics = list(_PROGRAMME_TOPIC.finditer(text))
+    name = "".join(part or "" for part in topics[-1].groups()).strip() if topics else ""
+    return f"{name} 지원" if name else "사업비 지원"

@@ -1,6 +1,9 @@
 """Rules of the pass over the older held-out sets of issue #12 (third to eleventh), each for a family of
-wrong items or misses (not for one document), on made-up lines: a double-spaced notice's sentence wrapped
-onto hanging lines after a heading; a contact in parentheses is no part of a title."""
+wrong items or misses (not for one document), on made-up lines: wrapped and hanging text, notices of
+ordinances, bare field labels in titleless notices, news with no dateline, ends that are conditions,
+two-digit years, targets and funded periods, deadlines counted from an event, instructions reported,
+periods of one field, table rows under merged month cells, budget years naming steps, excerpts cut off,
+counts and advertising periods that are no steps, and a reporter's list of articles."""
 
 from datetime import date
 
@@ -397,3 +400,28 @@ def test_the_announcing_body_and_the_light_verb_are_no_part_of_a_step() -> None:
 
 def test_a_polite_plan_ending_is_no_part_of_a_title() -> None:
     assert clean_title("현장에 적용할 계획입니다.", prose=True) == "현장에 적용"
+
+
+def test_a_procedure_completed_before_the_step_is_no_part_of_it() -> None:
+    text = "제목 줄입니다\n향후 2년 간 기술 개발과 현장 실증, 성능 검증을 마쳐 2033년부터 현장에 적용할 계획입니다.\n"
+    assert [t for t, _, _ in _titled(text, date(2031, 4, 21))] == ["현장에 적용"]
+
+
+def test_the_end_of_a_funded_programmes_support_is_its_deadline() -> None:
+    text = (
+        "이 사업에는 전국 147개 단체가 지원했으며 최종 12개 단체가 선정됐다. 이들은 올해부터 오는 2033년까지 "
+        "3년간 매년 2억 원씩 총 6억 원의 국비를 지원받는다.\n"
+    )
+    assert _titled(text) == [("국비 지원", None, date(2033, 12, 31))]
+
+
+def test_a_years_sum_alone_is_still_a_budget_line() -> None:
+    assert _titled("예시 사업 안내\n- 2033년 국비 6억 원\n") == []
+
+
+def test_a_programmes_funds_are_titled_by_the_programme_the_text_named() -> None:
+    text = (
+        "예시시장 육성사업은 지역의 특색을 발굴해 시장의 경쟁력을 강화하는 사업이다. 올해 45곳이 최종 "
+        "선정됐다. 이에 따라 2032년부터 2033년까지 2년간 최대 10억 원의 사업비를 지원받게 된다.\n"
+    )
+    assert _titled(text) == [("예시시장 육성사업 지원", date(2032, 1, 1), date(2033, 12, 31))]
