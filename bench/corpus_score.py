@@ -3,8 +3,10 @@ other ministries, agencies and local governments, labelled by hand; sources in i
 on the two sample plans (their reviewed golden files), per document and in total.
 
 A label is found when a milestone has the same due date (and start, when the label has one) and a
-title that names the same thing: one title contains the other, or their character bigrams overlap
-(Dice >= 0.5) after spaces and punctuation are removed, or every word of the label (two letters or
+title that names the same thing: one title contains the other (the contained one of at least
+MIN_CONTAINED letters and a third of the other's: `접수`, `발표` or `공청회` alone do not name
+`공모전 접수`, `… 선정 발표` or `정부 이전계획 변경(안) 공청회`, though their dates agree), or their
+character bigrams overlap (Dice >= 0.5) after spaces and punctuation are removed, or every word of the label (two letters or
 more) occurs in the milestone's title. The last rule is containment that allows the parser's title to
 keep the particles and word order of the source (`운정~서울역 구간을 개통` for the label
 `운정~서울역 구간 개통`); it is not lax, since no word of the label may be missing and the dates
@@ -32,6 +34,7 @@ SAMPLES = ROOT / "examples" / "plans"
 DOCUMENT_SUFFIXES = (".txt", ".hwp", ".hwpx", ".pdf", ".docx")
 _NOT_LETTERS = re.compile(r"[^0-9A-Za-z가-힣]")
 MIN_DICE = 0.5
+MIN_CONTAINED = 3  # letters; and at least a third of the containing title's (see the docstring)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ def _label_words(text: str) -> list[str]:
 def same_title(a: str, b: str) -> bool:
     """`a`: the label's title, `b`: the milestone's."""
     x, y = _NOT_LETTERS.sub("", a), _NOT_LETTERS.sub("", b)
-    if x and y and (x in y or y in x):
+    short, longer = sorted((x, y), key=len)
+    if short in longer and len(short) >= MIN_CONTAINED and 3 * len(short) >= len(longer):
         return True
     words = _label_words(a)
     if words and all(w in y for w in words):
