@@ -39,6 +39,7 @@ from .model import ParsedMilestone, ParsedPlan, Target
 from .newsdate import articles_without_year, listed_release_date
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
+from .planyear import heading_plan_year
 from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .repeats import drop_coarse_restatements, drop_contained_repeats, drop_year_frames
@@ -111,7 +112,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
             lines, text = unstamped, "\n".join(unstamped)
     stated = stated and doc_date is None
     doc_date = doc_date or found
-    plan_year = find_plan_year(title, lines, doc_date)
+    plan_year = heading_plan_year(lines) or find_plan_year(title, lines, doc_date)
     press = is_press_release(lines) or reported is not None  # a report of a release, in the news
     key = plan_key or make_plan_key(title, plan_year, press)
     ref_year = doc_date.year if doc_date else plan_year or later_call_year(lines)

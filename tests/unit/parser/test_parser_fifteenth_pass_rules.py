@@ -1,0 +1,37 @@
+"""Rules of the fifteenth pass of issue #12, each for a family of wrong items or misses (not for one
+document), on made-up lines: a work plan's heading year dates its body's bare halves and months."""
+
+from datetime import date
+
+from services.ingest.parser import parse_plan
+from services.ingest.parser.planyear import heading_plan_year
+
+
+def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
+    return [(m.title, m.starts, m.due) for m in parse_plan(text, doc_date=doc_date).milestones]
+
+
+# The plan's year
+
+
+def test_a_work_plan_released_the_year_before_dates_its_bare_halves_in_its_own_year() -> None:
+    text = (
+        "예시청, 2031년도 주요 업무계획 발표\n"
+        "예시청은 2030년 12월 10일 이같은 내용의 업무계획을 발표했다.\n"
+        "예시광장 기본구상은 상반기에 수립하고, 하반기에는 세부 시설 조성방안을 마련한다.\n"
+    )
+    dates = [(s, d) for _, s, d in _titled(text)]
+    assert (date(2031, 1, 1), date(2031, 6, 30)) in dates
+    assert (date(2031, 7, 1), date(2031, 12, 31)) in dates
+    assert all(d is None or d.year == 2031 for _, d in dates)
+
+
+def test_a_core_tasks_heading_names_the_plan_year() -> None:
+    assert heading_plan_year(["2031 정부 업무보고", "2031년 예시개발청 핵심 추진과제 - ① 기반"]) == 2031
+    assert heading_plan_year(["2031년도 주요 업무계획 발표"]) == 2031
+    assert heading_plan_year(["예시군, 2031년 예산 편성", "본문"]) is None
+
+
+def test_a_bare_month_in_parentheses_falls_in_the_heading_year() -> None:
+    text = "2031년 예시개발청 핵심 추진과제\n- 상·하수도: 간선관로 설치방안 마련(12월)\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 12, 1), date(2031, 12, 31))]
