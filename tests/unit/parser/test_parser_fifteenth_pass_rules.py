@@ -35,3 +35,29 @@ def test_a_core_tasks_heading_names_the_plan_year() -> None:
 def test_a_bare_month_in_parentheses_falls_in_the_heading_year() -> None:
     text = "2031년 예시개발청 핵심 추진과제\n- 상·하수도: 간선관로 설치방안 마련(12월)\n"
     assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 12, 1), date(2031, 12, 31))]
+
+
+# Short plan forms
+
+
+def test_a_two_digit_year_with_a_half_sign_is_that_half() -> None:
+    text = "2031년 예시개발청 핵심 추진과제\n- 공항: 기본계획 수립·고시(31.上) 후 설계 용역 추진\n- 항만: 부두 공사착공(31.下)\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [
+        (date(2031, 1, 1), date(2031, 6, 30)),
+        (date(2031, 7, 1), date(2031, 12, 31)),
+    ]
+
+
+def test_a_two_digit_year_of_a_completion_target_is_that_year() -> None:
+    text = "2031년 예시개발청 핵심 추진과제\n- 예시 고속도로: 33년 완공을 목표로 터널 굴착 등 추진\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2033, 1, 1), date(2033, 12, 31))]
+
+
+def test_a_two_digit_year_counted_in_years_is_not_a_date() -> None:
+    text = "2031년 예시개발청 핵심 추진과제\n- 예시 사업: 10년 만에 재개, 착공(12월)\n"
+    assert [d for _, _, d in _titled(text)] == [date(2031, 12, 31)]
+
+
+def test_a_two_digit_year_after_a_field_label_is_that_year() -> None:
+    text = "2031년 예시개발청 핵심 추진과제\n- 공항: 설계 용역 추진(12월)\n* (규모) 활주로 2,500m (사업비) 7,796억원, (준공) 36년\n"
+    assert (date(2036, 1, 1), date(2036, 12, 31)) in [(s, d) for _, s, d in _titled(text)]
