@@ -39,6 +39,7 @@ from .model import ParsedMilestone, ParsedPlan, Target
 from .newsdate import articles_without_year, listed_release_date
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
+from .periodnames import drop_named_periods
 from .planyear import heading_plan_year
 from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
@@ -142,6 +143,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_announced_calls(title_listed_rounds(found_items, lines), lines)
     found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
+    found_items = drop_named_periods(found_items, lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)

@@ -61,3 +61,29 @@ def test_a_two_digit_year_counted_in_years_is_not_a_date() -> None:
 def test_a_two_digit_year_after_a_field_label_is_that_year() -> None:
     text = "2031년 예시개발청 핵심 추진과제\n- 공항: 설계 용역 추진(12월)\n* (규모) 활주로 2,500m (사업비) 7,796억원, (준공) 36년\n"
     assert (date(2036, 1, 1), date(2036, 12, 31)) in [(s, d) for _, s, d in _titled(text)]
+
+
+# Periods that name a round or an event
+
+
+def test_a_half_inside_a_quoted_round_name_is_no_item() -> None:
+    text = "예시부는 ‘31년도 상반기 기술성평가 부처 사업설명회’를 개최한다고 밝혔다.\n평가 결과는 2031년 9월 말 통보된다.\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 9, 1), date(2031, 9, 30))]
+
+
+def test_a_bracketed_round_name_and_a_fiscal_half_naming_a_round_are_no_items() -> None:
+    text = (
+        "예시부는 [2031년도 하반기 기술성 평가]를 실시한다고 밝혔다.\n"
+        "한편 2031년도 하반기 예타조사 및 기술성평가는 이미 접수를 시작했다.\n"
+    )
+    assert _titled(text) == []
+
+
+def test_a_year_naming_a_days_edition_is_no_item() -> None:
+    text = "예시부 브리핑\n오늘 2031년 과학·정보통신의 날 기념식이 과학기술회관에서 있습니다.\n"
+    assert all(s != date(2031, 1, 1) for _, s, _ in _titled(text))
+
+
+def test_a_plain_half_is_still_an_item() -> None:
+    text = "2031년 예시 업무계획\n2031년 하반기 예시 기술성평가 제도 개편 추진\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 7, 1), date(2031, 12, 31))]
