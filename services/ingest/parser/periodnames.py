@@ -22,6 +22,8 @@ _AFTER = 40
 _NAMED_TAIL = re.compile(
     rf"\s?[^{re.escape(_CLOSERS + _OPENERS)}.。\d]{{2,{_AFTER}}}?[{re.escape(_CLOSERS)}]"
 )
+_OWN_YEAR = re.compile(r"\d\s?년")
+_STEP_PARTICLE = re.compile(r"\s?(?:까지|부터|에|중|내|말|초)")
 # `YYYY년도 하반기 기술성평가`: a fiscal year's half naming an evaluation or review round
 _ROUND_TAIL = re.compile(
     r"\s?(?:[가-힣A-Za-z&]{1,10}\s?)?(?:평가|조사|심사)(?:는|은|를|을|가|이|\s?및|\s?결과는)?(?=[\s,])"
@@ -32,8 +34,11 @@ _EVENT_TAIL = re.compile(r"\s?[가-힣A-Za-z·]{1,16}의\s?날(?![가-힣])")
 def _is_name(line: str, start: int, end: int, grain: str) -> bool:
     before = line[max(0, start - _BEFORE) : start]
     after = line[end : end + _AFTER + 2]
-    if any(mark in before for mark in _OPENERS) and _NAMED_TAIL.match(after):
-        return True
+    if _OWN_YEAR.search(line[start:end]) and any(mark in before for mark in _OPENERS):
+        # a name opens on its own year (`‘15년도 상반기 …’`); a quoted sentence (`"내년 상반기까지 …"`)
+        # dates a step
+        if not _STEP_PARTICLE.match(after) and _NAMED_TAIL.match(after):
+            return True
     if grain == "half" and "년도" in line[start:end] and _ROUND_TAIL.match(after):
         return True
     return grain == "year" and _EVENT_TAIL.match(after) is not None
