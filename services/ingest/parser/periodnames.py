@@ -34,11 +34,10 @@ _EVENT_TAIL = re.compile(r"\s?[가-힣A-Za-z·]{1,16}의\s?날(?![가-힣])")
 def _is_name(line: str, start: int, end: int, grain: str) -> bool:
     before = line[max(0, start - _BEFORE) : start]
     after = line[end : end + _AFTER + 2]
-    if _OWN_YEAR.search(line[start:end]) and any(mark in before for mark in _OPENERS):
-        # a name opens on its own year (`‘15년도 상반기 …’`); a quoted sentence (`"내년 상반기까지 …"`)
-        # dates a step
-        if not _STEP_PARTICLE.match(after) and _NAMED_TAIL.match(after):
-            return True
+    # a name opens on its own year (`‘15년도 상반기 …’`); a quoted sentence (`"내년 상반기까지 …"`) dates a step
+    own_name = _OWN_YEAR.search(line[start:end]) and any(mark in before for mark in _OPENERS)
+    if own_name and not _STEP_PARTICLE.match(after) and _NAMED_TAIL.match(after):
+        return True
     if grain == "half" and "년도" in line[start:end] and _ROUND_TAIL.match(after):
         return True
     return grain == "year" and _EVENT_TAIL.match(after) is not None
