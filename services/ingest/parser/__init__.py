@@ -39,7 +39,7 @@ from .model import ParsedMilestone, ParsedPlan, Target
 from .newsdate import articles_without_year, listed_release_date
 from .nonitems import drop_bare_restatements, drop_non_milestones
 from .owners import assign_owner, find_contacts
-from .periodnames import drop_named_periods
+from .periodnames import drop_named_periods, named_round_year
 from .planyear import heading_plan_year
 from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
@@ -117,7 +117,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     press = is_press_release(lines) or reported is not None  # a report of a release, in the news
     key = plan_key or make_plan_key(title, plan_year, press)
     ref_year = doc_date.year if doc_date else plan_year or later_call_year(lines)
-    year = plan_year or ref_year or find_named_year(lines)
+    year = plan_year or ref_year or find_named_year(lines) or named_round_year(lines)
     if doc_date is None and year is not None and budget_in_preparation(lines) == year:
         year = year - 1  # an undated call for the 2026 budget runs its schedule in 2025
         ref_year = year if ref_year is not None else None

@@ -60,7 +60,7 @@ _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
 _PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
 # `이달 안에`, `이번 달 내로`: within the month counted from the document's date.
 _WITHIN_MONTH = re.compile(r"\s?(?:안|내)(?:에|로)?(?=[^가-힣]|$)")
-_MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?=까지|부터|[^가-힣]|$)")
+_MONTH_SUFFIX = re.compile(r"\s?(?:(?:중순|초순|하순)경?|중|초|말|경)(?=까지|부터|[^가-힣]|$)")
 _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
 )
@@ -195,7 +195,7 @@ def _month_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | N
     end = suffix.end() if suffix else end
     first, last = _month_period(year, month, last_month)
     if suffix and last_month == month:
-        first, last = _part_of_month(first, last, suffix.group(0).strip())
+        first, last = _part_of_month(first, last, suffix.group(0).strip().removesuffix("경"))
     return _Point(first, last, "month" if last_month == month else "months", end)
 
 

@@ -43,6 +43,24 @@ def _is_name(line: str, start: int, end: int, grain: str) -> bool:
     return grain == "year" and _EVENT_TAIL.match(after) is not None
 
 
+_HEAD = 5
+_LINE_REACH = 400
+_ROUND_NAME_YEAR = re.compile(
+    rf"[{re.escape(_OPENERS)}]\s?((?:19|20)\d{{2}}|\d{{2}})\s?년도\s?(?:상|하)\s?반기\s[가-힣]"
+)
+
+
+def named_round_year(lines: list[str]) -> int | None:
+    """`[2013년도 하반기 기술성 평가]를 실시한다`, `‘15년도 상반기 기술성평가 …’`: the year of the round
+    an undated news item is about; it places the round's bare months (`9월말 통보`)."""
+    for line in lines[:_HEAD]:
+        match = _ROUND_NAME_YEAR.search(line[:_LINE_REACH])
+        if match:
+            value = int(match.group(1))
+            return value if value >= 1900 else 2000 + value
+    return None
+
+
 def drop_named_periods(items: list[Candidate], lines: list[str]) -> list[Candidate]:
     """Drop the half-year and year items whose expression is part of a round's or an event's name."""
     out = []

@@ -4,6 +4,7 @@ document), on made-up lines: a work plan's heading year dates its body's bare ha
 from datetime import date
 
 from services.ingest.parser import parse_plan
+from services.ingest.parser.periodnames import named_round_year
 from services.ingest.parser.planyear import heading_plan_year
 
 
@@ -87,3 +88,20 @@ def test_a_year_naming_a_days_edition_is_no_item() -> None:
 def test_a_plain_half_is_still_an_item() -> None:
     text = "2031년 예시 업무계획\n2031년 하반기 예시 기술성평가 제도 개편 추진\n"
     assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 7, 1), date(2031, 12, 31))]
+
+
+# Month parts and the round's year
+
+
+def test_a_middle_of_month_with_gyeong_is_its_middle_ten_days() -> None:
+    text = "2031년 예시 업무계획\n최종 평가 결과를 2월 중순경 기획재정부에 통보한다.\n"
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 2, 11), date(2031, 2, 20))]
+
+
+def test_an_undated_items_bare_month_falls_in_its_named_rounds_year() -> None:
+    text = (
+        "예시부는 [2031년도 하반기 기술성 평가]를 실시한다고 24일 밝혔다.\n"
+        "평가는 2개월 간 진행되며, 평가결과는 9월말 기획재정부에 통보될 예정이다.\n"
+    )
+    assert [d for _, _, d in _titled(text)] == [date(2031, 9, 30)]
+    assert named_round_year(["예시부는 ‘31년도 상반기 기술성평가 부처 사업설명회’를 연다."]) == 2031
