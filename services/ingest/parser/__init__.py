@@ -45,6 +45,7 @@ from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .repeats import drop_coarse_restatements, drop_contained_repeats, drop_year_frames
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
+from .respectively import split_respective_rounds
 from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
 from .sentences import title_by_sentence
@@ -143,7 +144,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_announced_calls(title_listed_rounds(found_items, lines), lines)
     found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
-    found_items = drop_named_periods(found_items, lines)
+    found_items = split_respective_rounds(drop_named_periods(found_items, lines), lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)

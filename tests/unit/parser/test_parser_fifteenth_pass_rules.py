@@ -105,3 +105,24 @@ def test_an_undated_items_bare_month_falls_in_its_named_rounds_year() -> None:
     )
     assert [d for _, _, d in _titled(text)] == [date(2031, 9, 30)]
     assert named_round_year(["예시부는 ‘31년도 상반기 기술성평가 부처 사업설명회’를 연다."]) == 2031
+
+
+# Several items on one line
+
+
+def test_rounds_given_their_months_respectively_are_one_step_each() -> None:
+    text = (
+        "예시부 예타 제도 설명회 개최\n입력 2031-01-28 12:00\n"
+        "한편 올해 1차 예타 접수는 다음 달 18일까지며 2·3·4차 접수는 각각 5·8·11월에 차례로 진행된다.\n"
+    )
+    months = [(t, s) for t, s, _ in _titled(text) if s is not None]
+    assert months == [
+        ("2차 예타 접수", date(2031, 5, 1)),
+        ("3차 예타 접수", date(2031, 8, 1)),
+        ("4차 예타 접수", date(2031, 11, 1)),
+    ]
+
+
+def test_rounds_and_months_of_different_counts_are_not_paired() -> None:
+    text = "예시부 공모\n입력 2031-01-28 12:00\n2·3차 접수는 각각 5·8·11월에 진행된다.\n"
+    assert [s for _, s, _ in _titled(text) if s is not None] in ([], [date(2031, 11, 1)])
