@@ -52,6 +52,7 @@ from .sentences import title_by_sentence
 from .structure import logical_lines
 from .subjects import needs_subject
 from .titles import letters
+from .topics import title_short_by_topic
 from .undated import mend_titles
 
 __all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "is_native", "parse_plan"]
@@ -150,7 +151,8 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     unplaced = articles_without_year(lines)
     if unplaced:  # another article's year does not place these days
         found_items = [c for c in found_items if c.line not in unplaced or c.expr_norm.explicit_year]
-    items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
+    items = title_short_by_topic(dedupe(_undated_title(found_items, lines)), lines)
+    items = drop_restated_ends(drop_bare_restatements(items))
     items = drop_year_frames(drop_coarse_restatements(drop_contained_repeats(items)), title, lines)
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     items = drop_status_and_headline_repeats(items, lines)

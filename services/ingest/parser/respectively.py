@@ -20,6 +20,13 @@ _RESPECTIVE = re.compile(
     r"각각\s?(?P<months>\d{1,2}(?:\s?[·‧・,]\s?\d{1,2})+)\s?월$"
 )
 _NUMBER = re.compile(r"\d{1,2}")
+# `산울동과 합강동 복합커뮤니티센터는 각각 6월과 11월 준공되며`: two named places of one kind, each its month
+_TWO_NAMED = re.compile(
+    r"(?P<a>[가-힣A-Za-z]{2,10})(?:과|와)\s(?P<b>[가-힣A-Za-z]{2,10})\s(?P<noun>[가-힣A-Za-z]{2,12}?)(?:은|는|이|가)\s?"
+    r"각각\s?(?P<m1>\d{1,2})\s?월(?:과|와|,|·)\s?(?P<m2>\d{1,2})\s?월(?:에)?\s?"
+    r"(?P<act>[가-힣]{2,4}?)(?:되며|하며|된다|한다|되고|하고|될|할|됐|했|을|를)"
+)
+_AHEAD = 30
 
 
 def _month(year: int, month: int) -> tuple[date, date]:
@@ -36,7 +43,7 @@ def _topic(title: str, noun: str) -> str:
 
 def _split(item: Candidate, line: str, topic_title: str) -> list[Candidate] | None:
     e = item.expr_norm
-    if e.grain != "month" or e.due is None or line[e.start : e.end] != item.expr:
+    if e.due is None:
         return None
     found = _RESPECTIVE.search(line[max(0, e.end - _REACH) : e.end])
     if found is None:
@@ -55,14 +62,39 @@ def _split(item: Candidate, line: str, topic_title: str) -> list[Candidate] | No
     return out
 
 
+def _two_named(item: Candidate, text: str) -> Candidate | None:
+    e = item.expr_norm
+    lo = max(0, e.start - _REACH)
+    found = _TWO_NAMED.search(text[lo : e.end + _AHEAD])
+    if found is None:
+        return None
+    for key, name in (("m1", "a"), ("m2", "b")):
+        if lo + found.start(key) == e.start:
+            return replace(item, title=f"{found.group(name)} {found.group('noun')} {found.group('act')}")
+    return None
+
+
+def _located(item: Candidate, lines: list[str]) -> str | None:
+    """The text the item's offsets are in: its sentence (`context`), else its line."""
+    e = item.expr_norm
+    for text in (item.context, item.source_line(lines)):
+        if text[e.start : e.end] == item.expr:
+            return text
+    return None
+
+
 def split_respective_rounds(items: list[Candidate], lines: list[str]) -> list[Candidate]:
     """Each round of a `각각` list gets its own month."""
     out: list[Candidate] = []
     for item in items:
-        if "각각" in item.source_line(lines)[max(0, item.expr_norm.start - _REACH) : item.expr_norm.start]:
-            split = _split(item, item.source_line(lines), item.title)
-            if split:
-                out.extend(split)
-                continue
-        out.append(item)
+        e = item.expr_norm
+        text = _located(item, lines) if e.grain == "month" else None
+        if text is None or "각각" not in text[max(0, e.start - _REACH) : e.start]:
+            out.append(item)
+            continue
+        split = _split(item, text, item.title)
+        if split:
+            out.extend(split)
+            continue
+        out.append(_two_named(item, text) or item)
     return out

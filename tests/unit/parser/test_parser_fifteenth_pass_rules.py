@@ -126,3 +126,27 @@ def test_rounds_given_their_months_respectively_are_one_step_each() -> None:
 def test_rounds_and_months_of_different_counts_are_not_paired() -> None:
     text = "예시부 공모\n입력 2031-01-28 12:00\n2·3차 접수는 각각 5·8·11월에 진행된다.\n"
     assert [s for _, s, _ in _titled(text) if s is not None] in ([], [date(2031, 11, 1)])
+
+
+def test_two_named_places_given_their_months_respectively_are_one_step_each() -> None:
+    text = "2031년 예시 업무계획\n가동과 나동 복합커뮤니티센터는 각각 6월과 11월 준공되며 주민 이용이 늘어난다.\n"
+    assert [(t, s) for t, s, _ in _titled(text)] == [
+        ("가동 복합커뮤니티센터 준공", date(2031, 6, 1)),
+        ("나동 복합커뮤니티센터 준공", date(2031, 11, 1)),
+    ]
+
+
+def test_a_short_title_gets_the_topic_before_its_date() -> None:
+    text = (
+        "2031년 예시 업무계획\n"
+        "예시경찰청은 상반기에 공사에 들어가고 예시법원은 상반기 설계공모 후 하반기 기본설계에 착수한다.\n"
+        "가동과 나동 센터는 각각 6월과 11월 준공되며 체험형 공간인 예시동 과학문화센터도 10월 착공한다.\n"
+    )
+    titles = [t for t, _, _ in _titled(text)]
+    assert titles[:3] == ["예시경찰청 공사에 들어가고", "예시법원 설계공모 후", "예시법원 기본설계에 착수"]
+    assert titles[-1] == "예시동 과학문화센터 착공"
+
+
+def test_the_topic_of_an_earlier_clause_does_not_name_a_later_date() -> None:
+    text = "2031년 예시 업무계획\n예시교육청은 2030학년도에 4교를 지정하였고, 향후 2033년도까지 총 10교를 선정할 계획이다.\n"
+    assert all(not t.startswith("예시교육청") for t, _, _ in _titled(text) if "10교" in t)
