@@ -48,6 +48,7 @@ from .reported import drop_reported, drop_restated_ends, drop_status_and_headlin
 from .respectively import split_respective_rounds
 from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
+from .selfref import drop_own_dates
 from .sentences import title_by_sentence
 from .structure import logical_lines
 from .subjects import needs_subject
@@ -146,6 +147,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = split_respective_rounds(drop_named_periods(found_items, lines), lines)
+    found_items = drop_own_dates(found_items, lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)

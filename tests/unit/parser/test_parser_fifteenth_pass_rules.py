@@ -150,3 +150,24 @@ def test_a_short_title_gets_the_topic_before_its_date() -> None:
 def test_the_topic_of_an_earlier_clause_does_not_name_a_later_date() -> None:
     text = "2031년 예시 업무계획\n예시교육청은 2030학년도에 4교를 지정하였고, 향후 2033년도까지 총 10교를 선정할 계획이다.\n"
     assert all(not t.startswith("예시교육청") for t, _, _ in _titled(text) if "10교" in t)
+
+
+# Dates of the text itself
+
+
+def test_a_photo_credit_stamp_is_no_item() -> None:
+    text = "예시군 보고회\n예시군수가 보고회를 주재하고 있다.[사진=예시군]2031.10.02 reporter@example.com |\n"
+    assert _titled(text) == []
+
+
+def test_a_briefings_own_opening_day_is_no_item() -> None:
+    text = "예시부 정례브리핑\n2031.04.21 예시부\n4월 21일 월요일 정례브리핑을 시작하겠습니다.\n4월 23일에는 예시 출범식이 있습니다.\n"
+    assert [d for _, _, d in _titled(text)] == [date(2031, 4, 23)]
+
+
+def test_a_previous_clauses_predicate_is_trimmed_from_the_title() -> None:
+    text = (
+        "date 2031-01-14 예시시, 상반기 조기 발주\n"
+        "예시시는 합동 설계 작업장을 운영하고 있고, 상반기 내 해당 사업의 100%를 발주할 계획이다.\n"
+    )
+    assert all(not t.startswith("있고") for t, _, _ in _titled(text))
