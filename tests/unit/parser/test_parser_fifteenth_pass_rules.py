@@ -171,3 +171,20 @@ def test_a_previous_clauses_predicate_is_trimmed_from_the_title() -> None:
         "예시시는 합동 설계 작업장을 운영하고 있고, 상반기 내 해당 사업의 100%를 발주할 계획이다.\n"
     )
     assert all(not t.startswith("있고") for t, _, _ in _titled(text))
+
+
+# A schedule's detail sentences
+
+
+def test_a_detail_sentence_after_same_day_is_titled_by_that_line() -> None:
+    text = (
+        "예시부 정례브리핑\n2031.04.21 예시부\n"
+        "4월 22일에는 예시 심포지엄이 4월 22일 화요일 오전 10시 예시 호텔에서 있습니다.\n"
+        "같은 날, 연구자 현장 의견 청취가 있습니다.\n"
+        "연구자 의견을 심층 논의합니다. 4월 22일 화요일 3시 30분 회의실에서 개최가 됩니다.\n"
+        "4월 23일에는 예시 얼라이언스 출범식이 있습니다.\n"
+        "민관 협력체계를 출범합니다. 4월 23일 수요일 오후 2시 예시홀에서 진행이 됩니다.\n"
+    )
+    found = _titled(text)
+    assert [d for _, _, d in found] == [date(2031, 4, 22), date(2031, 4, 22), date(2031, 4, 23)]
+    assert found[1][0] == "연구자 현장 의견 청취"
