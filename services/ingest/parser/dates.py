@@ -268,8 +268,10 @@ def _point_at(
     if dated:
         return dated, True
     word = text[pos : pos + 2]
-    if word == "연말" and ref_year is not None:  # `연말까지`: December of the document's year
-        return _Point(date(ref_year, 12, 1), date(ref_year, 12, 31), "month", pos + 2), True
+    if word == "연말" and ref_year is not None:  # `연말까지`: December of the document's year, or of
+        # the next year when the text is about it (a plan for the coming year; `내년 …, 연말까지`)
+        year = ctx_year if ctx_year == ref_year + 1 else ref_year
+        return _Point(date(year, 12, 1), date(year, 12, 31), "month", pos + 2), True
     if word in _RELATIVE and ref_year is not None:
         return _relative_year(text, pos + 2, ref_year + _RELATIVE[word], word == "연내"), True
     month_word = _REL_MONTH.match(text, pos)

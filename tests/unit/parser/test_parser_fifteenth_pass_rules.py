@@ -188,3 +188,16 @@ def test_a_detail_sentence_after_same_day_is_titled_by_that_line() -> None:
     found = _titled(text)
     assert [d for _, _, d in found] == [date(2031, 4, 22), date(2031, 4, 22), date(2031, 4, 23)]
     assert found[1][0] == "연구자 현장 의견 청취"
+
+
+def test_year_end_in_a_plan_for_the_coming_year_is_that_years_end() -> None:
+    text = (
+        "date 2030-12-15 예시청, 2031년도 주요 업무계획 발표\n"
+        "특히 내년 연말까지 예시 대책도 수립할 계획이다. 예시 BRT가 연말까지 준공되며 연계 방안도 검토한다.\n"
+    )
+    assert [d for _, _, d in _titled(text)] == [date(2031, 12, 31), date(2031, 12, 31)]
+
+
+def test_a_targets_horizon_year_does_not_move_year_end() -> None:
+    text = "예시부 2031년 업무계획\n2040년 국가 목표·지표를 연말까지 개발하여 평가체계를 확립한다.\n"
+    assert date(2031, 12, 31) in [d for _, _, d in _titled(text)]
