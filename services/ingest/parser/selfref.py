@@ -17,6 +17,8 @@ _BEFORE = 24
 _AFTER = 40
 _PHOTO_CREDIT = re.compile(r"\[\s?(?:사진|자료|제공|그래픽)\s?[=:：][^\]]{1,20}\]\s?$")
 _OPENING = re.compile(r"^[\s(월화수목금토일요)]{0,6}(?:정례\s?)?브리핑을\s?시작하겠습니다")
+# `올해 상반기 총력전을 펼친다`: a campaign's resolve, no step (the steps are dated after it)
+_CAMPAIGN = re.compile(r"^(?:총력전?|총력\s?대응|박차|고삐)\s?(?:을|를)?\s?[가-힣]{0,4}$")
 # `운영하고 있고, 상반기 내 …`: the previous clause's predicate left in front of the title
 _CLAUSE_TAIL = re.compile(r"^[가-힣]{1,6}고,\s")
 
@@ -37,11 +39,12 @@ def _is_own_date(item: Candidate, text: str) -> bool:
 
 
 def drop_own_dates(items: list[Candidate], lines: list[str]) -> list[Candidate]:
-    """Drop photo-credit stamps and a briefing's own opening day; trim a left-over clause tail."""
+    """Drop photo-credit stamps, a briefing's own opening day and a campaign's resolve; trim a
+    left-over clause tail."""
     out = []
     for item in items:
         text = _located(item, lines)
-        if text is not None and _is_own_date(item, text):
+        if (text is not None and _is_own_date(item, text)) or _CAMPAIGN.match(item.title):
             continue
         tail = _CLAUSE_TAIL.match(item.title)
         out.append(replace(item, title=item.title[tail.end() :]) if tail else item)

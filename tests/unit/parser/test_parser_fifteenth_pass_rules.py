@@ -201,3 +201,12 @@ def test_year_end_in_a_plan_for_the_coming_year_is_that_years_end() -> None:
 def test_a_targets_horizon_year_does_not_move_year_end() -> None:
     text = "예시부 2031년 업무계획\n2040년 국가 목표·지표를 연말까지 개발하여 평가체계를 확립한다.\n"
     assert date(2031, 12, 31) in [d for _, _, d in _titled(text)]
+
+
+def test_a_campaigns_resolve_is_no_item() -> None:
+    text = (
+        "date 2031-01-14 예시시, 상반기 건설공사 조기 발주\n"
+        "예시시가 경기 활성화를 위해 올해 상반기 총력전을 펼친다.\n"
+        "시는 상반기 내 전체 건설공사의 70% 이상 발주를 목표로 추진한다.\n"
+    )
+    assert all("총력" not in t for t, _, _ in _titled(text))
