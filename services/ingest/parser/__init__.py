@@ -39,6 +39,7 @@ from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_t
 from .model import ParsedMilestone, ParsedPlan, Target
 from .newsdate import articles_without_year, listed_release_date
 from .nonitems import drop_bare_restatements, drop_non_milestones
+from .notelabels import title_note_fields
 from .owners import assign_owner, find_contacts
 from .periodnames import drop_named_periods, named_round_year
 from .planyear import heading_plan_year
@@ -149,6 +150,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = split_respective_rounds(drop_named_periods(found_items, lines), lines)
     found_items = title_schedule_details(drop_own_dates(found_items, lines), lines)
+    found_items = title_note_fields(found_items, lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)

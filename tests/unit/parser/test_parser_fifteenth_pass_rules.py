@@ -210,3 +210,12 @@ def test_a_campaigns_resolve_is_no_item() -> None:
         "시는 상반기 내 전체 건설공사의 70% 이상 발주를 목표로 추진한다.\n"
     )
     assert all("총력" not in t for t, _, _ in _titled(text))
+
+
+def test_a_notes_field_date_is_the_bullets_subjects_step() -> None:
+    text = (
+        "2031년 예시개발청 핵심 추진과제\n"
+        "- 공항: 기본계획 수립·고시(31.上) 후 기본·실시설계 용역 추진(국토부)\n"
+        "* (규모) 활주로 2,500m, 계류장 5대 (사업비) 7,796억원, (준공) 37년\n"
+    )
+    assert ("공항 준공", date(2037, 12, 31)) in [(t, d) for t, _, d in _titled(text)]
