@@ -219,3 +219,16 @@ def test_a_notes_field_date_is_the_bullets_subjects_step() -> None:
         "* (규모) 활주로 2,500m, 계류장 5대 (사업비) 7,796억원, (준공) 37년\n"
     )
     assert ("공항 준공", date(2037, 12, 31)) in [(t, d) for t, _, d in _titled(text)]
+
+
+# Today
+
+
+def test_today_announcing_an_event_is_the_datelines_day() -> None:
+    text = "예시부 정례브리핑\n2031.04.21 예시부\n먼저, 오늘 예시의 날 기념식이 오후 2시 예시회관에서 있습니다.\n"
+    assert [d for _, _, d in _titled(text)] == [date(2031, 4, 21)]
+
+
+def test_a_speakers_today_is_no_day() -> None:
+    text = "예시부 정례브리핑\n2031.04.21 예시부\n장관은 오늘 우리가 가야 할 길을 생각해야 한다고 말했다.\n"
+    assert _titled(text) == []
