@@ -34,6 +34,7 @@ from .docinfo import (
 )
 from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
 from .fields import read_fields
+from .listhead import title_list_heads
 from .lists import title_listed_rounds
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
@@ -150,7 +151,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = split_respective_rounds(drop_named_periods(found_items, lines), lines)
     found_items = title_schedule_details(drop_own_dates(found_items, lines), lines)
-    found_items = title_note_fields(found_items, lines)
+    found_items = title_list_heads(title_note_fields(found_items, lines), lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)

@@ -232,3 +232,12 @@ def test_today_announcing_an_event_is_the_datelines_day() -> None:
 def test_a_speakers_today_is_no_day() -> None:
     text = "예시부 정례브리핑\n2031.04.21 예시부\n장관은 오늘 우리가 가야 할 길을 생각해야 한다고 말했다.\n"
     assert _titled(text) == []
+
+
+def test_a_title_inside_a_list_is_named_from_the_lists_first_member() -> None:
+    text = (
+        "예시부 2031년 업무계획\n"
+        "• 예시법 하위 법령 마련(2031년 상반기): 고영향 안전 관리 기준, 워터마크 등 후속 제도 설계 및 시행(2032년 1월) 등\n"
+    )
+    titles = [t for t, s, _ in _titled(text) if s == date(2032, 1, 1)]
+    assert titles and titles[0].startswith("고영향 안전 관리 기준, 워터마크 등")
