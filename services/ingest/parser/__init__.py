@@ -13,6 +13,7 @@ if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
 from .bare import name_bare_labels
+from .began import join_began_days
 from .briefing import title_schedule_details
 from .budget import budget_in_preparation, prepared_the_year_before
 from .calls import close_open_starts, later_call_year, title_announced_calls
@@ -152,6 +153,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = split_respective_rounds(drop_named_periods(found_items, lines), lines)
     found_items = title_schedule_details(drop_own_dates(found_items, lines), lines)
     found_items = title_list_heads(title_note_fields(found_items, lines), lines)
+    found_items = join_began_days(found_items, lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)

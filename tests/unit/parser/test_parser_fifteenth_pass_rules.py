@@ -241,3 +241,14 @@ def test_a_title_inside_a_list_is_named_from_the_lists_first_member() -> None:
     )
     titles = [t for t, s, _ in _titled(text) if s == date(2032, 1, 1)]
     assert titles and titles[0].startswith("고영향 안전 관리 기준, 워터마크 등")
+
+
+def test_an_event_under_way_ranges_from_the_day_the_next_line_says_it_began() -> None:
+    text = (
+        "4일까지 '2032년도 군정 주요업무 보고회'\n"
+        "[예시=뉴스핌] 기자 = 예시군이 군정주요업무보고회를 열었다.\n"
+        "예시군은 이달 4일까지 '2032년도 군정 주요업무 보고회'를 진행한다.\n"
+        "지난 달 30일부터 진행된 이번 보고회는 주요사업 추진현황을 점검하기 위해 마련됐다.\n"
+        "예시군수가 보고회를 주재하고 있다.[사진=예시군]2031.10.02 reporter@example.com |\n"
+    )
+    assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 9, 30), date(2031, 10, 4))]
