@@ -252,3 +252,11 @@ def test_an_event_under_way_ranges_from_the_day_the_next_line_says_it_began() ->
         "예시군수가 보고회를 주재하고 있다.[사진=예시군]2031.10.02 reporter@example.com |\n"
     )
     assert [(s, d) for _, s, d in _titled(text)] == [(date(2031, 9, 30), date(2031, 10, 4))]
+
+
+def test_a_bare_day_of_an_event_the_release_says_is_held_is_placed() -> None:
+    text = (
+        "예시부, 31일 예시 설명회 대전서 개최\n입력 2031-01-28 12:00\n"
+        "예시부는 올해 예시 절차를 알리는 설명회를 31일 대전 예시교육원에서 연다고 28일 밝혔다.\n"
+    )
+    assert [d for _, _, d in _titled(text)] == [date(2031, 1, 31)]
