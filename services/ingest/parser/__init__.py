@@ -54,6 +54,7 @@ from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
 from .selfref import drop_own_dates
 from .sentences import title_by_sentence
+from .stages import title_stages
 from .structure import logical_lines
 from .subjects import needs_subject
 from .titles import letters
@@ -153,7 +154,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = split_respective_rounds(drop_named_periods(found_items, lines), lines)
     found_items = title_schedule_details(drop_own_dates(found_items, lines), lines)
     found_items = title_list_heads(title_note_fields(found_items, lines), lines)
-    found_items = join_began_days(found_items, lines)
+    found_items = title_stages(join_began_days(found_items, lines), lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)

@@ -260,3 +260,13 @@ def test_a_bare_day_of_an_event_the_release_says_is_held_is_placed() -> None:
         "예시부는 올해 예시 절차를 알리는 설명회를 31일 대전 예시교육원에서 연다고 28일 밝혔다.\n"
     )
     assert [d for _, _, d in _titled(text)] == [date(2031, 1, 31)]
+
+
+def test_a_numbered_stage_is_the_stage_of_the_project_named_before_it() -> None:
+    text = (
+        "2031년 예시개발청 핵심 추진과제\n"
+        "- 내부 간선도로: 예시도로 1단계 사업을 준공하고, 2단계 사업은 32.7월 개통 목표로 추진(누적 공정률 88.2%)\n"
+    )
+    assert ("예시도로 2단계 사업은 개통 목표로 추진", date(2032, 7, 31)) in [
+        (t, d) for t, _, d in _titled(text)
+    ]
