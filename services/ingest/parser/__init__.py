@@ -43,6 +43,7 @@ from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .repeats import drop_coarse_restatements, drop_contained_repeats, drop_year_frames
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
+from .restated import drop_restated_targets
 from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
 from .sentences import title_by_sentence
@@ -149,7 +150,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
     items = drop_year_frames(drop_coarse_restatements(drop_contained_repeats(items)), title, lines)
     items = drop_open_restatements(drop_same_day_repeats(items, title))
-    items = drop_status_and_headline_repeats(items, lines)
+    items = drop_restated_targets(drop_status_and_headline_repeats(items, lines))
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))
 

@@ -35,7 +35,7 @@ _BARE_DAY_RANGE = re.compile(
     r"(?<![\d.,'/:~월])(\d{1,2})\s?~\s?(\d{1,2})\s?일(?!\s?(?:이내|간|동안|이상|째|분))"
 )
 _FOLLOWING_REACH = 40
-_SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(\d{1,2})\s?일")
+_SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(?:(\d{1,2})\s?일|(초|말)(?=[^가-힣]|까지|에))")
 _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
 _REL_YEAR_SUFFIX = re.compile(r"\s?(?:안|내|중|말|연말|연중)(?=까지|[^가-힣]|$)")
 _YEAR = re.compile(
@@ -58,7 +58,10 @@ _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
 _PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
 # `이달 안에`, `이번 달 내로`: within the month counted from the document's date.
 _WITHIN_MONTH = re.compile(r"\s?(?:안|내)(?:에|로)?(?=[^가-힣]|$)")
-_MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경)(?=까지|부터|[^가-힣]|$)")
+_MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경|께)(?=까지|부터|[^가-힣]|$)")
+# `2018년 초` (the first quarter); `2019년 말까지`, `2008년께 완공`: the year, due at its end (the word is
+# read, so it is no part of the title that follows; `(2025년 말)` in a bracket stays the year as written).
+_YEAR_PART = re.compile(r"\s?(?:(초)(?=까지|부터|에|[^가-힣]|$)|(말|께|경)(?=까지|부터|에|\s))")
 _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
 )
@@ -256,7 +259,18 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     assert tail is not None  # every part of the pattern is optional
     after_year = m.end() + len(tail.group("nen") or "")
     allow_bare = (not tail.group("nen") and "." in (tail.group("sep") or "")) or m.group("yb") is not None
-    return _sub_point(text, tail.end(), year, allow_bare) or _year_point(year, after_year)
+    sub = _sub_point(text, tail.end(), year, allow_bare)
+    return sub or (_year_part(text, year, after_year) if tail.group("nen") else _year_point(year, after_year))
+
+
+def _year_part(text: str, year: int, end: int) -> _Point:
+    """`2018년 초`: its first quarter; `2019년 말`, `2008년께`: the year, the word read."""
+    part = _YEAR_PART.match(text, end)
+    if part is None:
+        return _year_point(year, end)
+    if part.group(1):
+        return _Point(date(year, 1, 1), date(year, 3, 31), "quarter", part.end())
+    return _year_point(year, part.end())
 
 
 def _point_at(
@@ -544,15 +558,28 @@ def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
 
     def place(m: re.Match[str], anchor: TimeExpr | None, out: list[TimeExpr]) -> None:
         day = (anchor.due or anchor.starts) if anchor is not None else None
-        when = _safe_day(day.year, day.month, int(m.group(1))) if day is not None else None
+        if day is None:
+            return
+        first, when = _same_month_point(day, m)
         if when is None:
             return
         start = m.start()
         if out and out[-1].grain == "year" and not text[out[-1].end : m.start()].strip():
             start = out.pop().start  # `내년 같은 달`: the year repeats the month's
-        out.append(TimeExpr(start, m.end(), "deadline", when, when, "day", False))
+        out.append(TimeExpr(start, m.end(), "deadline", first, when, "day" if m.group(1) else "month", False))
 
     return _walk_matches(text, found, _SAME_MONTH_DAY, keeps, place)
+
+
+def _same_month_point(day: date, m: re.Match[str]) -> tuple[date | None, date | None]:
+    """`같은 달 28일`: that day; `같은 달 말` / `같은 달 초`: that part of the month (`내년 2월 초 시공사를
+    선정한 뒤 같은 달 말 착공`: the end of February)."""
+    if m.group(1):
+        when = _safe_day(day.year, day.month, int(m.group(1)))
+        return when, when
+    first = day.replace(day=1)
+    last = first.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return _part_of_month(first, last, m.group(2))
 
 
 def _following_day_ranges(text: str, found: list[TimeExpr]) -> list[TimeExpr]:

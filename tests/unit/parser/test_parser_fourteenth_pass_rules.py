@@ -1,0 +1,73 @@
+"""Rules of the fourteenth pass of issue #12, each for a family of wrong items or misses (not for one
+document), on made-up lines: parts of years (`2031년 초`, `2032년 말`), the part of a month said after
+another date (`같은 달 말`), and one construction target stated twice."""
+
+from datetime import date
+
+from services.ingest.parser import parse_plan
+
+
+def _titled(text: str, doc_date: date | None = None) -> list[tuple[str, date | None, date | None]]:
+    return [(m.title, m.starts, m.due) for m in parse_plan(text, doc_date=doc_date).milestones]
+
+
+def _dates(text: str, doc_date: date | None = None) -> list[tuple[date | None, date | None]]:
+    return [(s, d) for _, s, d in _titled(text, doc_date)]
+
+
+# Parts of years and months
+
+
+def test_the_beginning_of_a_year_is_its_first_quarter() -> None:
+    text = "예시구, 복지관 증축\n예시구는 복지관 증축 공사를 2031년 초 착공할 계획이라고 밝혔다.\n"
+    assert _dates(text, date(2030, 5, 2)) == [(date(2031, 1, 1), date(2031, 3, 31))]
+
+
+def test_the_end_of_a_year_is_due_at_its_end_and_the_word_is_no_part_of_the_title() -> None:
+    text = "예시시, 도서관 신축\n예시시는 2032년 말까지 도서관을 새로 짓는다고 밝혔다.\n"
+    ((title, _, due),) = _titled(text, date(2030, 5, 2))
+    assert due == date(2032, 12, 31)
+    assert "말" not in title.split()
+
+
+def test_about_a_month_is_that_month_and_the_word_is_no_part_of_the_title() -> None:
+    text = "예시시 신청사 착공\n신청사 공사가 시작된다. 완공은 2033년 12월께 가능할 전망이다.\n"
+    ((title, starts, due),) = _titled(text)
+    assert (starts, due) == (date(2033, 12, 1), date(2033, 12, 31))
+    assert "께" not in title
+
+
+def test_the_end_of_the_same_month_follows_the_month_named_before() -> None:
+    text = "예시시 청사\n입찰을 거쳐 내년 3월 초 시공사를 선정한 뒤 같은 달 말 착공할 예정이다.\n"
+    assert _dates(text, date(2030, 10, 14)) == [
+        (date(2031, 3, 1), date(2031, 3, 10)),
+        (date(2031, 3, 1), date(2031, 3, 31)),
+    ]
+
+
+# One target stated twice
+
+
+def test_a_target_restated_with_the_thing_it_is_about_is_one_item() -> None:
+    text = (
+        "date 2030-03-11 예시구 소식\n2031년 말 준공 목표\n"
+        "예시구는 기공식을 열었다. 예시구는 2031년 12월 신청사 준공을 목표로 내걸었다.\n"
+    )
+    assert _titled(text) == [("신청사 준공", date(2031, 12, 1), date(2031, 12, 31))]
+
+
+def test_a_year_holding_a_finer_mention_of_the_same_act_restates_it() -> None:
+    text = (
+        "예시시 신청사\n예시시 신청사가 오는 2031년 착공돼 2036년 완공된다.\n"
+        "신청사는 오는 2031년 상반기 설계가 완료되면 그해 5월 착공해 2036년 상반기 완공을 목표로 하고 있다.\n"
+    )
+    assert (date(2031, 1, 1), date(2031, 12, 31)) not in _dates(text)
+    assert (date(2031, 5, 1), date(2031, 5, 31)) in _dates(text)
+
+
+def test_two_things_opened_in_one_year_are_two_targets() -> None:
+    text = (
+        "date 2030-01-25 예시부 교통 대책\n"
+        "ㅇ 예시선 최초로 A노선 가나~다라 구간을 ‘30.3월 개통하고, 마바~사아 구간을 연내 개통한다.\n"
+    )
+    assert len(_titled(text)) == 2
