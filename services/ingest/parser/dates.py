@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -91,6 +91,9 @@ _DOTTED_DAY = re.compile(
     r"|(?:(?<=\(~)|(?<=\(~\s))(?:1[0-2]|0?[1-9])\.\s?(?:[12]\d|3[01]|0?[1-9])\.\)"
 )
 _UNTIL = re.compile(r"\.?\s?까지")
+_SPAN_WORDS = {"이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "열흘": 10}
+_SPAN_DAYS = re.compile(r"\s?(?:(이틀|사흘|나흘|닷새|엿새|이레|열흘)|(\d{1,2})\s?일)\s?(?:간|동안)")
+_LONGEST_SPAN = 31
 # `11월 3일(금)부터 11월 4일(토) 이틀간`: the span said as a length instead of `까지`.
 _DURATION = re.compile(r"\s?(?:이틀|사흘|나흘|닷새|엿새|\d{1,3}\s?일)\s?(?:간|동안)")
 # `2025. 6. 12.(목) 15:00 ~ 18:00`: the hours of one day, not a range of days.
@@ -259,6 +262,8 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     assert tail is not None  # every part of the pattern is optional
     after_year = m.end() + len(tail.group("nen") or "")
     allow_bare = (not tail.group("nen") and "." in (tail.group("sep") or "")) or m.group("yb") is not None
+    if m.group("y4") and tail.group("sep") == " " and not tail.group("nen"):
+        allow_bare = _DOTTED_DAY.match(text, tail.end()) is not None  # `2026 2. 26.(목)`: a dot left out
     sub = _sub_point(text, tail.end(), year, allow_bare)
     return sub or (_year_part(text, year, after_year) if tail.group("nen") else _year_point(year, after_year))
 
@@ -440,6 +445,9 @@ def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
     if expr.kind == "deadline":
         until = _UNTIL.match(text, _after_tail(text, expr.end, expr.grain))
         if until:
+            span = span_before(text, until.end(), expr)
+            if span is not None:
+                return span
             return TimeExpr(
                 expr.start, until.end(), "deadline", None, expr.due, expr.grain, expr.explicit_year
             )
@@ -449,6 +457,18 @@ def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
                 expr.start, since.end(), "ongoing", expr.starts, None, expr.grain, expr.explicit_year
             )
     return expr
+
+
+def span_before(text: str, pos: int, expr: TimeExpr) -> TimeExpr | None:
+    """`오는 21일까지 사흘간`: a span of days ending on the day, so it starts the days before (19 to 21)."""
+    span = _SPAN_DAYS.match(text, pos) if expr.grain == "day" and expr.due is not None else None
+    if span is None or expr.due is None:
+        return None
+    days = _SPAN_WORDS.get(span.group(1)) or int(span.group(2) or 0)
+    if not 2 <= days <= _LONGEST_SPAN:
+        return None
+    first = expr.due - timedelta(days=days - 1)
+    return TimeExpr(expr.start, span.end(), "range", first, expr.due, "day", expr.explicit_year)
 
 
 def find_time_exprs(

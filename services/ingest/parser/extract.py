@@ -16,7 +16,7 @@ from .fields import plan_year_after
 from .lineyear import carried_in_line
 from .lists import bare_day_ranges, listed_round_title
 from .model import Target
-from .named import ACTION_NOUN, applicants_step, named_object, prepared_for
+from .named import ACTION_NOUN, applicants_step, held_object, named_object, prepared_for
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, funded_step, group_text, keep_expr, paren_text
 from .sentences import ahead_of_dateline, listed_days
@@ -613,6 +613,7 @@ def _clause_candidates(
             title = quoted
         step = (
             named_object(norm, expr)
+            or held_object(norm, expr)
             or applicants_step(norm, expr, ctx.subject)
             or prepared_for(norm, expr)
             or funded_step(norm, expr, lambda: normalise(node.text[max(0, offset - _TOPIC_BEFORE) : offset]))

@@ -71,3 +71,25 @@ def test_two_things_opened_in_one_year_are_two_targets() -> None:
         "ㅇ 예시선 최초로 A노선 가나~다라 구간을 ‘30.3월 개통하고, 마바~사아 구간을 연내 개통한다.\n"
     )
     assert len(_titled(text)) == 2
+
+
+# Spans of days, quoted events, undotted years
+
+
+def test_a_span_of_days_ending_on_a_day_starts_the_days_before() -> None:
+    text = "date 2030-03-11 예시부\n예시부는 오는 13일까지 사흘간 예시홀에서 '2030년도 예시사업 설명회'를 연다고 11일 밝혔다.\n"
+    assert _titled(text) == [("2030년도 예시사업 설명회", date(2030, 3, 11), date(2030, 3, 13))]
+
+
+def test_a_year_left_without_its_dot_still_dates_the_day_after_it() -> None:
+    text = "| 구 분 | 일 정 |\n| 서류 접수 | 2030. 2. 6.(수) ~ 2030 2. 26.(화) |\n"
+    assert _dates(text) == [(date(2030, 2, 6), date(2030, 2, 26))]
+
+
+def test_a_headline_year_of_a_target_does_not_date_an_undated_news_item() -> None:
+    text = (
+        "예시시, 신청사 2032년 착공·2036년 완공 목표\n"
+        "예시시는 신청사 건립 방침을 확정했다고 2일 밝혔다.\n"
+        "관리계획 변경 절차는 내년 3월 초 완료될 예정이며 이후 내년 4월 시의회 동의를 거친다.\n"
+    )
+    assert _titled(text) == []
