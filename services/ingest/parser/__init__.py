@@ -12,6 +12,7 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
+from .asides import drop_asides
 from .bare import name_bare_labels
 from .budget import budget_in_preparation, prepared_the_year_before
 from .calls import close_open_starts, later_call_year, title_announced_calls
@@ -142,6 +143,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_announced_calls(title_listed_rounds(found_items, lines), lines)
     found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
+    found_items = drop_asides(found_items, lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)

@@ -93,3 +93,39 @@ def test_a_headline_year_of_a_target_does_not_date_an_undated_news_item() -> Non
         "관리계획 변경 절차는 내년 3월 초 완료될 예정이며 이후 내년 4월 시의회 동의를 거친다.\n"
     )
     assert _titled(text) == []
+
+
+# Dates beside the steps
+
+
+def test_a_newspapers_print_line_is_no_milestone() -> None:
+    text = "예시시 청사 증축\n예시시는 2032년 초 착공할 계획이라고 18일 밝혔다.\nreporter@example.com\n2030-08-19 12면\n"
+    assert _dates(text) == [(date(2032, 1, 1), date(2032, 3, 31))]
+
+
+def test_the_size_of_a_years_budget_is_no_milestone() -> None:
+    text = (
+        "date 2030-01-19 예시부\n"
+        "올해 정부연구개발 예산은 총 35조 원으로, 미래 성장동력 분야에 쓰입니다.\n"
+        "첫날인 19일 본부가 올해 정부연구개발 예산의 주요 특징을 설명했습니다.\n"
+    )
+    assert _titled(text) == []
+
+
+def test_a_footnotes_history_of_a_body_is_no_milestone() -> None:
+    text = (
+        "예시부 공고 제2031-5호\n"
+        "ㅇ 예시지원단* 구성기관과 컨소시엄을 구성\n"
+        "* 39개 기관으로 구성된 기업지원 협의체로, ’30년부터 예시사업의 대상기관으로 확대\n"
+    )
+    assert _titled(text) == []
+
+
+def test_a_table_row_cut_at_its_tilde_and_a_notices_posting_row_are_left_out() -> None:
+    text = (
+        "| 구 분 | 일 정 | 비 고 |\n"
+        "| 모집공고 | 2030. 2. 6.(수) ~ 2030. 2. 26.(화) | |\n"
+        "| 면접전형 | 2030. 3. 14.(목) | |\n"
+        "| 결격사유 조회 | 2030. 3. 26.(화) ~\n"
+    )
+    assert _dates(text) == [(date(2030, 3, 14), date(2030, 3, 14))]
