@@ -503,6 +503,8 @@ def find_time_exprs(
         found = _same_month_days(text, found)
     if found and "~" in text:
         found = _following_day_ranges(text, found)
+    if len(found) > 1 and "또는" in text:
+        found = _either_day(text, found)
     return found
 
 
@@ -624,6 +626,34 @@ def _following_day_ranges(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
         out.append(TimeExpr(m.start(), m.end(), "range", first, last, "day", anchor.explicit_year))
 
     return _walk_matches(text, found, _BARE_DAY_RANGE, keeps, place)
+
+
+_EITHER = re.compile(r"\.?\s?(?:\([월화수목금토일]\))?\s?또는\s?")
+_EITHER_GAP = 12
+_EITHER_DAYS = 7
+
+
+def _either_day(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
+    """`2026. 3. 7.(토) 또는 2026. 3. 8.(일)`: a step on one of two near days is entered as the span of
+    both (one step, not two)."""
+    out: list[TimeExpr] = []
+    for expr in found:
+        prev = out[-1] if out else None
+        if prev is not None and _either_pair(text, prev, expr):
+            out[-1] = TimeExpr(prev.start, expr.end, "range", prev.due, expr.due, "day", prev.explicit_year)
+        else:
+            out.append(expr)
+    return out
+
+
+def _either_pair(text: str, first: TimeExpr, second: TimeExpr) -> bool:
+    if not (first.grain == second.grain == "day" and first.kind == second.kind == "deadline"):
+        return False
+    if first.due is None or second.due is None or first.starts is None or second.starts is None:
+        return False
+    if not 0 < (second.due - first.due).days <= _EITHER_DAYS or second.start - first.end > _EITHER_GAP:
+        return False
+    return _EITHER.fullmatch(text, first.end, second.start) is not None
 
 
 def _safe_day(year: int, month: int, day: int) -> date | None:

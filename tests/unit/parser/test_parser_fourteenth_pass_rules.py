@@ -129,3 +129,17 @@ def test_a_table_row_cut_at_its_tilde_and_a_notices_posting_row_are_left_out() -
         "| 결격사유 조회 | 2030. 3. 26.(화) ~\n"
     )
     assert _dates(text) == [(date(2030, 3, 14), date(2030, 3, 14))]
+
+
+def test_a_step_on_one_of_two_near_days_is_one_item_spanning_both() -> None:
+    text = (
+        "| 구 분 | 일 정 | 비 고 |\n"
+        "| 필기시험 | 2030. 3. 9.(토) 또는 2030. 3. 10.(일) | |\n"
+        "| 면접전형 | 2030. 3. 14.(목) | |\n"
+    )
+    titled = _titled(text)
+    assert [(s, d) for _, s, d in titled] == [
+        (date(2030, 3, 9), date(2030, 3, 10)),
+        (date(2030, 3, 14), date(2030, 3, 14)),
+    ]
+    assert titled[0][0].startswith("필기시험")
