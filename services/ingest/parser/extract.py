@@ -88,6 +88,7 @@ _SPACED_MAX = 7
 _CALL_TAIL = re.compile(r"\s?(?:공모|모집|공모전|재공모)$")
 _ONE_WORD_REMARK = re.compile(r"[가-힣]{2,8}")
 _LABEL_PLANNED = re.compile(r"^\(?\s?([가-힣]{2,6})\s?\)?\s?(?:\(\s?\.?\s?예정\s?\)|\.?\s?예정)$")
+_KINDS_LISTED = re.compile(r"\s및\s|[·,]")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시|일자)$")
 # `- 2023년도 …`, `[공모전] 2021년 … 공모전(~4.27)`: a title's bullet, board tag and closing note
 # are not part of what the notice is about.
@@ -236,6 +237,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     generic = _GENERIC_STEP.match(title)
     if generic and not subject and node is not None:
         subject = next(_parent_titles(node), "")
+        if subject.endswith(_STEP_ENDS) and _KINDS_LISTED.search(subject):
+            subject = ""  # `나. 지원규모 및 기간` / `ㅇ 지원기간 : …`: the heading lists kinds of field; the label names the step
     if not generic or not subject:
         return title
     step = generic.group(1).strip()

@@ -143,3 +143,12 @@ def test_a_step_on_one_of_two_near_days_is_one_item_spanning_both() -> None:
         (date(2030, 3, 14), date(2030, 3, 14)),
     ]
     assert titled[0][0].startswith("필기시험")
+
+
+def test_a_field_under_a_heading_that_lists_kinds_of_field_is_titled_by_its_label() -> None:
+    text = (
+        "예시부 공고 제2031-5호\n나. 지원규모 및 기간\n"
+        "ㅇ 지원규모 : 과제별 정부지원연구개발비는 제안요청서 참조\n"
+        "ㅇ 지원기간 : 2031. 8 ~ 2034. 12 (41개월 이내)\n"
+    )
+    assert _titled(text) == [("지원기간", date(2031, 8, 1), date(2034, 12, 31))]
