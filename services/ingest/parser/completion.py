@@ -17,6 +17,13 @@ _TARGET = re.compile(
 _QUOTED_TOPIC = re.compile(r"^\s*[‘'「“\"]([^‘’'「」“”\"]{2,30})[’'」”\"]\s?(?:은|는|이|가)\s")
 _TOPIC = re.compile(r"^\s*([가-힣A-Za-z·]{1,15}(?:\s[가-힣A-Za-z·]{1,15}){0,3}?)(?:은|는)\s")
 _WORKS = re.compile(r"(?<![가-힣A-Za-z])([가-힣A-Za-z]{3,15})\s?공사(?:가|를|는|의|도)\s")
+# `서울시 신청사 건축공사가`, `신청사 건립 공사를`: the thing the works build, named before the kind of works.
+_BUILT_BY_WORKS = re.compile(
+    r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z]{2,15}(?:\s[가-힣A-Za-z]{2,15})?)\s(?:건립|건설|신축|증축|건축|조성)\s?공사"
+)
+# `완공은 2008년 12월께 가능할 전망이다`: the completion as the sentence's topic, its date after it.
+_ACT_TOPIC_BEFORE = re.compile(r"(준공|완공|개통|개관|개장)(?:은|는)\s?$")
+_SENTENCE_REACH = 160
 # A government or its officers (`강북구는`, `부산시는`, `도는`): the actor, not the thing built.
 _ACTOR = re.compile(r"(?:[시군구도부처청]|위원회|정부|관계자|공사|공단|이후|이번|올해|현재)$")
 _MIN_NAME = 2
@@ -43,6 +50,10 @@ def _thing(lines: list[str], number: int, line: str, at: int) -> str:
     works = _WORKS.search(line, 0, at)
     if works is not None and not _ACTOR.search(works.group(1)):
         return works.group(1)
+    end = line.find("다.", at, at + _SENTENCE_REACH)  # the works the date's own sentence names after it
+    built = _BUILT_BY_WORKS.search(line, 0, at) or _BUILT_BY_WORKS.search(line, at, end if end > 0 else at)
+    if built is not None and not _ACTOR.search(built.group(1)):
+        return built.group(1)
     for earlier in range(number - 1, max(0, number - 1 - _LOOK_BACK), -1):
         if name := _topic(lines[earlier - 1][:_MAX_LINE]):
             return name
@@ -54,7 +65,11 @@ def _completion_title(item: Candidate, lines: list[str]) -> str:
     at = line.find(item.expr) if item.expr else -1
     found = _TARGET.match(line, at + len(item.expr)) if at >= 0 else None
     if found is None:
-        return ""
+        topic = _ACT_TOPIC_BEFORE.search(line, max(0, at - 6), at) if at >= 0 else None
+        if topic is None:
+            return ""
+        thing = _thing(lines, item.line, line, topic.start())
+        return f"{thing} {topic.group(1)}" if thing else ""
     thing = found.group(1) or _thing(lines, item.line, line, at)
     return f"{thing} {found.group(2)}" if thing else ""
 

@@ -152,3 +152,24 @@ def test_a_field_under_a_heading_that_lists_kinds_of_field_is_titled_by_its_labe
         "ㅇ 지원기간 : 2031. 8 ~ 2034. 12 (41개월 이내)\n"
     )
     assert _titled(text) == [("지원기간", date(2031, 8, 1), date(2034, 12, 31))]
+
+
+# Completion targets
+
+
+def test_a_target_in_a_quoted_saying_with_the_works_named_after_it_is_its_own_item() -> None:
+    text = (
+        "예시시 신청사 내년 첫삽\n입력 | 2030-10-14 03:00:00\n"
+        "예시시는 13일 “2033년 말 준공을 목표로 내년 2월 신청사 건립 공사를 시작한다”고 밝혔다.\n"
+    )
+    titled = _titled(text)
+    assert ("신청사 준공", date(2033, 1, 1), date(2033, 12, 31)) in titled
+    assert any(due == date(2031, 2, 28) for _, _, due in titled)
+
+
+def test_a_completion_told_as_the_sentences_topic_is_titled_by_the_works() -> None:
+    text = (
+        "경제\n예시시 신청사 착공\n"
+        "예시시 신청사 건축공사가 곧 시작된다. 완공은 2033년 12월께 가능할 전망이다.\n"
+    )
+    assert _titled(text) == [("예시시 신청사 완공", date(2033, 12, 1), date(2033, 12, 31))]
