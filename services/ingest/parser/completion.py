@@ -19,8 +19,12 @@ _TOPIC = re.compile(r"^\s*([가-힣A-Za-z·]{1,15}(?:\s[가-힣A-Za-z·]{1,15}){
 _WORKS = re.compile(r"(?<![가-힣A-Za-z])([가-힣A-Za-z]{3,15})\s?공사(?:가|를|는|의|도)\s")
 # `서울시 신청사 건축공사가`, `신청사 건립 공사를`: the thing the works build, named before the kind of works.
 _BUILT_BY_WORKS = re.compile(
-    r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z]{2,15}(?:\s[가-힣A-Za-z]{2,15})?)\s(?:건립|건설|신축|증축|건축|조성)\s?공사"
+    r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z]{2,15}(?:\s[가-힣A-Za-z]{2,15})?)\s(건립|건설|신축|증축|건축|조성)\s?공사"
 )
+# `서울시가 … 2019년 말까지 청사 1개 동을 새로 짓는다`: built by then, a completion; the works the
+# paragraph goes on to name (`서소문청사 증축 공사를`) are the thing.
+_BUILT_BY = re.compile(r"[^.]{0,30}?(?:새로\s)?(?:짓는다|지을\s계획|건립한다|건립할\s계획)")
+_WORKS_REACH = 300
 # `완공은 2008년 12월께 가능할 전망이다`: the completion as the sentence's topic, its date after it.
 _ACT_TOPIC_BEFORE = re.compile(r"(준공|완공|개통|개관|개장)(?:은|는)\s?$")
 _SENTENCE_REACH = 160
@@ -53,17 +57,26 @@ def _thing(lines: list[str], number: int, line: str, at: int) -> str:
     end = line.find("다.", at, at + _SENTENCE_REACH)  # the works the date's own sentence names after it
     built = _BUILT_BY_WORKS.search(line, 0, at) or _BUILT_BY_WORKS.search(line, at, end if end > 0 else at)
     if built is not None and not _ACTOR.search(built.group(1)):
-        return built.group(1)
+        return _without_modifier(built.group(1))
     for earlier in range(number - 1, max(0, number - 1 - _LOOK_BACK), -1):
         if name := _topic(lines[earlier - 1][:_MAX_LINE]):
             return name
     return ""
 
 
+def _without_modifier(name: str) -> str:
+    """`규모의 서소문청사` → `서소문청사`: a modifier ending in `의` is no part of the thing's name."""
+    words = name.split()
+    return words[-1] if len(words) > 1 and words[0].endswith("의") else name
+
+
 def _completion_title(item: Candidate, lines: list[str]) -> str:
     line = item.source_line(lines, _MAX_LINE)
     at = line.find(item.expr) if item.expr else -1
     found = _TARGET.match(line, at + len(item.expr)) if at >= 0 else None
+    if found is None and at >= 0 and _BUILT_BY.match(line, at + len(item.expr)):
+        works = _BUILT_BY_WORKS.search(line, at, at + _WORKS_REACH)
+        return f"{_without_modifier(works.group(1))} {works.group(2)} 준공" if works else ""
     if found is None:
         topic = _ACT_TOPIC_BEFORE.search(line, max(0, at - 6), at) if at >= 0 else None
         if topic is None:

@@ -265,8 +265,12 @@ def is_inline(text: str, expr: TimeExpr) -> bool:
     return paren_group(text, expr) is None
 
 
-# A year with its own completion target after it (`2028년 말 준공을 목표로`) is a target, not context.
-_OWN_TARGET = re.compile(r"\s?(?:[가-힣]{1,8}\s)?(?:준공|완공|개관|개통|착공)\s?(?:을|를)?\s?목표")
+# A year with its own completion target after it (`2028년 말 준공을 목표로`), or its own step gone
+# through before the next date (`내년 설계를 거쳐 2018년 초 착공`), is a step, not context.
+_OWN_TARGET = re.compile(
+    r"\s?(?:[가-힣]{1,8}\s)?(?:준공|완공|개관|개통|착공)\s?(?:을|를)?\s?목표"
+    r"|\s?[가-힣]{2,8}(?:을|를)\s(?:거쳐|마치고|마친\s뒤|끝내고)\s"
+)
 _TARGET_REACH = 24
 
 

@@ -173,3 +173,19 @@ def test_a_completion_told_as_the_sentences_topic_is_titled_by_the_works() -> No
         "예시시 신청사 건축공사가 곧 시작된다. 완공은 2033년 12월께 가능할 전망이다.\n"
     )
     assert _titled(text) == [("예시시 신청사 완공", date(2033, 12, 1), date(2033, 12, 31))]
+
+
+def test_built_by_a_date_is_a_completion_titled_by_the_works_the_paragraph_names() -> None:
+    text = (
+        "예시시 별관 증축\n"
+        "예시시가 예시별관에 2033년 말까지 청사 1개 동을 새로 짓는다. 예시시는 지상 7층 규모의 예시청사 "
+        "증축 공사를 내년 설계를 거쳐 2032년 초 착공할 계획이라고 18일 밝혔다.\n"
+        "2030-08-19 12면\n"
+    )
+    titled = _titled(text)
+    assert ("예시청사 증축 준공", None, date(2033, 12, 31)) in titled
+    assert [(s, d) for _, s, d in titled] == [
+        (None, date(2033, 12, 31)),
+        (date(2031, 1, 1), date(2031, 12, 31)),
+        (date(2032, 1, 1), date(2032, 3, 31)),
+    ]
