@@ -525,6 +525,24 @@ def _topic_step(norm: str, expr: TimeExpr, end: int) -> str:
     return f"{topic.group(1)} {action}" if action and action != topic.group(1) else ""
 
 
+# `원서 접수는 오는 23~26일이며 필기시험은 3월 14일 치러진다`: each clause is a topic, its date and at most
+# a verb of holding; the topic is the step.
+_CLAUSE_TOPIC = re.compile(r"\s*([가-힣]{1,10}(?:\s[가-힣]{1,10}){0,2}?)(?:은|는)\s")
+_HOLDING_ONLY = re.compile(
+    r"\s?(?:에\s?)?(?:치러진다|치러진|치른다|진행한다|진행된다|진행|실시한다|실시된다|실시|열린다|이다)?[.\s]*"
+)
+_TOPIC_MAX = 40
+
+
+def _clause_topic(norm: str, clause: Clause) -> str:
+    expr = clause.exprs[0]
+    if expr.start - clause.start > _TOPIC_MAX or not _HOLDING_ONLY.fullmatch(norm, expr.end, clause.end):
+        return ""
+    before = norm[clause.start : expr.start]
+    topic = _CLAUSE_TOPIC.fullmatch(before[:-3] if before.endswith("오는 ") else before)
+    return topic.group(1) if topic is not None and not _ACTOR_TOPIC.search(topic.group(1)) else ""
+
+
 def _quoted_step(norm: str, expr: TimeExpr) -> str:
     """`관계자는 "축성행렬은 오는 5월 20일 오후 4시에 시작하게 된다"며 …`: a date inside a quotation is
     the quoted step's (`축성행렬 시작`), not of the words around the quotation."""
@@ -611,7 +629,9 @@ def _clause_candidates(
             kept_starts, expr.start - _QUOTE_REACH
         )
         quoted = _quoted_step(norm, expr) if prose and near == 1 and len(clause.exprs) == 1 else ""
-        quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
+        quoted = (
+            quoted or (_topic_step(norm, expr, clause.end) if prose else "") or _clause_topic(norm, clause)
+        )
         if quoted:
             title = quoted
         step = (

@@ -189,3 +189,22 @@ def test_built_by_a_date_is_a_completion_titled_by_the_works_the_paragraph_names
         (date(2031, 1, 1), date(2031, 12, 31)),
         (date(2032, 1, 1), date(2032, 3, 31)),
     ]
+
+
+# Clauses of `A는 … 이며 B는 …`
+
+
+def test_each_topic_of_a_copula_sentence_titles_its_own_date() -> None:
+    text = "date 2030-02-12 예시시\n원서 접수는 오는 23~26일이며 필기시험은 3월 14일 치러진다.\n"
+    assert _titled(text) == [
+        ("원서 접수", date(2030, 2, 23), date(2030, 2, 26)),
+        ("필기시험", date(2030, 3, 14), date(2030, 3, 14)),
+    ]
+
+
+def test_the_text_after_a_copula_goes_to_the_next_clause() -> None:
+    text = "date 2030-02-12 예시시\n서류 접수는 2월 20일까지이며 면접은 3월 5일에 진행한다.\n"
+    assert _titled(text) == [
+        ("서류 접수", None, date(2030, 2, 20)),
+        ("면접", date(2030, 3, 5), date(2030, 3, 5)),
+    ]
