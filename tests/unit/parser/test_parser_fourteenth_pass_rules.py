@@ -208,3 +208,11 @@ def test_the_text_after_a_copula_goes_to_the_next_clause() -> None:
         ("서류 접수", None, date(2030, 2, 20)),
         ("면접", date(2030, 3, 5), date(2030, 3, 5)),
     ]
+
+
+def test_the_copula_of_a_date_taken_out_is_no_part_of_the_title() -> None:
+    text = (
+        "예시시 상수도\n예시 블록시스템 사업 기간은 2031년부터 2034년까지이며, 설비로는 유량계 등이 있다.\n"
+    )
+    ((title, _, _),) = _titled(text)
+    assert not title.endswith("이며")
