@@ -5,7 +5,10 @@ lead, restates it in the body (`2028년 말 준공 목표` … `2028년 12월 �
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from .completion import BUILT_BY_WORKS
 
 if TYPE_CHECKING:
     from .extract import Candidate
@@ -65,6 +68,7 @@ def drop_restated_targets(items: list[Candidate]) -> list[Candidate]:
     the act, the act said in one word) is kept; a year holding a finer mention of the act is dropped."""
     acts: dict[str, list[int]] = {}
     dropped: set[int] = set()
+    named: dict[int, Candidate] = {}
     for index, item in enumerate(items):
         act = _act(item.title)
         if act is None or item.expr_norm.due is None:
@@ -79,6 +83,8 @@ def drop_restated_targets(items: list[Candidate]) -> list[Candidate]:
             if _period(earlier) == _period(item):
                 loser = index if _better(earlier, item) is earlier else other
                 dropped.add(loser)
+                winner = other if loser == index else index
+                named[winner] = _named_by(items[winner], items[loser], named.get(winner))
             elif _holds(earlier, item):
                 dropped.add(other)
             elif _holds(item, earlier):
@@ -87,4 +93,16 @@ def drop_restated_targets(items: list[Candidate]) -> list[Candidate]:
                 break
         if index not in dropped and len(bucket) < _BUCKET:
             bucket.append(index)
-    return [item for index, item in enumerate(items) if index not in dropped]
+    return [named.get(index, item) for index, item in enumerate(items) if index not in dropped]
+
+
+def _named_by(kept: Candidate, other: Candidate, renamed: Candidate | None) -> Candidate:
+    """`같은 달 말 착공` kept for `내년 2월 신청사 건립 공사를 시작` (the same month): the act alone takes the
+    thing the other mention's works name (`신청사 착공`)."""
+    if renamed is not None:
+        return renamed
+    act = _act(kept.title)
+    works = BUILT_BY_WORKS.search(other.title)
+    if act is None or act[1] > 0 or works is None:
+        return kept
+    return replace(kept, title=f"{works.group(1).split()[-1]} {kept.title.strip()}")

@@ -216,3 +216,17 @@ def test_the_copula_of_a_date_taken_out_is_no_part_of_the_title() -> None:
     )
     ((title, _, _),) = _titled(text)
     assert not title.endswith("이며")
+
+
+def test_an_act_titled_alone_is_the_act_of_the_works_its_sentence_names() -> None:
+    text = "예시시 청사\n예시시는 예시청사 증축 공사를 내년 설계를 거쳐 2032년 초 착공할 계획이라고 18일 밝혔다.\n"
+    assert ("예시청사 증축 착공", date(2032, 1, 1), date(2032, 3, 31)) in _titled(text, date(2030, 8, 19))
+
+
+def test_an_act_kept_for_a_restatement_takes_the_thing_its_works_name() -> None:
+    text = (
+        "예시시 신청사 첫삽\n입력 | 2030-10-14 03:00:00\n"
+        "예시시는 13일 “2033년 말 준공을 목표로 내년 2월 신청사 건립 공사를 시작한다”고 밝혔다.\n"
+        "입찰을 거쳐 내년 2월 초 시공사를 선정한 뒤 같은 달 말 착공할 예정이다.\n"
+    )
+    assert ("신청사 착공", date(2031, 2, 1), date(2031, 2, 28)) in _titled(text)
