@@ -12,6 +12,7 @@ from . import _accel
 if (_native := _accel.native_dir()) is not None:
     __path__.insert(0, _native)  # compiled modules (make native) shadow the sources below
 
+from .asides import drop_asides
 from .bare import name_bare_labels
 from .began import join_began_days
 from .briefing import title_schedule_details
@@ -50,6 +51,7 @@ from .referents import name_the_project, title_by_own_label, title_table_rows
 from .repeats import drop_coarse_restatements, drop_contained_repeats, drop_year_frames
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
 from .respectively import split_respective_rounds
+from .restated import drop_restated_targets
 from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
 from .selfref import drop_own_dates
@@ -151,6 +153,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_announced_calls(title_listed_rounds(found_items, lines), lines)
     found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
+    found_items = drop_asides(found_items, lines)
     found_items = split_respective_rounds(drop_named_periods(found_items, lines), lines)
     found_items = title_schedule_details(drop_own_dates(found_items, lines), lines)
     found_items = title_list_heads(title_note_fields(found_items, lines), lines)
@@ -164,7 +167,7 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     items = drop_restated_ends(drop_bare_restatements(items))
     items = drop_year_frames(drop_coarse_restatements(drop_contained_repeats(items)), title, lines)
     items = drop_open_restatements(drop_same_day_repeats(items, title))
-    items = drop_status_and_headline_repeats(items, lines)
+    items = drop_restated_targets(drop_status_and_headline_repeats(items, lines))
     milestones = to_milestones(items, key, lambda context: assign_owner(contacts, context))
     return ParsedPlan(plan_key=key, title=title, doc_date=doc_date, milestones=tuple(milestones))
 

@@ -25,6 +25,10 @@ _MAX_LISTED = 25
 _BUDGET_HINT = re.compile(r"\d\s?(?:억|조|백만|원)")
 
 
+# `… 23~26일이며`, `… 6일까지이고`: the copula ends the clause of the date before it.
+_COPULA_AFTER = re.compile(r"\s?(?:까지)?(?:이며|이고|며|고)\s?,?\s")
+
+
 class Clause(NamedTuple):
     start: int
     end: int
@@ -109,10 +113,14 @@ def _split_multi(text: str, start: int, end: int, exprs: tuple[TimeExpr, ...], w
             span = paren_group(text, expr)
             cut = span[1] if span else exprs[index + 1].start
             cut = min(max(cut, expr.end), exprs[index + 1].start)
+            after = cut
+            copula = _COPULA_AFTER.match(text, expr.end, exprs[index + 1].start)
+            if copula is not None:  # `원서 접수는 23~26일이며 필기시험은 3월 14일`: the copula ends the
+                cut, after = expr.end, copula.end()  # clause; the next topic is the next clause's
         else:
-            cut = end
+            cut = after = end
         result.append(Clause(start, cut, (expr,), word if index == 0 else ""))
-        start = cut
+        start = after
     return result
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -37,7 +37,7 @@ _BARE_DAY_RANGE = re.compile(
     r"(?<![\d.,'/:~월])(\d{1,2})\s?~\s?(\d{1,2})\s?일(?!\s?(?:이내|간|동안|이상|째|분))"
 )
 _FOLLOWING_REACH = 40
-_SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(\d{1,2})\s?일")
+_SAME_MONTH_DAY = re.compile(r"같은\s?달\s?(?:(\d{1,2})\s?일|(초|말)(?=[^가-힣]|까지|에))")
 _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
 _REL_YEAR_SUFFIX = re.compile(r"\s?(?:안|내|중|말|연말|연중)(?=까지|[^가-힣]|$)")
 _YEAR = re.compile(
@@ -60,7 +60,10 @@ _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
 _PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
 # `이달 안에`, `이번 달 내로`: within the month counted from the document's date.
 _WITHIN_MONTH = re.compile(r"\s?(?:안|내)(?:에|로)?(?=[^가-힣]|$)")
-_MONTH_SUFFIX = re.compile(r"\s?(?:(?:중순|초순|하순)경?|중|초|말|경)(?=까지|부터|[^가-힣]|$)")
+_MONTH_SUFFIX = re.compile(r"\s?(?:(?:중순|초순|하순)경?|중|초|말|경|께)(?=까지|부터|[^가-힣]|$)")
+# `2018년 초` (the first quarter); `2019년 말까지`, `2008년께 완공`: the year, due at its end (the word is
+# read, so it is no part of the title that follows; `(2025년 말)` in a bracket stays the year as written).
+_YEAR_PART = re.compile(r"\s?(?:(초)(?=까지|부터|에|[^가-힣]|$)|(말|께|경)(?=까지|부터|에|\s))")
 _NOT_BARE_MONTH = re.compile(
     r"\s?(?:개|명|건|회|억|조|만|천|%|차|년|배|종|곳|편|대|과제|시간|MW|분|주|위|단계|[가-힣]{2})|[,.]\d"
 )
@@ -90,6 +93,9 @@ _DOTTED_DAY = re.compile(
     r"|(?:(?<=\(~)|(?<=\(~\s))(?:1[0-2]|0?[1-9])\.\s?(?:[12]\d|3[01]|0?[1-9])\.\)"
 )
 _UNTIL = re.compile(r"\.?\s?까지")
+_SPAN_WORDS = {"이틀": 2, "사흘": 3, "나흘": 4, "닷새": 5, "엿새": 6, "이레": 7, "열흘": 10}
+_SPAN_DAYS = re.compile(r"\s?(?:(이틀|사흘|나흘|닷새|엿새|이레|열흘)|(\d{1,2})\s?일)\s?(?:간|동안)")
+_LONGEST_SPAN = 31
 # `11월 3일(금)부터 11월 4일(토) 이틀간`: the span said as a length instead of `까지`.
 _DURATION = re.compile(r"\s?(?:이틀|사흘|나흘|닷새|엿새|\d{1,3}\s?일)\s?(?:간|동안)")
 # `2025. 6. 12.(목) 15:00 ~ 18:00`: the hours of one day, not a range of days.
@@ -258,7 +264,20 @@ def _dated_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     assert tail is not None  # every part of the pattern is optional
     after_year = m.end() + len(tail.group("nen") or "")
     allow_bare = (not tail.group("nen") and "." in (tail.group("sep") or "")) or m.group("yb") is not None
-    return _sub_point(text, tail.end(), year, allow_bare) or _year_point(year, after_year)
+    if m.group("y4") and tail.group("sep") == " " and not tail.group("nen"):
+        allow_bare = _DOTTED_DAY.match(text, tail.end()) is not None  # `2026 2. 26.(목)`: a dot left out
+    sub = _sub_point(text, tail.end(), year, allow_bare)
+    return sub or (_year_part(text, year, after_year) if tail.group("nen") else _year_point(year, after_year))
+
+
+def _year_part(text: str, year: int, end: int) -> _Point:
+    """`2018년 초`: its first quarter; `2019년 말`, `2008년께`: the year, the word read."""
+    part = _YEAR_PART.match(text, end)
+    if part is None:
+        return _year_point(year, end)
+    if part.group(1):
+        return _Point(date(year, 1, 1), date(year, 3, 31), "quarter", part.end())
+    return _year_point(year, part.end())
 
 
 def _point_at(
@@ -430,6 +449,9 @@ def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
     if expr.kind == "deadline":
         until = _UNTIL.match(text, _after_tail(text, expr.end, expr.grain))
         if until:
+            span = span_before(text, until.end(), expr)
+            if span is not None:
+                return span
             return TimeExpr(
                 expr.start, until.end(), "deadline", None, expr.due, expr.grain, expr.explicit_year
             )
@@ -439,6 +461,18 @@ def _with_suffix(text: str, expr: TimeExpr) -> TimeExpr:
                 expr.start, since.end(), "ongoing", expr.starts, None, expr.grain, expr.explicit_year
             )
     return expr
+
+
+def span_before(text: str, pos: int, expr: TimeExpr) -> TimeExpr | None:
+    """`오는 21일까지 사흘간`: a span of days ending on the day, so it starts the days before (19 to 21)."""
+    span = _SPAN_DAYS.match(text, pos) if expr.grain == "day" and expr.due is not None else None
+    if span is None or expr.due is None:
+        return None
+    days = _SPAN_WORDS.get(span.group(1)) or int(span.group(2) or 0)
+    if not 2 <= days <= _LONGEST_SPAN:
+        return None
+    first = expr.due - timedelta(days=days - 1)
+    return TimeExpr(expr.start, span.end(), "range", first, expr.due, "day", expr.explicit_year)
 
 
 def find_time_exprs(
@@ -473,6 +507,8 @@ def find_time_exprs(
         found = _same_month_days(text, found)
     if found and "~" in text:
         found = _following_day_ranges(text, found)
+    if len(found) > 1 and "또는" in text:
+        found = _either_day(text, found)
     return found
 
 
@@ -548,15 +584,28 @@ def _same_month_days(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
 
     def place(m: re.Match[str], anchor: TimeExpr | None, out: list[TimeExpr]) -> None:
         day = (anchor.due or anchor.starts) if anchor is not None else None
-        when = _safe_day(day.year, day.month, int(m.group(1))) if day is not None else None
+        if day is None:
+            return
+        first, when = _same_month_point(day, m)
         if when is None:
             return
         start = m.start()
         if out and out[-1].grain == "year" and not text[out[-1].end : m.start()].strip():
             start = out.pop().start  # `내년 같은 달`: the year repeats the month's
-        out.append(TimeExpr(start, m.end(), "deadline", when, when, "day", False))
+        out.append(TimeExpr(start, m.end(), "deadline", first, when, "day" if m.group(1) else "month", False))
 
     return _walk_matches(text, found, _SAME_MONTH_DAY, keeps, place)
+
+
+def _same_month_point(day: date, m: re.Match[str]) -> tuple[date | None, date | None]:
+    """`같은 달 28일`: that day; `같은 달 말` / `같은 달 초`: that part of the month (`내년 2월 초 시공사를
+    선정한 뒤 같은 달 말 착공`: the end of February)."""
+    if m.group(1):
+        when = _safe_day(day.year, day.month, int(m.group(1)))
+        return when, when
+    first = day.replace(day=1)
+    last = first.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return _part_of_month(first, last, m.group(2))
 
 
 def _following_day_ranges(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
@@ -581,6 +630,34 @@ def _following_day_ranges(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
         out.append(TimeExpr(m.start(), m.end(), "range", first, last, "day", anchor.explicit_year))
 
     return _walk_matches(text, found, _BARE_DAY_RANGE, keeps, place)
+
+
+_EITHER = re.compile(r"\.?\s?(?:\([월화수목금토일]\))?\s?또는\s?")
+_EITHER_GAP = 12
+_EITHER_DAYS = 7
+
+
+def _either_day(text: str, found: list[TimeExpr]) -> list[TimeExpr]:
+    """`2026. 3. 7.(토) 또는 2026. 3. 8.(일)`: a step on one of two near days is entered as the span of
+    both (one step, not two)."""
+    out: list[TimeExpr] = []
+    for expr in found:
+        prev = out[-1] if out else None
+        if prev is not None and _either_pair(text, prev, expr):
+            out[-1] = TimeExpr(prev.start, expr.end, "range", prev.due, expr.due, "day", prev.explicit_year)
+        else:
+            out.append(expr)
+    return out
+
+
+def _either_pair(text: str, first: TimeExpr, second: TimeExpr) -> bool:
+    if not (first.grain == second.grain == "day" and first.kind == second.kind == "deadline"):
+        return False
+    if first.due is None or second.due is None or first.starts is None or second.starts is None:
+        return False
+    if not 0 < (second.due - first.due).days <= _EITHER_DAYS or second.start - first.end > _EITHER_GAP:
+        return False
+    return _EITHER.fullmatch(text, first.end, second.start) is not None
 
 
 def _safe_day(year: int, month: int, day: int) -> date | None:

@@ -33,7 +33,11 @@ _YEAR_MONTH_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s?[.년]\s?(\d{1,2})\s?\.?�
 _PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s?년도?\s?(?:시행\s?계획|추진\s?계획|실행\s?계획|업무\s?계획)")
 # A title's own year when nothing else dates the document (`충북도, 2023년 양성평등기금사업 공모`,
 # `2018 미지 포토보이스 프로젝트`): a notice is about that year.
-_TITLE_YEAR = re.compile(r"(?<![\d.'])((?:19|20)\d{2})(?:\s?년|\s?학년도|\s)(?!\s?\d)")
+# A year the title gives a target (`대구시, 신청사 2025년 착공·2030년 완공 목표`, `2028년까지 준공`) is
+# that target's, not the text's: an undated news item's `내년` stays unplaced.
+_TITLE_YEAR = re.compile(
+    r"(?<![\d.'])((?:19|20)\d{2})(?:\s?년|\s?학년도|\s)(?!\s?\d)(?!\s?(?:까지|착공|완공|준공|개통|개관))"
+)
 _PRESS = re.compile(r"보도\s?시점|보도\s?일시|보도자료|배포\s?일시|엠바고")
 _TITLE_SKIP = re.compile(
     r"보도|배포|조간|석간|의안번호|^심|^의$|^사$|^항$|연\s?월\s?일|^\(?제\s?\d+\s?회\)?$|^\d|^[<▶\-*]|^공개$"

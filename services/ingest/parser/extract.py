@@ -16,7 +16,7 @@ from .fields import plan_year_after
 from .lineyear import carried_in_line
 from .lists import bare_day_ranges, listed_round_title
 from .model import Target
-from .named import ACTION_NOUN, applicants_step, named_object, prepared_for
+from .named import ACTION_NOUN, applicants_step, held_object, named_object, prepared_for
 from .prose import bare_days, is_past, sentences
 from .selection import drop_attributive_years, funded_step, group_text, keep_expr, paren_text
 from .sentences import ahead_of_dateline, listed_days
@@ -89,6 +89,7 @@ _SPACED_MAX = 7
 _CALL_TAIL = re.compile(r"\s?(?:공모|모집|공모전|재공모)$")
 _ONE_WORD_REMARK = re.compile(r"[가-힣]{2,8}")
 _LABEL_PLANNED = re.compile(r"^\(?\s?([가-힣]{2,6})\s?\)?\s?(?:\(\s?\.?\s?예정\s?\)|\.?\s?예정)$")
+_KINDS_LISTED = re.compile(r"\s및\s|[·,]")
 _GENERIC_STEP = re.compile(r"^([가-힣]{0,6}?)\s?(?:시기|기간|일정|기한|일시|일자)$")
 # `- 2023년도 …`, `[공모전] 2021년 … 공모전(~4.27)`: a title's bullet, board tag and closing note
 # are not part of what the notice is about.
@@ -237,6 +238,8 @@ def _notice_step(title: str, subject: str, node: Logical | None = None) -> str:
     generic = _GENERIC_STEP.match(title)
     if generic and not subject and node is not None:
         subject = next(_parent_titles(node), "")
+        if subject.endswith(_STEP_ENDS) and _KINDS_LISTED.search(subject):
+            subject = ""  # `나. 지원규모 및 기간` / `ㅇ 지원기간 : …`: the heading lists kinds of field; the label names the step
     if not generic or not subject:
         return title
     step = generic.group(1).strip()
@@ -523,6 +526,24 @@ def _topic_step(norm: str, expr: TimeExpr, end: int) -> str:
     return f"{topic.group(1)} {action}" if action and action != topic.group(1) else ""
 
 
+# `원서 접수는 오는 23~26일이며 필기시험은 3월 14일 치러진다`: each clause is a topic, its date and at most
+# a verb of holding; the topic is the step.
+_CLAUSE_TOPIC = re.compile(r"\s*([가-힣]{1,10}(?:\s[가-힣]{1,10}){0,2}?)(?:은|는)\s")
+_HOLDING_ONLY = re.compile(
+    r"\s?(?:에\s?)?(?:치러진다|치러진|치른다|진행한다|진행된다|진행|실시한다|실시된다|실시|열린다|이다)?[.\s]*"
+)
+_TOPIC_MAX = 40
+
+
+def _clause_topic(norm: str, clause: Clause) -> str:
+    expr = clause.exprs[0]
+    if expr.start - clause.start > _TOPIC_MAX or not _HOLDING_ONLY.fullmatch(norm, expr.end, clause.end):
+        return ""
+    before = norm[clause.start : expr.start]
+    topic = _CLAUSE_TOPIC.fullmatch(before[:-3] if before.endswith("오는 ") else before)
+    return topic.group(1) if topic is not None and not _ACTOR_TOPIC.search(topic.group(1)) else ""
+
+
 def _quoted_step(norm: str, expr: TimeExpr) -> str:
     """`관계자는 "축성행렬은 오는 5월 20일 오후 4시에 시작하게 된다"며 …`: a date inside a quotation is
     the quoted step's (`축성행렬 시작`), not of the words around the quotation."""
@@ -611,11 +632,14 @@ def _clause_candidates(
             kept_starts, expr.start - _QUOTE_REACH
         )
         quoted = _quoted_step(norm, expr) if prose and near == 1 and len(clause.exprs) == 1 else ""
-        quoted = quoted or (_topic_step(norm, expr, clause.end) if prose else "")
+        quoted = (
+            quoted or (_topic_step(norm, expr, clause.end) if prose else "") or _clause_topic(norm, clause)
+        )
         if quoted:
             title = quoted
         step = (
             named_object(norm, expr)
+            or held_object(norm, expr)
             or applicants_step(norm, expr, ctx.subject)
             or prepared_for(norm, expr)
             or funded_step(norm, expr, lambda: normalise(node.text[max(0, offset - _TOPIC_BEFORE) : offset]))

@@ -29,6 +29,19 @@ def named_object(norm: str, expr: TimeExpr) -> str:
     return f"{name} {action.group(1)}" if action and action.group(1) not in name else name
 
 
+# `… 오는 21일까지 사흘간 대전 KAIST 대강당에서 '2026년도 … 설명회'를 연다고 밝혔다`: the quoted name the
+# sentence opens (holds) after the date, across the venue.
+_HELD_OBJECT = re.compile(
+    r"[^.'\"「“‘]{0,40}?['\"「“‘]([^'\"」”’]{4,40})['\"」”’]\s?(?:을|를)\s?(?:연다|열\s?(?:예정|계획)|개최(?:한다|할))"
+)
+
+
+def held_object(norm: str, expr: TimeExpr) -> str:
+    """The quoted event a sentence says is held in the period just before it (the window after it)."""
+    found = _HELD_OBJECT.match(norm[expr.end : expr.end + _REACH + 20])
+    return clean_title(found.group(1)) if found else ""
+
+
 def applicants_step(norm: str, expr: TimeExpr, subject: str) -> str:
     """`신청을 원하는 동아리는 2월 13일부터 15일까지 구비 서류를 …`: the applicants as the sentence's topic;
     the step is their application to what the notice is about (`… 지원사업 신청`)."""

@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date
 
-from .dates import TimeExpr
+from .dates import TimeExpr, span_before
 
 _SENTENCE_END = re.compile(r"(?<=다\.)\s+|(?<=다\.)(?=\S)|(?<=\.)\s+(?=[가-힣「‘'\"“(])")
 # `… 조성한 바 있다` (has been done): history, as the past tense is; `거쳤다`, `늦어졌다`, `마쳤다`: past stems too.
@@ -85,7 +85,8 @@ def bare_days(text: str, doc_date: date, taken: list[tuple[int, int]]) -> list[T
         if _REPORTED_AFTER.match(text, m.end()):
             continue
         when = doc_date.replace(day=day)
-        out.append(TimeExpr(m.start(), m.end(), "deadline", when, when, "day", False))
+        expr = TimeExpr(m.start(), m.end(), "deadline", when, when, "day", False)
+        out.append(span_before(text, m.end(), expr) or expr)  # `오는 21일까지 사흘간`: from the 19th
     return out
 
 

@@ -220,7 +220,8 @@ def _in_quoted_name(text: str, expr: TimeExpr) -> bool:
     if opened < 0 or any(q in before[opened:] for q in _QUOTE_CLOSE):
         return False
     closed = min((i for i in (after.find(q) for q in _QUOTE_CLOSE) if i >= 0), default=-1)
-    return closed > 1
+    # `“2028년 말 준공을 목표로 … 시작한다”고 밝혔다`: a saying quoted whole (it ends a sentence), no name
+    return closed > 1 and not after[:closed].rstrip(" .").endswith("다")
 
 
 def _in_quoted_plan_name(text: str, expr: TimeExpr) -> bool:
@@ -264,6 +265,15 @@ def is_inline(text: str, expr: TimeExpr) -> bool:
     return paren_group(text, expr) is None
 
 
+# A year with its own completion target after it (`2028년 말 준공을 목표로`), or its own step gone
+# through before the next date (`내년 설계를 거쳐 2018년 초 착공`), is a step, not context.
+_OWN_TARGET = re.compile(
+    r"\s?(?:[가-힣]{1,8}\s)?(?:준공|완공|개관|개통|착공)\s?(?:을|를)?\s?목표"
+    r"|\s?[가-힣]{2,8}(?:을|를)\s(?:거쳐|마치고|마친\s뒤|끝내고)\s"
+)
+_TARGET_REACH = 24
+
+
 def drop_attributive_years(text: str, exprs: list[TimeExpr], cuts: list[int]) -> list[TimeExpr]:
     """An inline bare year next to a more precise date of the same clause (`cuts`: where the
     clauses start) is context, not a milestone of its own."""
@@ -274,6 +284,8 @@ def drop_attributive_years(text: str, exprs: list[TimeExpr], cuts: list[int]) ->
     for expr in exprs:
         plain_year = expr.grain == "year" and expr.kind == "deadline" and expr.starts is not None
         attributive = plain_year and bisect_right(cuts, expr.start) in precise and is_inline(text, expr)
+        if attributive and _OWN_TARGET.match(text, expr.end, expr.end + _TARGET_REACH):
+            attributive = False  # `2028년 말 준공을 목표로 내년 2월 … 공사를 시작`: two targets
         if attributive and not has_count(group_text(text, expr)):
             continue
         kept.append(expr)

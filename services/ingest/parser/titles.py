@@ -43,7 +43,9 @@ _EMPTY_PARENS = re.compile(r"\(\s*[,/]?\s*\)|,\s*(?=\))|\(\s*,\s*")
 _TRAILING = re.compile(
     r"(?:\s|[,.:;·~\-(]|\b등)+$|(?<=[가-힣」)])(?:을|를|은|는)$|(?<=[」)])(?:이|가|도|의|에|으로|로|과|와)$"
     r"|(?<=[가-힣」)])(?:하고|하며|하여)$|(?<=[가-힣」)])\s예정$|(?<=[가-힣]{2})될$"
+    r"|(?<=[가-힣」)])\s(?:이며|이고)$"
 )
+# `사업 기간은 2024년부터 2028년까지이며,` → `… 이며`: the copula of the date taken out stands alone.
 # `… 최종 확정될 (예정이다)`: the passive ending of what is planned (`확정될` → `확정`) is no part of the step.
 # `_TRAILING` matches end the text; the search starts this far from the end (see `trim_trailing`).
 _TAIL_WINDOW = 12

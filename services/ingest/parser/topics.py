@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from .extract import Candidate
 
 _BEFORE = 40
+_AFTER = 80
+_REPORTED = re.compile(r"(?:밝혔|말했|전했|발표했)")
 _SHORT = 8  # letters: `기본설계에 착수`, `착공`
 _WORD = r"[가-힣A-Za-z][가-힣A-Za-z0-9·~]{1,13}"
 # the last topic of the window: one or two words (`합강동 과학문화센터도`), not an adnominal (`…공간인`)
@@ -51,8 +53,8 @@ def _with_topic(item: Candidate, text: str) -> Candidate | None:
     ends = list(_SENTENCE_END.finditer(window))
     window = window[ends[-1].end() :] if ends else window
     found = _TOPIC.search(window)
-    if found is None:
-        return None
+    if found is None or _REPORTED.search(text, e.end, e.end + _AFTER):
+        return None  # `예시시는 … 착공할 계획이라고 밝혔다`: the topic is the announcer, not the works
     topic = found.group(1)
     if any(mark in window[found.end() :] for mark in _NOT_SAME_CLAUSE):
         return None  # the topic of an earlier clause
