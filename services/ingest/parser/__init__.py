@@ -14,6 +14,8 @@ if (_native := _accel.native_dir()) is not None:
 
 from .asides import drop_asides
 from .bare import name_bare_labels
+from .began import join_began_days
+from .briefing import title_schedule_details
 from .budget import budget_in_preparation, prepared_the_year_before
 from .calls import close_open_starts, later_call_year, title_announced_calls
 from .chains import title_chain_stages, title_held_events
@@ -34,23 +36,31 @@ from .docinfo import (
 )
 from .extract import Candidate, DocContext, candidates, notice_step, notice_subject, schedule_heading_year
 from .fields import read_fields
+from .listhead import title_list_heads
 from .lists import title_listed_rounds
 from .merge import dedupe, drop_open_restatements, drop_same_day_repeats, norm_title, to_milestones
 from .model import ParsedMilestone, ParsedPlan, Target
 from .newsdate import articles_without_year, listed_release_date
 from .nonitems import drop_bare_restatements, drop_non_milestones
+from .notelabels import title_note_fields
 from .owners import assign_owner, find_contacts
+from .periodnames import drop_named_periods, named_round_year
+from .planyear import heading_plan_year
 from .records import title_by_record_label
 from .referents import name_the_project, title_by_own_label, title_table_rows
 from .repeats import drop_coarse_restatements, drop_contained_repeats, drop_year_frames
 from .reported import drop_reported, drop_restated_ends, drop_status_and_headline_repeats
+from .respectively import split_respective_rounds
 from .restated import drop_restated_targets
 from .rowspan import continue_month_rows, date_first_steps
 from .selection import paren_span
+from .selfref import drop_own_dates
 from .sentences import title_by_sentence
+from .stages import title_stages
 from .structure import logical_lines
 from .subjects import needs_subject
 from .titles import letters
+from .topics import title_short_by_topic
 from .undated import mend_titles
 
 __all__ = ["MAX_CHARS", "ParsedMilestone", "ParsedPlan", "Target", "is_native", "parse_plan"]
@@ -113,11 +123,11 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
             lines, text = unstamped, "\n".join(unstamped)
     stated = stated and doc_date is None
     doc_date = doc_date or found
-    plan_year = find_plan_year(title, lines, doc_date)
+    plan_year = heading_plan_year(lines) or find_plan_year(title, lines, doc_date)
     press = is_press_release(lines) or reported is not None  # a report of a release, in the news
     key = plan_key or make_plan_key(title, plan_year, press)
     ref_year = doc_date.year if doc_date else plan_year or later_call_year(lines)
-    year = plan_year or ref_year or find_named_year(lines)
+    year = plan_year or ref_year or find_named_year(lines) or named_round_year(lines)
     if doc_date is None and year is not None and budget_in_preparation(lines) == year:
         year = year - 1  # an undated call for the 2026 budget runs its schedule in 2025
         ref_year = year if ref_year is not None else None
@@ -144,12 +154,17 @@ def _parse(text: str, doc_date: date | None, plan_key: str | None) -> ParsedPlan
     found_items = title_held_events(title_chain_stages(found_items, lines))
     found_items = drop_reported(drop_non_milestones(found_items, lines, doc_date), lines)
     found_items = drop_asides(found_items, lines)
+    found_items = split_respective_rounds(drop_named_periods(found_items, lines), lines)
+    found_items = title_schedule_details(drop_own_dates(found_items, lines), lines)
+    found_items = title_list_heads(title_note_fields(found_items, lines), lines)
+    found_items = title_stages(join_began_days(found_items, lines), lines)
     found_items = continue_month_rows(count_from_events(found_items, lines), lines)
     found_items = date_first_steps(found_items, lines)
     unplaced = articles_without_year(lines)
     if unplaced:  # another article's year does not place these days
         found_items = [c for c in found_items if c.line not in unplaced or c.expr_norm.explicit_year]
-    items = drop_restated_ends(drop_bare_restatements(dedupe(_undated_title(found_items, lines))))
+    items = title_short_by_topic(dedupe(_undated_title(found_items, lines)), lines)
+    items = drop_restated_ends(drop_bare_restatements(items))
     items = drop_year_frames(drop_coarse_restatements(drop_contained_repeats(items)), title, lines)
     items = drop_open_restatements(drop_same_day_repeats(items, title))
     items = drop_restated_targets(drop_status_and_headline_repeats(items, lines))

@@ -18,11 +18,13 @@ from .textnorm import normalise
 
 _ANCHOR = re.compile(
     r"(?=['\d상하올금내명연다이])(?:'\d{2}(?!\d|\s?[대개명건회%])"
-    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?\d|~)|-\d{2}-\d{2}(?!\d)|/\d{1,2}/\d{1,2}(?!\d)|-(?:19|20)\d{2}(?![\d-])"
+    r"|(?<![\d.,])(?:19|20)\d{2}(?=\s?(?:년|\.\s?[\d上下]|~)|-\d{2}-\d{2}(?!\d)|/\d{1,2}/\d{1,2}(?!\d)|-(?:19|20)\d{2}(?![\d-])"
     r"|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\s?~\s?(?:19|20)\d{6}(?!\d))"
-    r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?(?:\(|까지))"
+    r"|(?<![\d.,'/:])\d{2}(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?(?:\(|까지)|\.\s?[上下])"
     r"|(?<![\d.,'/:~△(])(?:2\d|3[0-5])(?=\.(?:1[0-2]|0?[1-9])(?:\s?(?:Q|분기))?(?:\s*$|\s*[\t)]))"
     r"|(?<![\d.,'/:])\d{2}(?=년\s?(?:\d{1,2}\s?월|[1-4]\s?(?:/4\s?)?분기|[상하]\s?반기))"
+    r"|(?<![\d.,'/:~])\d{2}(?=년\s?(?:까지\s?)?(?:완공|준공|개통|착공|개교|개관|개소)(?![가-힣]{0,1}\s?(?:했|된|됐|한\s|하여|하였)))"
+    r"|(?<=\)\s)\d{2}(?=년(?:\s*$|\s?[,)]))"
     r"|(?<![\d.,'/:])\d{1,2}(?=\s?월(?!호)|\.\d{1,2}\s?일|\s?[·‧・]\s?[1-4]\s?분기|\s?분기)"
     r"|(?<![\d.,'/:~])\d{1,2}(?=\s?~\s?\d{1,2}\s?월)"
     r"|(?<![\d.,'/:~월])\d{1,2}(?=\s?일\s?(?:부터|~))"
@@ -40,7 +42,7 @@ _REL_MONTH = re.compile(r"내달|다음\s?달|이달|이번\s?달")
 _REL_YEAR_SUFFIX = re.compile(r"\s?(?:안|내|중|말|연말|연중)(?=까지|[^가-힣]|$)")
 _YEAR = re.compile(
     r"'(?P<y2>\d{2})(?!\d)|(?P<y4>(?:19|20)\d{2})(?!\d)"
-    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?(?:\(|까지)"
+    r"|(?P<yb>\d{2})(?=\.\d{1,2}\s?(?:월|~\s?\d{1,2}\s?월)|\.\d{1,2}\.\d{1,2}\.?\s?(?:\(|까지)|\.\s?[上下]"
     r"|\.(?:1[0-2]|0?[1-9])(?:\s?(?:Q|분기))?(?:\s*$|\s*[\t)]))|(?P<yn>\d{2})(?=년)"
     r"|(?P<yc>(?:19|20)\d{2})(?=(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d))"
 )
@@ -58,7 +60,7 @@ _MONTH_LIST_ITEM = re.compile(r"(?:\s?[,/]\s?|\s)(\d{1,2})\s?월")
 _PERIOD_SUFFIX = re.compile(r"\s?(?:중|내|말|초)(?![가-힣])")
 # `이달 안에`, `이번 달 내로`: within the month counted from the document's date.
 _WITHIN_MONTH = re.compile(r"\s?(?:안|내)(?:에|로)?(?=[^가-힣]|$)")
-_MONTH_SUFFIX = re.compile(r"\s?(?:중순|초순|하순|중|초|말|경|께)(?=까지|부터|[^가-힣]|$)")
+_MONTH_SUFFIX = re.compile(r"\s?(?:(?:중순|초순|하순)경?|중|초|말|경|께)(?=까지|부터|[^가-힣]|$)")
 # `2018년 초` (the first quarter); `2019년 말까지`, `2008년께 완공`: the year, due at its end (the word is
 # read, so it is no part of the title that follows; `(2025년 말)` in a bracket stays the year as written).
 _YEAR_PART = re.compile(r"\s?(?:(초)(?=까지|부터|에|[^가-힣]|$)|(말|께|경)(?=까지|부터|에|\s))")
@@ -199,7 +201,7 @@ def _month_point(text: str, pos: int, year: int, allow_bare: bool) -> _Point | N
     end = suffix.end() if suffix else end
     first, last = _month_period(year, month, last_month)
     if suffix and last_month == month:
-        first, last = _part_of_month(first, last, suffix.group(0).strip())
+        first, last = _part_of_month(first, last, suffix.group(0).strip().removesuffix("경"))
     return _Point(first, last, "month" if last_month == month else "months", end)
 
 
@@ -285,8 +287,10 @@ def _point_at(
     if dated:
         return dated, True
     word = text[pos : pos + 2]
-    if word == "연말" and ref_year is not None:  # `연말까지`: December of the document's year
-        return _Point(date(ref_year, 12, 1), date(ref_year, 12, 31), "month", pos + 2), True
+    if word == "연말" and ref_year is not None:  # `연말까지`: December of the document's year, or of
+        # the next year when the text is about it (a plan for the coming year; `내년 …, 연말까지`)
+        year = ctx_year if ctx_year == ref_year + 1 else ref_year
+        return _Point(date(year, 12, 1), date(year, 12, 31), "month", pos + 2), True
     if word in _RELATIVE and ref_year is not None:
         return _relative_year(text, pos + 2, ref_year + _RELATIVE[word], word == "연내"), True
     month_word = _REL_MONTH.match(text, pos)

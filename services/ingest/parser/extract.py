@@ -36,6 +36,7 @@ from .titles import (
     title_for,
     undated,
 )
+from .today import today_exprs
 
 _CONTEXT_WINDOW = 1_000
 _TOPIC_BEFORE = 400  # characters of the paragraph before a sentence where its programme may be named
@@ -593,6 +594,8 @@ def _clause_candidates(
         taken = [(e.start, e.end) for e in exprs]
         extra = bare_days(norm, ctx.doc_date, taken) + bare_day_ranges(norm, ctx.doc_date, taken)
         exprs = sorted([*exprs, *extra], key=lambda e: e.start) if extra else exprs
+    if ctx.doc_date is not None and "오늘" in norm:
+        exprs = today_exprs(norm, ctx.doc_date, exprs)  # `오늘 … 기념식이 … 있습니다`: the dateline's day
     if "," in norm and "일" in norm and (more := listed_days(norm, exprs)):
         exprs = sorted([*exprs, *more], key=lambda e: e.start)
     kept = _select(norm, exprs, node, ctx) if exprs else []
