@@ -22,14 +22,6 @@ _SAME_DAY = re.compile(
 _NEAR = 2
 
 
-def _located(item: Candidate, lines: list[str]) -> str | None:
-    e = item.expr_norm
-    for text in (item.context, item.source_line(lines)):
-        if text[e.start : e.end] == item.expr:
-            return text
-    return None
-
-
 def _previous_filled(lines: list[str], line: int) -> str:
     for n in range(line - 1, max(0, line - 1 - _NEAR), -1):
         if lines[n - 1].strip():
@@ -43,7 +35,7 @@ def title_schedule_details(items: list[Candidate], lines: list[str]) -> list[Can
     out = []
     for item in items:
         e = item.expr_norm
-        text = _located(item, lines) if e.grain == "day" and e.due is not None else None
+        text = item.located(lines) if e.grain == "day" and e.due is not None else None
         if text is not None and e.due is not None and _WEEKDAY_AFTER.match(text, e.end):
             same_day = _SAME_DAY.match(_previous_filled(lines, item.line))
             if same_day:

@@ -189,6 +189,13 @@ class Candidate:
             return ""
         return lines[self.line - 1] if limit is None else lines[self.line - 1][:limit]
 
+    def located(self, lines: list[str]) -> str | None:
+        """The text the item's offsets are in: its sentence (`context`), else its line; None if neither."""
+        e = self.expr_norm
+        return next(
+            (t for t in (self.context, self.source_line(lines)) if t[e.start : e.end] == self.expr), None
+        )
+
 
 def _recent_enough(expr: TimeExpr, node: Logical, ctx: DocContext) -> bool:
     year = ctx.year_for(node.part)

@@ -38,12 +38,9 @@ def title_list_heads(items: list[Candidate], lines: list[str]) -> list[Candidate
     """Give a `… 등` title that starts at a list's last member the list's first member."""
     out = []
     for item in items:
-        e = item.expr_norm
         named = None
         if "등" in item.title and len(item.title) >= _HEAD:
-            text = next(
-                (t for t in (item.context, item.source_line(lines)) if t[e.start : e.end] == item.expr), None
-            )
+            text = item.located(lines)
             named = _with_list_head(item, text) if text is not None else None
         out.append(named or item)
     return out

@@ -34,9 +34,7 @@ def title_note_fields(items: list[Candidate], lines: list[str]) -> list[Candidat
     out = []
     for item in items:
         e = item.expr_norm
-        at = next(
-            (t for t in (item.context, item.source_line(lines)) if t[e.start : e.end] == item.expr), None
-        )
+        at = item.located(lines)
         if at is not None and _NOTE.match(item.source_line(lines, _BEFORE)):
             field = _FIELD_BEFORE.search(at[max(0, e.start - _BEFORE) : e.start])
             lead = _lead_above(lines, item.line) if field else ""

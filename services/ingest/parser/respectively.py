@@ -74,21 +74,12 @@ def _two_named(item: Candidate, text: str) -> Candidate | None:
     return None
 
 
-def _located(item: Candidate, lines: list[str]) -> str | None:
-    """The text the item's offsets are in: its sentence (`context`), else its line."""
-    e = item.expr_norm
-    for text in (item.context, item.source_line(lines)):
-        if text[e.start : e.end] == item.expr:
-            return text
-    return None
-
-
 def split_respective_rounds(items: list[Candidate], lines: list[str]) -> list[Candidate]:
     """Each round of a `각각` list gets its own month."""
     out: list[Candidate] = []
     for item in items:
         e = item.expr_norm
-        text = _located(item, lines) if e.grain == "month" else None
+        text = item.located(lines) if e.grain == "month" else None
         if text is None or "각각" not in text[max(0, e.start - _REACH) : e.start]:
             out.append(item)
             continue

@@ -23,14 +23,6 @@ _CAMPAIGN = re.compile(r"^(?:총력전?|총력\s?대응|박차|고삐)\s?(?:을|
 _CLAUSE_TAIL = re.compile(r"^[가-힣]{1,6}고,\s")
 
 
-def _located(item: Candidate, lines: list[str]) -> str | None:
-    e = item.expr_norm
-    for text in (item.context, item.source_line(lines)):
-        if text[e.start : e.end] == item.expr:
-            return text
-    return None
-
-
 def _is_own_date(item: Candidate, text: str) -> bool:
     e = item.expr_norm
     if _PHOTO_CREDIT.search(text[max(0, e.start - _BEFORE) : e.start]):
@@ -43,7 +35,7 @@ def drop_own_dates(items: list[Candidate], lines: list[str]) -> list[Candidate]:
     left-over clause tail."""
     out = []
     for item in items:
-        text = _located(item, lines)
+        text = item.located(lines)
         if (text is not None and _is_own_date(item, text)) or _CAMPAIGN.match(item.title):
             continue
         tail = _CLAUSE_TAIL.match(item.title)

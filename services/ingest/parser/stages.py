@@ -20,7 +20,7 @@ _STATUS = re.compile(r"\s?\((?:누적\s?)?(?:공정률|진척률|달성률|집�
 
 def _project_of_stage(item: Candidate, lines: list[str], number: str) -> str:
     e = item.expr_norm
-    text = next((t for t in (item.context, item.source_line(lines)) if t[e.start : e.end] == item.expr), None)
+    text = item.located(lines)
     if text is None:
         return ""
     named = [

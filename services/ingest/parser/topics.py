@@ -34,14 +34,6 @@ _NOT_SAME_CLAUSE = (",", "(", '"', "“", "‘", "'")
 _SENTENCE_END = re.compile(r"다\.\s")
 
 
-def _located(item: Candidate, lines: list[str]) -> str | None:
-    e = item.expr_norm
-    for text in (item.context, item.source_line(lines)):
-        if text[e.start : e.end] == item.expr:
-            return text
-    return None
-
-
 def _with_topic(item: Candidate, text: str) -> Candidate | None:
     e = item.expr_norm
     lo = max(0, e.start - _BEFORE)
@@ -76,7 +68,7 @@ def title_short_by_topic(items: list[Candidate], lines: list[str]) -> list[Candi
         title = item.title
         # only where one sentence gives several steps, each with its own topic (`A는 …, B는 …`)
         if per_line[item.line] > 1 and (letters(title) <= _SHORT or _LEAD_PARTICLE.match(title)):
-            text = _located(item, lines)
+            text = item.located(lines)
             named = _with_topic(item, text) if text is not None else None
             out.append(named or item)
         else:
