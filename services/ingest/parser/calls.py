@@ -7,6 +7,7 @@ import calendar
 import re
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from .textnorm import normalise
@@ -110,7 +111,7 @@ def title_announced_calls(items: list[Candidate], lines: list[str]) -> list[Cand
     """A period whose sentence announces a call is titled by the call's quoted name."""
     if "공고" not in "".join(line[:_MAX_LINE] for line in lines[:_HEAD]):
         return items
-    heads = [normalise(line[:_MAX_LINE]) for line in lines if line.strip()][:_HEADLINES]
+    heads = [normalise(line[:_MAX_LINE]) for line in islice((t for t in lines if t.strip()), _HEADLINES)]
     out = []
     for item in items:
         title = _announced_call(item, lines, heads)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .dates import TimeExpr
+from .lines import pipe_cells
 from .textnorm import normalise
 
 if TYPE_CHECKING:
@@ -31,10 +32,6 @@ _NEW_FIGURE = re.compile(r"\S+\s?→\s?(\S+)")
 _YEAR_STAGE = re.compile(r"(?:[:：/]\s?)((?:19|20)\d{2})\s?[:：]\s?([^/|]{2,40}?)\s*(?=/|$)")
 _ID_CELL = re.compile(r"^[\d\-.\s]*$")
 _LETTERS = re.compile(r"[가-힣A-Za-z]{2}")
-
-
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
 def _row_name(cells: list[str]) -> str:
@@ -74,7 +71,7 @@ def _plan_title(lines: list[str], number: int, line: str, end: int) -> str | Non
     if stage is None:
         return None
     for at in range(number - 1, max(0, number - 1 - _ROW_REACH), -1):
-        cells = _cells(lines[at - 1])
+        cells = pipe_cells(lines[at - 1])
         if len(cells) >= _MIN_CELLS:
             name = _row_name(cells)
             return f"{name} {stage.group(1).strip()}" if name else None
@@ -99,7 +96,7 @@ def _year_stages(items: list[Candidate], lines: list[str], after: date) -> list[
             if template is None or date(year, 12, 31) <= after:
                 continue
             expr = TimeExpr(found.start(1), found.end(1), "deadline", None, date(year, 12, 31), "year", True)
-            title = f"{_row_name(_cells(lines[row - 1]))} {found.group(2).strip()}"
+            title = f"{_row_name(pipe_cells(lines[row - 1]))} {found.group(2).strip()}"
             out.append(
                 replace(template, title=title, line=number, expr=found.group(1), expr_norm=expr, context=line)
             )
@@ -120,7 +117,7 @@ def read_changes(items: list[Candidate], lines: list[str], base: date | None) ->
             continue
         if _superseded(line, at, at + len(expr)):
             continue
-        cells = _cells(line)
+        cells = pipe_cells(line)
         if len(cells) >= _MIN_CELLS:
             title = _row_title(item, cells, expr)
         else:

@@ -171,6 +171,11 @@ def cells(text: str) -> list[str]:
     return [cell for cell in _CELL_GAP.split(text.strip()) if cell]
 
 
+def pipe_cells(line: str) -> list[str]:
+    """A row printed with ` | ` (`| 과제명 | 2011 ~ 2015(5년) |`): its cells, the outer bars dropped."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
 def is_incomplete(text: str) -> bool:
     if text.count("(") > text.count(")"):
         return True

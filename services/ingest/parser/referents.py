@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .extract import Candidate
+from .lines import pipe_cells
 from .rowheads import header_step, header_with_years, without_counts
 
 # A title that opens on a word pointing back (`이 사업`, `본 사업`, `해당 사업`, `사업 기간`).
@@ -82,7 +83,7 @@ def _label_of_noted_date(line: str, expr: str) -> str:
 
 
 def _field_row_label(line: str, expr: str) -> str:
-    row = _cells(line)
+    row = pipe_cells(line)
     if len(row) != 2 or not row[1].startswith(expr) or not _FIELD_LABEL.match(row[0]):
         return ""
     if not _date_only_cell(row[1], expr):
@@ -139,16 +140,12 @@ _HAS_DIGIT = re.compile(r"\d")
 _ROW_NAME = re.compile(r"[가-힣A-Za-z]{2}")
 
 
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
 def _header_for(lines: list[str], line: int, width: int, column: int) -> str:
     for number in range(line - 1, max(0, line - _HEADER_REACH) - 1, -1):
         text = lines[number - 1]
         if "|" not in text:
             continue
-        row = _cells(text)
+        row = pipe_cells(text)
         if len(row) == width and not _HAS_DIGIT.search(text.replace("’", "").replace("'", "")):
             return row[column]
     return header_with_years(lines, line, width, column, _HEADER_REACH)
@@ -163,7 +160,7 @@ def title_table_rows(items: list[Candidate], lines: list[str]) -> list[Candidate
 def _by_table_row(item: Candidate, line: str | None, lines: list[str]) -> Candidate:
     if line is None or "|" not in line:
         return item
-    row = _cells(line)
+    row = pipe_cells(line)
     column = next((i for i, cell in enumerate(row) if item.expr in cell), -1)
     if (
         column == 0

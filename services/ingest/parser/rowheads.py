@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .lines import pipe_cells
+
 # A count of things (`2개 서브 사업단`, `3건`, `30명`) names what the row is about; it is no date.
 _COUNT = re.compile(r"\d+\s?(?:개|건|명|종|곳|개소)(?![년월])")
 _DIGIT = re.compile(r"\d")
@@ -29,7 +31,7 @@ def header_with_years(lines: list[str], line: int, width: int, column: int, reac
         text = lines[number - 1]
         if "|" not in text:
             continue
-        row = [cell.strip() for cell in text.strip().strip("|").split("|")]
+        row = pipe_cells(text)
         if len(row) != width or not row[column] or _DIGIT.search(row[0] + row[column]):
             continue
         if not any(_is_date_cell(cell) for cell in row):
